@@ -1,0 +1,93 @@
+/**
+ * The collector contract. Every plugin in collectors/<name>/ implements CollectorPlugin; the
+ * registry in collectors/index.ts lists them. Collectors only measure: they never write to the
+ * store or the metrics themselves (the runner does), so every output reads one source of truth.
+ */
+import type { z } from "zod";
+import type { Logger } from "pino";
+import type { Clock } from "../agent/clock.js";
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** A thing a collector measures: the agent host, a VM, an application, an MCU, an endpoint. */
+export interface TargetRef {
+  /**
+   * Stable identity across runs, e.g. "host:ops-01", "vm:4207a8f3-…" (BIOS UUID), "http:bigplatform".
+   * Renames keep the key where the source gives a stable id.
+   */
+  key: string;
+  /** What kind of thing it is: "host", "vm", "application", "mcu", "endpoint", … */
+  kind: string;
+  /** The name an operator knows it by; shown in tables, metric labels and reports. */
+  name: string;
+  /** Descriptive labels stored with the target (system, owner, site). Never secrets. */
+  labels?: Labels;
+}
+
+/**
+ * One measured value. A per-target failure is data: `up: false` with a reason code and the
+ * detail an operator reads (e.g. reason "status", detail "status 502, expected 200").
+ */
+export interface Sample {
+  target: TargetRef;
+  /** A key of the plugin's `metrics`, e.g. "host_cpu_usage_ratio"; exported as opsagent_<metric>. */
+  metric: string;
+  /** Labels that split a metric further for one target, e.g. { mount: "/" } or { interface: "eth0" }. */
+  labels?: Labels;
+  /** The value in base units (seconds, bytes, 0–1 ratios); null when the probe could not measure one. */
+  value: number | null;
+  /** For probes: did the target answer as expected? Left out for plain measurements. */
+  up?: boolean;
+  /** Failure reason code (dns, connect, tls, timeout, status, …) when up is false. */
+  reason?: string;
+  /** Failure detail for an operator; kept with the latest state, not with every stored sample. */
+  detail?: string;
+  /** When it was measured; the run's start time when left out. */
+  time?: Date;
+}
+
+export interface MetricDescriptor {
+  help: string;
+  /** "counter" values are monotonically increasing totals (name ends in _total). */
+  type: "gauge" | "counter";
+  /** Label names a sample of this metric may carry besides collector and target. */
+  labels?: readonly string[];
+}
+
+export interface CollectContext {
+  /** Aborted when the run times out or the agent stops; pass it to every I/O call. */
+  signal: AbortSignal;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface Collector {
+  /** Measure once. Throwing means the collector itself is broken: its targets become "unknown". */
+  collect(ctx: CollectContext): Promise<Sample[]>;
+  close?(): Promise<void>;
+}
+
+export interface Deps {
+  clock: Clock;
+  log: Logger;
+}
+
+export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
+  /** The `type:` value in the config, e.g. "host". */
+  type: string;
+  /** One line for `ops-agent --help` and the config reference. */
+  description: string;
+  /**
+   * The plugin's own options (strict: unknown keys are errors). The agent adds the common
+   * options (name, type, every/cron, timeout, jitter) around them, so do not declare those.
+   */
+  schema: S;
+  /** Every metric the plugin may emit; a sample naming another metric is a bug and is rejected. */
+  metrics: Readonly<Record<string, MetricDescriptor>>;
+  create(config: z.output<S>, deps: Deps): Collector;
+}
+
+/** Identity helper that keeps a plugin's config type tied to its schema. */
+export function definePlugin<S extends z.ZodObject>(plugin: CollectorPlugin<S>): CollectorPlugin<S> {
+  return plugin;
+}
