@@ -1,0 +1,157 @@
+/**
+ * Versioned schema migrations. The database's PRAGMA user_version is the number of migrations
+ * applied; each one runs in its own transaction, so a failure leaves the previous version intact.
+ * Append new migrations at the end; never edit one that has shipped.
+ *
+ * Units: sample and rollup times are unix seconds (they are the bulk of the file, and seconds
+ * keep them at 4 bytes); every other time column is unix milliseconds.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial schema: targets, series, samples, rollups, runs, events, incidents, manual records, reports",
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+      -- Things measured (the host, VMs, applications, MCUs, endpoints).
+      CREATE TABLE targets (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        labels TEXT NOT NULL DEFAULT '{}',
+        collector TEXT NOT NULL,
+        first_seen INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- One series per (target, metric, extra labels); samples refer to it by a small integer.
+      CREATE TABLE series (
+        id INTEGER PRIMARY KEY,
+        target_id INTEGER NOT NULL REFERENCES targets(id),
+        metric TEXT NOT NULL,
+        labels TEXT NOT NULL DEFAULT '',
+        UNIQUE (target_id, metric, labels)
+      );
+
+      CREATE TABLE reasons (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
+
+      -- Raw samples, keyed by time first: writes append at the right edge of the b-tree (full
+      -- pages, few bytes per sample) and retention deletes a contiguous range.
+      -- flags: bit 0 = up/down known, bit 1 = up, bit 2 = inside a maintenance window.
+      CREATE TABLE samples (
+        ts INTEGER NOT NULL,
+        series_id INTEGER NOT NULL,
+        value REAL,
+        flags INTEGER NOT NULL,
+        reason_id INTEGER,
+        PRIMARY KEY (ts, series_id)
+      ) WITHOUT ROWID;
+
+      -- Rollups. n = samples; n_up / n_down = probe results outside maintenance; n_maint = samples
+      -- inside maintenance; n_value, sum, min, max over non-null values; last = latest value.
+      CREATE TABLE rollup_hour (
+        series_id INTEGER NOT NULL,
+        bucket INTEGER NOT NULL,
+        n INTEGER NOT NULL, n_up INTEGER NOT NULL, n_down INTEGER NOT NULL,
+        n_maint INTEGER NOT NULL, n_value INTEGER NOT NULL,
+        sum REAL, min REAL, max REAL, last REAL, last_ts INTEGER,
+        PRIMARY KEY (series_id, bucket)
+      ) WITHOUT ROWID;
+      CREATE INDEX rollup_hour_by_bucket ON rollup_hour(bucket);
+
+      CREATE TABLE rollup_day (
+        series_id INTEGER NOT NULL,
+        bucket INTEGER NOT NULL,
+        n INTEGER NOT NULL, n_up INTEGER NOT NULL, n_down INTEGER NOT NULL,
+        n_maint INTEGER NOT NULL, n_value INTEGER NOT NULL,
+        sum REAL, min REAL, max REAL, last REAL, last_ts INTEGER,
+        PRIMARY KEY (series_id, bucket)
+      ) WITHOUT ROWID;
+      CREATE INDEX rollup_day_by_bucket ON rollup_day(bucket);
+
+      -- Hours whose raw samples may not all be in the rollups yet (committed with each raw batch,
+      -- cleared when the rollup deltas are flushed): after a crash these hours are rebuilt from raw.
+      CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY);
+
+      CREATE TABLE collector_runs (
+        id INTEGER PRIMARY KEY,
+        collector TEXT NOT NULL,
+        type TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'timeout')),
+        error TEXT,
+        samples INTEGER NOT NULL
+      );
+      CREATE INDEX collector_runs_by_collector ON collector_runs(collector, started_at);
+
+      -- Things that happened to a target (inventory changes, state changes), with time.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        target_id INTEGER REFERENCES targets(id),
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX events_by_time ON events(ts);
+
+      CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        external_id TEXT,
+        category TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        priority TEXT,
+        target_id INTEGER REFERENCES targets(id),
+        title TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        resolved_at INTEGER,
+        detail TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (source, external_id)
+      );
+      CREATE INDEX incidents_by_start ON incidents(started_at);
+
+      CREATE TABLE incident_notes (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        ts INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL
+      );
+
+      -- Values no probe can see, recorded by people for an indicator of the form and a period.
+      CREATE TABLE manual_records (
+        id INTEGER PRIMARY KEY,
+        indicator TEXT NOT NULL,
+        period_start INTEGER NOT NULL,
+        period_end INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        note TEXT,
+        recorded_by TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL
+      );
+      CREATE INDEX manual_records_by_indicator ON manual_records(indicator, period_start);
+
+      -- Generated documents (monthly reports, form exports); regenerating replaces the row.
+      CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        period TEXT NOT NULL,
+        format TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        generated_at INTEGER NOT NULL,
+        UNIQUE (kind, period, format)
+      );
+    `,
+  },
+];

@@ -1,0 +1,96 @@
+/**
+ * Opening the database file, with the checks that turn low-level failures into a message a person
+ * can act on. Nothing here writes to an existing database before it has passed the integrity
+ * check, so a corrupt or foreign file is left byte-for-byte as it was.
+ */
+import Database from "better-sqlite3";
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { StoreError } from "./errors.js";
+import { migrations } from "./migrations.js";
+import type { IntegrityCheck } from "./sqlite.js";
+
+export function ensureDataDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new StoreError(
+      `data directory ${resolve(dir)} is not usable: ${(error as Error).message}. ` +
+        "Create it and make it writable by the agent's user, or set data_dir (or store.path) to a writable place.",
+      "data_dir",
+    );
+  }
+}
+
+export function openDatabaseFile(path: string, integrityCheck: IntegrityCheck): Database.Database {
+  const existed = existsSync(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: 5000 });
+  } catch (error) {
+    throw new StoreError(`cannot open database ${path}: ${(error as Error).message}`, "open");
+  }
+  try {
+    if (existed) checkExisting(db, path, integrityCheck);
+    db.pragma("journal_mode = WAL");
+    // NORMAL in WAL mode: a committed batch survives a process crash (kill -9); only an OS crash
+    // or power loss may lose the last transactions, never corrupt the file.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("temp_store = MEMORY");
+    db.pragma("cache_size = -8000");
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    throw explainSqliteError(error, path);
+  }
+}
+
+function checkExisting(db: Database.Database, path: string, mode: IntegrityCheck): void {
+  let version: number;
+  try {
+    version = db.pragma("user_version", { simple: true }) as number;
+  } catch (error) {
+    throw explainSqliteError(error, path);
+  }
+  const known = migrations.length;
+  if (version > known) {
+    throw new StoreError(
+      `database ${path} has schema version ${version}, written by a newer ops-agent (this one knows up to ${known}). ` +
+        "Upgrade the agent, or point store.path at another file; the database was not changed.",
+      "newer_schema",
+    );
+  }
+  if (mode === "off") return;
+  const rows = db.pragma(mode === "full" ? "integrity_check(20)" : "quick_check(20)") as Record<string, string>[];
+  const problems = rows.map((row) => Object.values(row)[0]).filter((v) => v !== "ok");
+  if (problems.length > 0) {
+    throw new StoreError(
+      `database ${path} failed PRAGMA ${mode === "full" ? "integrity_check" : "quick_check"}:\n  ${problems.join("\n  ")}\n` +
+        "The agent did not start and did not change the file. Stop anything using it, copy it aside, then try " +
+        `\`sqlite3 ${path} ".recover"\` into a new file, or restore it from a backup, or move it away to start afresh.`,
+      "corrupt",
+    );
+  }
+}
+
+function explainSqliteError(error: unknown, path: string): Error {
+  const code = (error as { code?: string }).code;
+  if (code === "SQLITE_NOTADB") {
+    return new StoreError(
+      `${path} is not an SQLite database (SQLITE_NOTADB). The agent did not start and did not change the file. ` +
+        "Point store.path at the agent's database, or move this file away to start a new one.",
+      "not_a_database",
+    );
+  }
+  if (code === "SQLITE_CORRUPT") {
+    return new StoreError(
+      `database ${path} is corrupt (${(error as Error).message}). The agent did not start and did not change the file. ` +
+        "Restore it from a backup, or move it away to start afresh.",
+      "corrupt",
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
