@@ -35,11 +35,7 @@ export function createHostCollector(
 
     load: async ({ signal }) => {
       const [one, five, fifteen] = await raceAbort(() => source.loadAverage(), signal);
-      return [
-        sample("host_load1", one),
-        sample("host_load5", five),
-        sample("host_load15", fifteen),
-      ];
+      return [sample("host_load1", one), sample("host_load5", five), sample("host_load15", fifteen)];
     },
 
     memory: async ({ signal }) => {

@@ -29,7 +29,10 @@ export const httpTarget = z
     url: httpUrl,
     method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
     /** Statuses that count as up. */
-    expected_status: z.array(z.number().int().min(100).max(599)).min(1).default(() => [200]),
+    expected_status: z
+      .array(z.number().int().min(100).max(599))
+      .min(1)
+      .default(() => [200]),
     headers: z.record(z.string(), z.string()).default(() => ({})),
     /** Whole-probe limit (connect, TLS, headers, body). Without it the run's timeout bounds the probe. */
     timeout: duration({ min: 1 }).optional(),

@@ -87,11 +87,15 @@ function chain(err: unknown, depth = 0): Link[] {
 /** Maps a thrown request error to a reason and a one-line detail for the operator. */
 export function classifyError(err: unknown): Failure {
   const links = chain(err);
-  const match = links.find((link) => reasonForCode(link.code) !== "error");
-  const chosen = match ?? links.find((link) => link.message !== "") ?? { code: undefined, message: "" };
-  const message = chosen.message || links.find((link) => link.message !== "")?.message || "request failed";
-  const code = chosen.code;
-  const detail = code !== undefined && !message.includes(code) ? `${message} (${code})` : message;
+  // The outermost link with a code we know decides; else the outermost code at all.
+  const decisive =
+    links.find((link) => reasonForCode(link.code) !== "error") ??
+    links.find((link) => link.code !== undefined);
+  const firstMessage = links.find((link) => link.message !== "")?.message ?? "request failed";
+  // AggregateError and some wrappers carry an empty message; fall back to the first real one.
+  const message = decisive?.message || firstMessage;
+  const code = decisive?.code;
+  const detail = code === undefined || message.includes(code) ? message : `${message} (${code})`;
   return { reason: reasonForCode(code), detail };
 }
 

@@ -23,9 +23,23 @@ function fakeSource(overrides: Partial<HostSource> = {}): HostSource {
     loadAverage: async () => [0.5, 0.4, 0.3] as const,
     memory: async () => ({ totalBytes: 8_000, availableBytes: 2_000 }),
     filesystems: async () => [
-      { device: "/dev/vda1", type: "ext4", mount: "/", sizeBytes: 1_000, usedBytes: 600, availableBytes: 300 },
+      {
+        device: "/dev/vda1",
+        type: "ext4",
+        mount: "/",
+        sizeBytes: 1_000,
+        usedBytes: 600,
+        availableBytes: 300,
+      },
       { device: "tmpfs", type: "tmpfs", mount: "/run", sizeBytes: 100, usedBytes: 1, availableBytes: 99 },
-      { device: "overlay", type: "overlay", mount: "/var/lib/docker/x", sizeBytes: 1_000, usedBytes: 600, availableBytes: 300 },
+      {
+        device: "overlay",
+        type: "overlay",
+        mount: "/var/lib/docker/x",
+        sizeBytes: 1_000,
+        usedBytes: 600,
+        availableBytes: 300,
+      },
     ],
     interfaces: async () => [nic("lo", 10, 10), nic("eth0", 1_000, 500)],
     uptimeSeconds: async () => 3_600,
@@ -35,13 +49,15 @@ function fakeSource(overrides: Partial<HostSource> = {}): HostSource {
 
 function find(samples: Sample[], metric: string, labels?: Record<string, string>): Sample[] {
   return samples.filter(
-    (s) =>
-      s.metric === metric &&
-      Object.entries(labels ?? {}).every(([k, v]) => s.labels?.[k] === v),
+    (s) => s.metric === metric && Object.entries(labels ?? {}).every(([k, v]) => s.labels?.[k] === v),
   );
 }
 
-function value(samples: Sample[], metric: string, labels?: Record<string, string>): number | null | undefined {
+function value(
+  samples: Sample[],
+  metric: string,
+  labels?: Record<string, string>,
+): number | null | undefined {
   const found = find(samples, metric, labels);
   expect(found.length, `${metric} ${JSON.stringify(labels)}`).toBeLessThanOrEqual(1);
   return found[0]?.value;
@@ -146,7 +162,12 @@ describe("host collector with a fake source", () => {
   it("skips excluded filesystem types and interfaces", async () => {
     const clock = new ManualClock("2026-03-01T00:00:00Z");
     const source = fakeSource({
-      interfaces: async () => [nic("lo", 1, 1), nic("eth0", 1, 1), nic("veth12ab", 1, 1), nic("docker0", 1, 1)],
+      interfaces: async () => [
+        nic("lo", 1, 1),
+        nic("eth0", 1, 1),
+        nic("veth12ab", 1, 1),
+        nic("docker0", 1, 1),
+      ],
     });
     const options = hostPlugin.schema.parse({
       filesystems_exclude_types: ["tmpfs", "overl*"],

@@ -1,0 +1,175 @@
+/**
+ * One configured collector instance and its runs: no overlap (a tick while a run is going is
+ * skipped and counted), optional jitter, a per-run timeout delivered through an AbortSignal, and
+ * the outcome handed to a sink (store, latest state, metrics). A run that throws or times out is
+ * a failed run: its targets become "unknown" until the next good run.
+ */
+import type { Collector, CollectorPlugin, Sample } from "../collectors/types.js";
+import type { Clock } from "./clock.js";
+import type { Logger } from "./log.js";
+
+export type RunStatus = "ok" | "failed" | "timeout";
+
+export interface RunOutcome {
+  collector: string;
+  type: string;
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  samples: Sample[];
+  error?: string;
+}
+
+export interface RunSink {
+  runFinished(outcome: RunOutcome): void;
+  tickSkipped(collector: string): void;
+}
+
+export interface InstanceOptions {
+  name: string;
+  plugin: CollectorPlugin;
+  collector: Collector;
+  timeoutMs: number;
+  jitterMs: number;
+  clock: Clock;
+  log: Logger;
+  sink: RunSink;
+  /** Aborted when the agent shuts down: runs in flight are told to stop. */
+  shutdown: AbortSignal;
+  random?: () => number;
+}
+
+class RunTimeout extends Error {
+  constructor(ms: number) {
+    super(`run timed out after ${ms} ms`);
+    this.name = "RunTimeout";
+  }
+}
+
+export class CollectorInstance {
+  private inFlight: Promise<RunOutcome> | undefined;
+  /** Runs abandoned after a timeout whose collector has not yet honoured the abort. */
+  private abandoned = 0;
+
+  constructor(private readonly options: InstanceOptions) {}
+
+  get name(): string {
+    return this.options.name;
+  }
+  get type(): string {
+    return this.options.plugin.type;
+  }
+  get running(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** A scheduled tick: starts a run, or skips when the previous one is still going. */
+  tick(): Promise<RunOutcome> | undefined {
+    if (this.inFlight) {
+      this.options.log.warn({ collector: this.name }, "previous run still going; tick skipped");
+      this.options.sink.tickSkipped(this.name);
+      return undefined;
+    }
+    const run = this.runOnce().finally(() => {
+      this.inFlight = undefined;
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  /** Resolves when the run in flight (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  private async runOnce(): Promise<RunOutcome> {
+    const { clock, log, shutdown, timeoutMs, jitterMs } = this.options;
+    if (jitterMs > 0) await sleep(Math.floor((this.options.random ?? Math.random)() * jitterMs), shutdown);
+    const timeout = new AbortController();
+    const signal = AbortSignal.any([timeout.signal, shutdown]);
+    const startedAt = clock.now();
+    const started = performance.now();
+    const timer = setTimeout(() => timeout.abort(new RunTimeout(timeoutMs)), timeoutMs);
+    let status: RunStatus = "ok";
+    let samples: Sample[] = [];
+    let error: string | undefined;
+    try {
+      const collecting = this.options.collector.collect({ signal, now: () => clock.now(), log: log.child({ collector: this.name }) });
+      // A collector that ignores its signal must not hold the agent: stop waiting on abort and
+      // leave the stray promise to settle on its own.
+      collecting.catch(() => undefined).finally(() => {
+        if (abandonedHere) this.abandoned -= 1;
+      });
+      let abandonedHere = false;
+      samples = await Promise.race([collecting, rejectOnAbort(signal)]).catch((e: unknown) => {
+        if (signal.aborted) {
+          abandonedHere = true;
+          this.abandoned += 1;
+        }
+        throw e;
+      });
+      this.checkSamples(samples);
+    } catch (e) {
+      samples = [];
+      status = timeout.signal.aborted ? "timeout" : "failed";
+      error = status === "timeout" ? `timed out after ${timeoutMs} ms` : describeError(e);
+      log.warn({ collector: this.name, status, error, abandonedRuns: this.abandoned }, "collector run failed");
+    } finally {
+      clearTimeout(timer);
+    }
+    const outcome: RunOutcome = {
+      collector: this.name,
+      type: this.type,
+      status,
+      startedAt,
+      finishedAt: clock.now(),
+      durationMs: performance.now() - started,
+      samples,
+      ...(error === undefined ? {} : { error }),
+    };
+    this.options.sink.runFinished(outcome);
+    return outcome;
+  }
+
+  /** A sample naming a metric its plugin did not declare is a bug in the plugin: fail the run loudly. */
+  private checkSamples(samples: Sample[]): void {
+    if (!Array.isArray(samples)) throw new Error("collector returned something other than an array of samples");
+    const declared = this.options.plugin.metrics;
+    for (const sample of samples) {
+      if (!Object.hasOwn(declared, sample.metric)) {
+        throw new Error(`collector returned undeclared metric "${String(sample.metric)}"`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.options.collector.close?.();
+  }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,49 @@
+/** Probes every configured target once per run, at most `concurrency` at a time. */
+import type { Collector, Deps, Sample, TargetRef } from "../types.js";
+import { mapLimit } from "../shared/limit.js";
+import { createClient, loadTlsSettings } from "./client.js";
+import type { HttpMetric } from "./metrics.js";
+import type { HttpOptions } from "./options.js";
+import { probe, type ProbeResult } from "./probe.js";
+
+export function createHttpCollector(options: HttpOptions, deps: Deps): Collector {
+  const tlsSettings = loadTlsSettings(options, deps.log);
+  const client = createClient();
+  const targets = options.targets.map((spec) => {
+    const ref: TargetRef = { key: `http:${spec.name}`, kind: "application", name: spec.name };
+    if (spec.labels !== undefined) ref.labels = spec.labels;
+    return { spec, ref };
+  });
+
+  return {
+    async collect(ctx) {
+      const results = await mapLimit(
+        targets,
+        options.concurrency,
+        async ({ spec, ref }) => {
+          const result = await probe(spec, client, tlsSettings, ctx.signal);
+          if (!result.up) {
+            ctx.log.debug(
+              { target: ref.key, reason: result.reason, detail: result.detail },
+              "http: probe failed",
+            );
+          }
+          return toSamples(ref, result);
+        },
+        ctx.signal,
+      );
+      return results.flat();
+    },
+  };
+}
+
+function toSamples(target: TargetRef, result: ProbeResult): Sample[] {
+  const sample = (metric: HttpMetric, value: number | null): Sample => ({ target, metric, value });
+  const up = sample("http_probe_up", result.up ? 1 : 0);
+  up.up = result.up;
+  if (result.reason !== undefined) up.reason = result.reason;
+  if (result.detail !== undefined) up.detail = result.detail;
+  const samples = [up, sample("http_probe_duration_seconds", result.durationSeconds)];
+  if (result.statusCode !== undefined) samples.push(sample("http_probe_status_code", result.statusCode));
+  return samples;
+}

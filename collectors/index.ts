@@ -1,0 +1,20 @@
+/**
+ * The registry of collector plugins: a literal map, so what the agent can run is greppable and a
+ * plugin missing here is a compile error wherever it is named. The key is the config's `type:`.
+ */
+import type { CollectorPlugin } from "./types.js";
+import { hostPlugin } from "./host/index.js";
+import { httpPlugin } from "./http/index.js";
+
+export const plugins = {
+  host: hostPlugin,
+  http: httpPlugin,
+  // Each plugin has its own options type; the registry only needs the common shape.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+} satisfies Record<string, CollectorPlugin<any>>;
+
+export type PluginType = keyof typeof plugins;
+
+export function pluginFor(type: string): CollectorPlugin | undefined {
+  return (plugins as Record<string, CollectorPlugin | undefined>)[type];
+}

@@ -1,0 +1,79 @@
+/**
+ * Turns zod issues into lines a person can act on:
+ *   collectors[2].timeout: expected a duration like "10s", "5m" or "35d", got "ten"
+ * Each line names the field (its path in the YAML), what was expected and the value found —
+ * except for secret fields, whose value is never echoed (it may be a password typed in by mistake).
+ */
+import type { z } from "zod";
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const part of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function withValue(message: string, value: unknown): string {
+  return `${message}, got ${describeValue(value)}`;
+}
+
+/** One or more lines for one issue, each "path: message". */
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const path = issue.path as PropertyKey[];
+  const value = valueAt(input, path);
+  const at = formatPath(path);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map(
+        (key) => `${formatPath([...path, key])}: unknown option; remove it or correct its spelling (config/example.yaml lists every option)`,
+      );
+    case "invalid_type":
+      if (value === undefined) return [`${at}: missing; expected ${issue.expected}`];
+      return [`${at}: ${withValue(`expected ${issue.expected}`, value)}`];
+    case "invalid_value":
+      return [
+        `${at}: ${withValue(
+          issue.values.length === 1
+            ? `expected ${JSON.stringify(issue.values[0])}`
+            : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+          value,
+        )}`,
+      ];
+    case "too_small":
+      return [
+        `${at}: ${withValue(
+          issue.origin === "array" ? `expected at least ${String(issue.minimum)} item(s)` : `expected at least ${String(issue.minimum)}`,
+          value,
+        )}`,
+      ];
+    case "too_big":
+      return [`${at}: ${withValue(`expected at most ${String(issue.maximum)}`, value)}`];
+    default: {
+      const secret = (issue as { params?: { secret?: boolean } }).params?.secret === true;
+      const message = issue.message;
+      if (secret || !message.startsWith("expected")) return [`${at}: ${message}`];
+      return [`${at}: ${withValue(message, value)}`];
+    }
+  }
+}
+
+export function formatIssues(error: z.ZodError, input: unknown): string[] {
+  return error.issues.flatMap((issue) => formatIssue(issue, input));
+}

@@ -1,0 +1,53 @@
+/**
+ * Reading the config file: YAML syntax, then the schema. Every problem found is returned at once
+ * (a person fixing a config should not have to run the check once per mistake).
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { parseDocument } from "yaml";
+import { configSchema, type Config } from "./schema.js";
+import { formatIssues } from "./errors.js";
+
+export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Exit status for a bad config (EX_CONFIG in sysexits.h): systemd and scripts can tell it apart. */
+export const EXIT_CONFIG = 78;
+
+export function parseConfigText(text: string): LoadResult {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `${pos ? `line ${pos.line}, column ${pos.col}` : "YAML"}: ${(e.message.split("\n")[0] ?? "").replace(/:$/, "")}`;
+      }),
+    };
+  }
+  const input: unknown = doc.toJS() ?? {};
+  if (typeof input !== "object" || Array.isArray(input)) {
+    return { ok: false, errors: ["(top level): expected a mapping of options (site:, collectors:, …), got " + typeof input] };
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error, input) };
+  return { ok: true, config: parsed.data };
+}
+
+export function loadConfigFile(path: string): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [`cannot read config file: ${(error as Error).message}; pass --config with the path of your YAML file`],
+    };
+  }
+  return parseConfigText(text);
+}
+
+/** The database path the config implies. */
+export function databasePath(config: Config): string {
+  const path = config.store.path ?? join(config.data_dir, "ops-agent.db");
+  return isAbsolute(path) ? path : join(process.cwd(), path);
+}

@@ -1,0 +1,163 @@
+/**
+ * The agent's configuration: one YAML file, validated here. Unknown keys are errors everywhere
+ * (a misspelt option must never silently fall back to a default). Durations are parsed to
+ * milliseconds; secrets are references resolved at load time (see secret.ts).
+ */
+import { z } from "zod";
+import { plugins } from "../collectors/index.js";
+import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
+import { duration, formatDuration } from "./duration.js";
+
+const DAY = 86_400_000;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone like "Asia/Shanghai"' },
+);
+
+/** "127.0.0.1:9464", "0.0.0.0:9464", "[::1]:9464" → host and port. */
+const listenAddress = z.string().transform((text, ctx) => {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port < 0 || port > 65535) {
+    ctx.addIssue({ code: "custom", message: 'expected host:port like "127.0.0.1:9464" or "[::1]:9464"' });
+    return z.NEVER;
+  }
+  return { host: (match[1] ?? match[2]) as string, port };
+});
+
+/** The options every collector instance has, around its plugin's own options. */
+const commonCollectorOptions = {
+  /** Instance name: the `collector` label in metrics, the key in the store. */
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/, {
+      message: "expected a name of lower-case letters, digits, '-' or '_', starting with a letter (max 63)",
+    })
+    .optional(),
+  /** Run every this long ("30s", "1m", "5m"); must divide a minute, an hour or a day evenly. */
+  every: duration({ min: 1000 })
+    .refine((ms) => everyToCron(ms) !== undefined, {
+      message: "expected a period that divides a minute, an hour or a day evenly (e.g. 15s, 1m, 5m, 1h); use cron: for others",
+    })
+    .optional(),
+  /** Or a cron expression (5 fields, or 6 with seconds), in the agent's timezone. */
+  cron: z.string().refine(isValidCron, { message: 'expected a cron expression like "*/5 * * * *"' }).optional(),
+  /** A run still going after this long is aborted and recorded as a timeout. */
+  timeout: duration({ min: 100 }).prefault("30s"),
+  /** Wait a random 0..jitter before each run, so many collectors do not all fire on the same second. */
+  jitter: duration().prefault("0s"),
+  enabled: z.boolean().default(true),
+};
+
+function collectorSchema<T extends string, S extends z.ZodObject>(type: T, options: S) {
+  return z.object({ type: z.literal(type), ...commonCollectorOptions, ...options.shape }).strict();
+}
+
+const collectorEntry = z.discriminatedUnion(
+  "type",
+  Object.values(plugins).map((p) => collectorSchema(p.type, p.schema)) as unknown as [
+    ReturnType<typeof collectorSchema>,
+    ...ReturnType<typeof collectorSchema>[],
+  ],
+  {
+    error: (issue) => {
+      if (issue.code !== "invalid_union" || !issue.input || typeof issue.input !== "object") return undefined;
+      const given = (issue.input as { type?: unknown }).type;
+      const known = Object.keys(plugins).join(", ");
+      return given === undefined
+        ? `missing; every collector needs a type, one of: ${known}`
+        : `unknown collector type ${JSON.stringify(given)}; expected one of: ${known}`;
+    },
+  },
+);
+
+const storeSchema = z
+  .object({
+    /** The SQLite file; default <data_dir>/ops-agent.db. */
+    path: z.string().min(1).optional(),
+    /** Raw samples are kept this long; reports and KPIs older than this read the rollups. */
+    raw_retention: duration({ min: DAY }).prefault("35d"),
+    /** Hourly rollups are kept this long (the current year and some). */
+    hourly_retention: duration({ min: DAY }).prefault("400d"),
+    /** Daily rollups: the form compares years, so at least two years are kept. */
+    daily_retention: duration({ min: 730 * DAY }).prefault("1100d"),
+    /** How often the retention runs. */
+    retention_interval: duration({ min: 60_000 }).prefault("1h"),
+    /** How long rollup increments may wait in memory before being written (queries flush them). */
+    rollup_flush_interval: duration({ min: 1000, max: 3_600_000 }).prefault("10m"),
+    /** PRAGMA integrity_check (full) or quick_check (quick) at start; "off" skips it. */
+    integrity_check: z.enum(["full", "quick", "off"]).default("full"),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** This agent's site label (machine room), attached to every metric: agents shard, Prometheus joins. */
+    site: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: "expected letters, digits, '.', '_' or '-' (max 64)" }).default("default"),
+    /** The centre's time zone: days, months, half-years and cron schedules follow it. */
+    timezone: timeZone.default("Asia/Shanghai"),
+    /** Where the database and generated reports live. */
+    data_dir: z.string().min(1).default("./data"),
+    log: z
+      .object({
+        level: z.enum(LOG_LEVELS).default("info"),
+        /** "auto": human-readable on a terminal, JSON otherwise. */
+        format: z.enum(["auto", "json", "pretty"]).default("auto"),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        /** Address for /metrics and /healthz. Loopback by default: exposing it is a decision. */
+        listen: listenAddress.prefault("127.0.0.1:9464"),
+      })
+      .strict()
+      .prefault({}),
+    store: storeSchema.prefault({}),
+    /** On SIGTERM, runs in flight get this long to finish before they are aborted. */
+    shutdown_grace: duration().prefault("30s"),
+    /** /healthz reports a collector stale when its last good run is older than this many periods. */
+    stale_after_periods: z.number().int().min(1).max(100).default(3),
+    collectors: z.array(collectorEntry).default([]),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.collectors.forEach((collector, index) => {
+      if (collector.every !== undefined && collector.cron !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["collectors", index, "cron"], message: "give either every: or cron:, not both" });
+      }
+      const name = collector.name ?? collector.type;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["collectors", index, "name"],
+          message: `duplicate collector name "${name}" (also collectors[${first}]); give each instance its own name:`,
+        });
+      } else seen.set(name, index);
+    });
+    if (config.store.hourly_retention < config.store.raw_retention) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["store", "hourly_retention"],
+        message: `${formatDuration(config.store.hourly_retention)} is shorter than store.raw_retention (${formatDuration(
+          config.store.raw_retention,
+        )}); rollups must outlive the raw samples they summarise`,
+      });
+    }
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type CollectorConfig = Config["collectors"][number];

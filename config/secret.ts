@@ -1,0 +1,71 @@
+/**
+ * Secrets are never written in the config itself: a secret field holds a reference, either
+ * "${ENV_VAR}" or "file:/path/to/file", resolved when the config is loaded. The value is wrapped
+ * so that logging, JSON or util.inspect of a config prints "[secret]", never the secret.
+ */
+import { readFileSync } from "node:fs";
+import { inspect } from "node:util";
+import { z } from "zod";
+
+export class Secret {
+  readonly #value: string;
+  constructor(
+    value: string,
+    /** Where it came from ("env VCENTER_PASSWORD", "file /etc/…"), safe to show. */
+    readonly source: string,
+  ) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return "[secret]";
+  }
+  toJSON(): string {
+    return "[secret]";
+  }
+  [inspect.custom](): string {
+    return `[secret from ${this.source}]`;
+  }
+}
+
+const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const FILE_REF = /^file:(.+)$/;
+const EXPECTED =
+  'expected a secret reference like "${VCENTER_PASSWORD}" or "file:/etc/ops-agent/vcenter.pass" (secrets are never written in the config)';
+
+/** Marks an issue whose input must not be echoed back: it may be a secret typed in by mistake. */
+export const SECRET_ISSUE = { secret: true } as const;
+
+export function secretRef() {
+  return z.string({ error: EXPECTED }).transform((text, ctx) => {
+    const env = ENV_REF.exec(text);
+    if (env) {
+      const name = env[1] as string;
+      const value = process.env[name];
+      if (value === undefined || value === "") {
+        ctx.addIssue({ code: "custom", message: `environment variable ${name} is not set`, params: SECRET_ISSUE });
+        return z.NEVER;
+      }
+      return new Secret(value, `env ${name}`);
+    }
+    const file = FILE_REF.exec(text);
+    if (file) {
+      const path = file[1] as string;
+      try {
+        // A trailing newline is how editors save files; it is never part of a password.
+        return new Secret(readFileSync(path, "utf8").replace(/\r?\n$/, ""), `file ${path}`);
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          message: `cannot read secret file ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+          params: SECRET_ISSUE,
+        });
+        return z.NEVER;
+      }
+    }
+    ctx.addIssue({ code: "custom", message: EXPECTED, params: SECRET_ISSUE });
+    return z.NEVER;
+  });
+}
