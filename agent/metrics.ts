@@ -42,6 +42,11 @@ export class AgentMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ site: options.site });
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+    // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
+    // check metrics rejects them); the handle and request counts are not worth a renamed copy.
+    for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+      this.registry.removeSingleMetric(`${METRIC_PREFIX}${name}`);
+    }
     new Gauge({
       name: `${METRIC_PREFIX}build_info`,
       help: "Always 1; the agent's version and Node.js version as labels.",

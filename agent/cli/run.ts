@@ -1,0 +1,52 @@
+/**
+ * `ops-agent run`: the daemon. SIGTERM/SIGINT stop it cleanly (exit 0); SIGHUP reloads the config
+ * file — a config with errors is rejected, its errors logged, and the running one kept.
+ */
+import { loadConfigFile } from "../../config/load.js";
+import { systemClock } from "../clock.js";
+import { Agent } from "../daemon.js";
+import { createLogger } from "../log.js";
+import { StoreError } from "../store/errors.js";
+import { loadOrExit } from "./config-arg.js";
+
+export async function runCommand(path: string): Promise<void> {
+  const config = loadOrExit(path);
+  const log = createLogger(config.log);
+  let agent: Agent;
+  try {
+    agent = await Agent.start(config, systemClock, log);
+  } catch (error) {
+    // Startup problems (database locked or corrupt, data directory, port taken) are for a person:
+    // one clear line on stderr, a non-zero exit, nothing stored touched.
+    console.error(`ops-agent: ${(error as Error).message}`);
+    if (!(error instanceof StoreError)) log.debug({ err: error }, "startup failed");
+    process.exit(error instanceof StoreError && error.code === "locked" ? 75 : 1);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, "signal received");
+    agent.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGHUP", () => {
+    const result = loadConfigFile(path);
+    if (!result.ok) {
+      log.error({ file: path, errors: result.errors }, "new configuration rejected; the running one is kept");
+      return;
+    }
+    agent.reload(result.config).catch((error: unknown) => log.error({ err: error }, "reload failed"));
+  });
+}

@@ -1,0 +1,206 @@
+/**
+ * The running agent: the store, the scheduler and its collector instances, the HTTP endpoint and
+ * the retention job, wired from one config. Reload swaps the collectors (and the log level and
+ * listen address) without losing the store; stop drains runs in flight and closes cleanly.
+ */
+import { plugins } from "../collectors/index.js";
+import type { MetricDescriptor } from "../collectors/types.js";
+import type { Config } from "../config/schema.js";
+import { databasePath } from "../config/load.js";
+import type { Clock } from "./clock.js";
+import { computeHealth } from "./health.js";
+import { AgentHttpServer, json, type Routes } from "./http.js";
+import { buildInstances, type ConfiguredInstance } from "./instances.js";
+import type { Logger } from "./log.js";
+import { AgentMetrics } from "./metrics.js";
+import { RunRecorder } from "./recorder.js";
+import { Scheduler } from "./scheduler.js";
+import { LatestState } from "./store/latest.js";
+import { retentionCutoffs } from "./store/retention.js";
+import { SqliteStore } from "./store/sqlite.js";
+import { VERSION } from "./version.js";
+
+export class Agent {
+  private readonly startedAt: Date;
+  private readonly latest = new LatestState();
+  private readonly metrics: AgentMetrics;
+  private readonly recorder: RunRecorder;
+  private readonly http: AgentHttpServer;
+  private readonly shutdown = new AbortController();
+  private scheduler: Scheduler;
+  private configured: ConfiguredInstance[] = [];
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private config: Config,
+    private readonly store: SqliteStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.startedAt = clock.now();
+    this.metrics = new AgentMetrics({
+      site: config.site,
+      version: VERSION,
+      latest: this.latest,
+      descriptors: allMetricDescriptors(),
+      databaseSizeBytes: () => this.store.sizeBytes(),
+    });
+    this.recorder = new RunRecorder(this.latest, log, store, this.metrics);
+    this.http = new AgentHttpServer(this.routes(), log);
+    this.scheduler = new Scheduler(config.timezone);
+  }
+
+  /** Opens the store (one agent per database), starts the collectors and the HTTP endpoint. */
+  static async start(config: Config, clock: Clock, log: Logger): Promise<Agent> {
+    const store = SqliteStore.open({
+      path: databasePath(config),
+      clock,
+      timeZone: config.timezone,
+      role: "agent",
+      integrityCheck: config.store.integrity_check,
+      rollupFlushIntervalMs: config.store.rollup_flush_interval,
+    });
+    const agent = new Agent(config, store, clock, log);
+    try {
+      await agent.http.listen(config.http.listen.host, config.http.listen.port);
+    } catch (error) {
+      store.close();
+      throw new Error(
+        `cannot listen on ${config.http.listen.host}:${config.http.listen.port}: ${(error as Error).message}; ` +
+          "set http.listen to a free address",
+      );
+    }
+    agent.startCollectors();
+    agent.runRetention();
+    agent.retentionTimer = setInterval(() => agent.runRetention(), config.store.retention_interval);
+    log.info(
+      {
+        version: VERSION,
+        database: store.path,
+        listen: agent.http.address,
+        collectors: agent.configured.map((c) => c.instance.name),
+      },
+      "ops-agent started",
+    );
+    return agent;
+  }
+
+  get listenAddress() {
+    return this.http.address;
+  }
+
+  private startCollectors(): void {
+    this.configured = buildInstances(this.config.collectors, {
+      clock: this.clock,
+      log: this.log,
+      sink: this.recorder,
+      shutdown: this.shutdown.signal,
+      timeZone: this.config.timezone,
+    });
+    this.scheduler = new Scheduler(this.config.timezone);
+    for (const c of this.configured) this.scheduler.add(c.instance, c.schedule);
+    this.scheduler.start();
+  }
+
+  private routes(): Routes {
+    return {
+      "/metrics": {
+        GET: async () => ({ status: 200, contentType: this.metrics.contentType, body: await this.metrics.text() }),
+      },
+      "/healthz": {
+        GET: () => {
+          const report = computeHealth({
+            now: this.clock.now(),
+            startedAt: this.startedAt,
+            staleAfterPeriods: this.config.stale_after_periods,
+            collectors: this.configured.map((c) => ({
+              name: c.instance.name,
+              periodMs: c.periodMs,
+              timeoutMs: c.timeoutMs,
+              status: this.recorder.status.get(c.instance.name),
+            })),
+            probeDatabase: () => this.store.probeWritable(),
+            databaseSizeBytes: () => this.store.sizeBytes(),
+          });
+          return json(report.status === "ok" ? 200 : 503, report);
+        },
+      },
+    };
+  }
+
+  private runRetention(): void {
+    try {
+      const cutoffs = retentionCutoffs(
+        this.clock.now(),
+        {
+          rawMs: this.config.store.raw_retention,
+          hourlyMs: this.config.store.hourly_retention,
+          dailyMs: this.config.store.daily_retention,
+        },
+        this.store.calendar,
+      );
+      const deleted = this.store.deleteOlderThan(cutoffs);
+      if (deleted.raw + deleted.hour + deleted.day > 0) this.log.info({ deleted }, "retention applied");
+    } catch (error) {
+      this.log.error({ err: error }, "retention failed; will retry at the next interval");
+    }
+  }
+
+  /**
+   * A new config from SIGHUP (already validated). Collectors are rebuilt; runs in flight of the
+   * old ones finish and are recorded. The store and time zone need a restart to change.
+   */
+  async reload(next: Config): Promise<void> {
+    if (databasePath(next) !== databasePath(this.config) || next.timezone !== this.config.timezone) {
+      this.log.warn("store.path, data_dir and timezone changes take effect at the next restart");
+    }
+    this.log.level = next.log.level;
+    const old = this.scheduler;
+    const oldConfigured = this.configured;
+    await old.stop();
+    const listenChanged =
+      next.http.listen.host !== this.config.http.listen.host || next.http.listen.port !== this.config.http.listen.port;
+    this.config = { ...next, store: this.config.store, timezone: this.config.timezone, data_dir: this.config.data_dir };
+    this.startCollectors();
+    const names = new Set(this.configured.map((c) => c.instance.name));
+    this.latest.retain(names);
+    for (const c of oldConfigured) if (!names.has(c.instance.name)) this.metrics.forgetCollector(c.instance.name);
+    void old.drain(this.config.shutdown_grace).then(() => Promise.all(oldConfigured.map((c) => c.instance.close())));
+    if (listenChanged) {
+      await this.http.close();
+      await this.http.listen(next.http.listen.host, next.http.listen.port);
+    }
+    this.log.info({ collectors: [...names] }, "configuration reloaded");
+  }
+
+  /** Stop new runs, let runs in flight finish (up to the grace period), flush and close. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    this.log.info({ grace_ms: this.config.shutdown_grace }, "stopping: no new runs; waiting for runs in flight");
+    clearInterval(this.retentionTimer);
+    await this.scheduler.stop();
+    const stillRunning = await this.scheduler.drain(this.config.shutdown_grace);
+    if (stillRunning.length > 0) {
+      this.log.warn({ collectors: stillRunning }, "grace period over; aborting runs in flight");
+      this.shutdown.abort(new Error("agent shutting down"));
+      await this.scheduler.drain(2_000);
+    }
+    await Promise.allSettled(this.configured.map((c) => c.instance.close()));
+    await this.http.close();
+    this.store.close();
+    this.log.info("stopped; database closed");
+  }
+}
+
+function allMetricDescriptors(): Map<string, MetricDescriptor> {
+  const out = new Map<string, MetricDescriptor>();
+  for (const plugin of Object.values(plugins)) {
+    for (const [name, descriptor] of Object.entries(plugin.metrics)) out.set(name, descriptor);
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/** The ops-agent command line. Each command lives in agent/cli/. */
+import { Command } from "commander";
+import { checkConfigCommand } from "./cli/check-config.js";
+import { DEFAULT_CONFIG_PATH } from "./cli/config-arg.js";
+import { onceCommand } from "./cli/once.js";
+import { runCommand } from "./cli/run.js";
+import { VERSION } from "./version.js";
+
+const program = new Command()
+  .name("ops-agent")
+  .description(
+    "Machine-room monitoring agent of the Suzhou Municipal Audio-Visual Education Centre: measures the " +
+      "performance-target form's operational indicators all year, stores them, and serves Prometheus metrics.",
+  )
+  .version(VERSION, "-V, --version");
+
+program
+  .command("run")
+  .description("run the agent: schedule the collectors, store samples, serve /metrics and /healthz")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action(async (opts: { config: string }) => runCommand(opts.config));
+
+program
+  .command("once")
+  .description("run every enabled collector once and print what it measured (writes nothing)")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .option("--json", "print the runs as JSON instead of a table")
+  .action(async (opts: { config: string; json?: boolean }) => {
+    process.exitCode = await onceCommand(opts.config, opts);
+  });
+
+program
+  .command("check-config")
+  .description("validate a config file; print every error with its field, value and what is expected (exit 78)")
+  .argument("[file]", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action((file: string) => checkConfigCommand(file));
+
+await program.parseAsync(process.argv);

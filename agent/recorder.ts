@@ -1,0 +1,86 @@
+/**
+ * Where a finished run goes: samples into the store (one batch), the run into the run log, the
+ * latest state replaced (or, for a failed run, the collector's targets made unknown), and the
+ * agent's own metrics. A store failure (disk full, I/O error) is logged and counted; it never
+ * stops the agent, and the latest state still reflects what was measured.
+ */
+import type { AgentMetrics } from "./metrics.js";
+import type { Logger } from "./log.js";
+import type { RunOutcome, RunSink, RunStatus } from "./runner.js";
+import type { LatestState } from "./store/latest.js";
+import type { SqliteStore } from "./store/sqlite.js";
+
+export interface CollectorStatus {
+  lastRunAt: Date;
+  lastStatus: RunStatus;
+  lastError?: string;
+  lastSuccessAt?: Date;
+  lastDurationMs: number;
+  lastSamples: number;
+}
+
+export class RunRecorder implements RunSink {
+  readonly status = new Map<string, CollectorStatus>();
+
+  constructor(
+    private readonly latest: LatestState,
+    private readonly log: Logger,
+    private readonly store?: SqliteStore,
+    private readonly metrics?: AgentMetrics,
+  ) {}
+
+  runFinished(outcome: RunOutcome): void {
+    const { collector, type, status } = outcome;
+    this.metrics?.runDuration.observe({ collector, type }, outcome.durationMs / 1000);
+    this.metrics?.runs.inc({ collector, type, result: status });
+    if (status === "ok") {
+      this.writeSamples(outcome);
+      this.latest.replace(collector, outcome.samples, outcome.startedAt);
+      this.metrics?.lastSuccess.set({ collector }, outcome.finishedAt.getTime() / 1000);
+    } else {
+      this.latest.markUnknown(collector);
+    }
+    this.metrics?.collectorUp.set({ collector }, status === "ok" ? 1 : 0);
+    const previous = this.status.get(collector);
+    const lastSuccessAt = status === "ok" ? outcome.finishedAt : previous?.lastSuccessAt;
+    this.status.set(collector, {
+      lastRunAt: outcome.startedAt,
+      lastStatus: status,
+      ...(outcome.error === undefined ? {} : { lastError: outcome.error }),
+      ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
+      lastDurationMs: outcome.durationMs,
+      lastSamples: outcome.samples.length,
+    });
+    try {
+      this.store?.recordRun({
+        collector,
+        type,
+        startedAt: outcome.startedAt,
+        finishedAt: outcome.finishedAt,
+        status,
+        ...(outcome.error === undefined ? {} : { error: outcome.error }),
+        samples: outcome.samples.length,
+      });
+    } catch (error) {
+      this.log.error({ collector, err: error }, "could not record the run in the store");
+    }
+  }
+
+  tickSkipped(collector: string): void {
+    this.metrics?.ticksSkipped.inc({ collector });
+  }
+
+  private writeSamples(outcome: RunOutcome): void {
+    if (!this.store || outcome.samples.length === 0) return;
+    try {
+      const { written } = this.store.writeSamples(outcome.collector, outcome.samples, outcome.startedAt);
+      this.metrics?.samplesWritten.inc({ collector: outcome.collector }, written);
+    } catch (error) {
+      this.metrics?.storeWriteErrors.inc({ collector: outcome.collector });
+      this.log.error(
+        { collector: outcome.collector, samples: outcome.samples.length, err: error },
+        "could not write samples to the store; they are lost, earlier data is intact",
+      );
+    }
+  }
+}
