@@ -56,22 +56,20 @@ export interface DurationBounds {
 
 /** A zod schema for a duration string; the output is milliseconds. */
 export function duration(bounds: DurationBounds = {}) {
-  return z
-    .string({ error: 'expected a duration like "10s", "5m" or "35d"' })
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined) {
-        ctx.addIssue({ code: "custom", message: 'expected a duration like "10s", "5m" or "35d"' });
-        return z.NEVER;
-      }
-      if (bounds.min !== undefined && ms < bounds.min) {
-        ctx.addIssue({ code: "custom", message: `expected at least ${formatDuration(bounds.min)}` });
-        return z.NEVER;
-      }
-      if (bounds.max !== undefined && ms > bounds.max) {
-        ctx.addIssue({ code: "custom", message: `expected at most ${formatDuration(bounds.max)}` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+  return z.string({ error: 'expected a duration like "10s", "5m" or "35d"' }).transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: "custom", message: 'expected a duration like "10s", "5m" or "35d"' });
+      return z.NEVER;
+    }
+    if (bounds.min !== undefined && ms < bounds.min) {
+      ctx.addIssue({ code: "custom", message: `expected at least ${formatDuration(bounds.min)}` });
+      return z.NEVER;
+    }
+    if (bounds.max !== undefined && ms > bounds.max) {
+      ctx.addIssue({ code: "custom", message: `expected at most ${formatDuration(bounds.max)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 }

@@ -26,13 +26,31 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (value === null) return "an empty value";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function withValue(message: string, value: unknown): string {
+  // A schema's own message may already name the value ("..., got \"ftp://x\""): do not repeat it.
+  if (/, got /.test(message)) return message;
   return `${message}, got ${describeValue(value)}`;
 }
+
+/** A secret field's issue (raised by secretRef() with params.secret): its value is never echoed. */
+function isSecretIssue(issue: z.core.$ZodIssue): boolean {
+  return (issue as { params?: { secret?: boolean } }).params?.secret === true;
+}
+
+/** zod's type names, in the words of someone editing YAML. */
+const YAML_TYPE_NAMES: Record<string, string> = {
+  object: "a mapping (key: value lines)",
+  array: "a list",
+  int: "a whole number",
+  number: "a number",
+  string: "text",
+  boolean: "true or false",
+};
 
 /** One or more lines for one issue, each "path: message". */
 function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
@@ -42,11 +60,18 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map(
-        (key) => `${formatPath([...path, key])}: unknown option; remove it or correct its spelling (config/example.yaml lists every option)`,
+        (key) =>
+          `${formatPath([...path, key])}: unknown option; remove it or correct its spelling (config/example.yaml lists every option)`,
       );
-    case "invalid_type":
-      if (value === undefined) return [`${at}: missing; expected ${issue.expected}`];
-      return [`${at}: ${withValue(`expected ${issue.expected}`, value)}`];
+    case "invalid_type": {
+      // The schema's own message ('expected a duration like "10s"...') says more than zod's type name.
+      const expected = issue.message.startsWith("expected")
+        ? issue.message
+        : `expected ${YAML_TYPE_NAMES[issue.expected] ?? issue.expected}`;
+      if (value === undefined) return [`${at}: missing; ${expected}`];
+      if (isSecretIssue(issue)) return [`${at}: ${expected}`];
+      return [`${at}: ${withValue(expected, value)}`];
+    }
     case "invalid_value":
       return [
         `${at}: ${withValue(
@@ -59,16 +84,17 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     case "too_small":
       return [
         `${at}: ${withValue(
-          issue.origin === "array" ? `expected at least ${String(issue.minimum)} item(s)` : `expected at least ${String(issue.minimum)}`,
+          issue.origin === "array"
+            ? `expected at least ${String(issue.minimum)} item(s)`
+            : `expected at least ${String(issue.minimum)}`,
           value,
         )}`,
       ];
     case "too_big":
       return [`${at}: ${withValue(`expected at most ${String(issue.maximum)}`, value)}`];
     default: {
-      const secret = (issue as { params?: { secret?: boolean } }).params?.secret === true;
       const message = issue.message;
-      if (secret || !message.startsWith("expected")) return [`${at}: ${message}`];
+      if (isSecretIssue(issue) || !message.startsWith("expected")) return [`${at}: ${message}`];
       return [`${at}: ${withValue(message, value)}`];
     }
   }

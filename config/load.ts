@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { parseDocument } from "yaml";
 import { configSchema, type Config } from "./schema.js";
-import { formatIssues } from "./errors.js";
+import { describeValue, formatIssues } from "./errors.js";
+import { crossFieldErrors } from "./cross-checks.js";
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -20,16 +21,22 @@ export function parseConfigText(text: string): LoadResult {
       ok: false,
       errors: doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return `${pos ? `line ${pos.line}, column ${pos.col}` : "YAML"}: ${(e.message.split("\n")[0] ?? "").replace(/:$/, "")}`;
+        return `${pos ? `line ${pos.line}, column ${pos.col}` : "YAML"}: ${(e.message.split("\n")[0] ?? "").replace(/:$/, "").replace(/ at line \d+, column \d+$/, "")}`;
       }),
     };
   }
   const input: unknown = doc.toJS() ?? {};
   if (typeof input !== "object" || Array.isArray(input)) {
-    return { ok: false, errors: ["(top level): expected a mapping of options (site:, collectors:, …), got " + typeof input] };
+    return {
+      ok: false,
+      errors: [
+        `(top level): expected a mapping of options (site:, collectors:, …), got ${Array.isArray(input) ? "a list" : describeValue(input)}`,
+      ],
+    };
   }
   const parsed = configSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error, input) };
+  const errors = [...(parsed.success ? [] : formatIssues(parsed.error, input)), ...crossFieldErrors(input)];
+  if (!parsed.success || errors.length > 0) return { ok: false, errors };
   return { ok: true, config: parsed.data };
 }
 
@@ -40,7 +47,9 @@ export function loadConfigFile(path: string): LoadResult {
   } catch (error) {
     return {
       ok: false,
-      errors: [`cannot read config file: ${(error as Error).message}; pass --config with the path of your YAML file`],
+      errors: [
+        `cannot read config file: ${(error as Error).message}; pass --config with the path of your YAML file`,
+      ],
     };
   }
   return parseConfigText(text);

@@ -1,12 +1,13 @@
 /**
  * The agent's configuration: one YAML file, validated here. Unknown keys are errors everywhere
  * (a misspelt option must never silently fall back to a default). Durations are parsed to
- * milliseconds; secrets are references resolved at load time (see secret.ts).
+ * milliseconds; secrets are references resolved at load time (see secret.ts). Rules that relate
+ * several fields live in cross-checks.ts, so they are reported even when a field has an error.
  */
 import { z } from "zod";
 import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
-import { duration, formatDuration } from "./duration.js";
+import { duration } from "./duration.js";
 
 const DAY = 86_400_000;
 
@@ -47,11 +48,15 @@ const commonCollectorOptions = {
   /** Run every this long ("30s", "1m", "5m"); must divide a minute, an hour or a day evenly. */
   every: duration({ min: 1000 })
     .refine((ms) => everyToCron(ms) !== undefined, {
-      message: "expected a period that divides a minute, an hour or a day evenly (e.g. 15s, 1m, 5m, 1h); use cron: for others",
+      message:
+        "expected a period that divides a minute, an hour or a day evenly (e.g. 15s, 1m, 5m, 1h); use cron: for others",
     })
     .optional(),
   /** Or a cron expression (5 fields, or 6 with seconds), in the agent's timezone. */
-  cron: z.string().refine(isValidCron, { message: 'expected a cron expression like "*/5 * * * *"' }).optional(),
+  cron: z
+    .string()
+    .refine(isValidCron, { message: 'expected a cron expression like "*/5 * * * *"' })
+    .optional(),
   /** A run still going after this long is aborted and recorded as a timeout. */
   timeout: duration({ min: 100 }).prefault("30s"),
   /** Wait a random 0..jitter before each run, so many collectors do not all fire on the same second. */
@@ -103,7 +108,10 @@ const storeSchema = z
 export const configSchema = z
   .object({
     /** This agent's site label (machine room), attached to every metric: agents shard, Prometheus joins. */
-    site: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: "expected letters, digits, '.', '_' or '-' (max 64)" }).default("default"),
+    site: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: "expected letters, digits, '.', '_' or '-' (max 64)" })
+      .default("default"),
     /** The centre's time zone: days, months, half-years and cron schedules follow it. */
     timezone: timeZone.default("Asia/Shanghai"),
     /** Where the database and generated reports live. */
@@ -130,33 +138,7 @@ export const configSchema = z
     stale_after_periods: z.number().int().min(1).max(100).default(3),
     collectors: z.array(collectorEntry).default([]),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.collectors.forEach((collector, index) => {
-      if (collector.every !== undefined && collector.cron !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["collectors", index, "cron"], message: "give either every: or cron:, not both" });
-      }
-      const name = collector.name ?? collector.type;
-      const first = seen.get(name);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["collectors", index, "name"],
-          message: `duplicate collector name "${name}" (also collectors[${first}]); give each instance its own name:`,
-        });
-      } else seen.set(name, index);
-    });
-    if (config.store.hourly_retention < config.store.raw_retention) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["store", "hourly_retention"],
-        message: `${formatDuration(config.store.hourly_retention)} is shorter than store.raw_retention (${formatDuration(
-          config.store.raw_retention,
-        )}); rollups must outlive the raw samples they summarise`,
-      });
-    }
-  });
+  .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;

@@ -39,13 +39,26 @@ const EXPECTED =
 export const SECRET_ISSUE = { secret: true } as const;
 
 export function secretRef() {
-  return z.string({ error: EXPECTED }).transform((text, ctx) => {
+  // z.unknown(), not z.string(): a number typed in by mistake must get the same, non-echoing error.
+  return z.unknown().transform((text, ctx) => {
+    if (typeof text !== "string") {
+      ctx.addIssue({
+        code: "custom",
+        message: text === undefined ? `missing; ${EXPECTED}` : EXPECTED,
+        params: SECRET_ISSUE,
+      });
+      return z.NEVER;
+    }
     const env = ENV_REF.exec(text);
     if (env) {
       const name = env[1] as string;
       const value = process.env[name];
       if (value === undefined || value === "") {
-        ctx.addIssue({ code: "custom", message: `environment variable ${name} is not set`, params: SECRET_ISSUE });
+        ctx.addIssue({
+          code: "custom",
+          message: `environment variable ${name} is not set`,
+          params: SECRET_ISSUE,
+        });
         return z.NEVER;
       }
       return new Secret(value, `env ${name}`);

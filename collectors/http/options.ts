@@ -11,7 +11,7 @@ const httpUrl = z.string().superRefine((text, ctx) => {
   try {
     url = new URL(text);
   } catch {
-    ctx.addIssue({ code: "custom", message: `expected an absolute http:// or https:// URL, got "${text}"` });
+    ctx.addIssue({ code: "custom", message: "expected an absolute http:// or https:// URL" });
     return;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

@@ -1,0 +1,50 @@
+/**
+ * Rules that relate several fields. They read the raw YAML (not the parsed config) so they are
+ * reported together with every other error, even when some field elsewhere is invalid — a person
+ * fixing a config should see all of its problems at once.
+ */
+import { formatDuration, parseDuration } from "./duration.js";
+
+const DEFAULT_RAW_RETENTION = "35d";
+const DEFAULT_HOURLY_RETENTION = "400d";
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+export function crossFieldErrors(input: unknown): string[] {
+  const root = record(input);
+  if (!root) return [];
+  const errors: string[] = [];
+  const collectors = Array.isArray(root.collectors) ? root.collectors : [];
+  const seen = new Map<string, number>();
+  collectors.forEach((raw, index) => {
+    const collector = record(raw);
+    if (!collector) return;
+    if (collector.every !== undefined && collector.cron !== undefined) {
+      errors.push(`collectors[${index}].cron: give either every: or cron:, not both`);
+    }
+    const name = collector.name ?? collector.type;
+    if (typeof name !== "string") return;
+    const first = seen.get(name);
+    if (first !== undefined) {
+      errors.push(
+        `collectors[${index}].name: duplicate collector name "${name}" (also collectors[${first}]); give each instance its own name:`,
+      );
+    } else seen.set(name, index);
+  });
+  const store = record(root.store) ?? {};
+  const rawText = store.raw_retention ?? DEFAULT_RAW_RETENTION;
+  const hourlyText = store.hourly_retention ?? DEFAULT_HOURLY_RETENTION;
+  const raw = typeof rawText === "string" ? parseDuration(rawText) : undefined;
+  const hourly = typeof hourlyText === "string" ? parseDuration(hourlyText) : undefined;
+  if (raw !== undefined && hourly !== undefined && hourly < raw) {
+    errors.push(
+      `store.hourly_retention: ${formatDuration(hourly)} is shorter than store.raw_retention (${formatDuration(raw)}); ` +
+        "rollups must outlive the raw samples they summarise",
+    );
+  }
+  return errors;
+}
