@@ -106,7 +106,11 @@ export class Agent {
   private routes(): Routes {
     return {
       "/metrics": {
-        GET: async () => ({ status: 200, contentType: this.metrics.contentType, body: await this.metrics.text() }),
+        GET: async () => ({
+          status: 200,
+          contentType: this.metrics.contentType,
+          body: await this.metrics.text(),
+        }),
       },
       "/healthz": {
         GET: () => {
@@ -160,13 +164,22 @@ export class Agent {
     const oldConfigured = this.configured;
     await old.stop();
     const listenChanged =
-      next.http.listen.host !== this.config.http.listen.host || next.http.listen.port !== this.config.http.listen.port;
-    this.config = { ...next, store: this.config.store, timezone: this.config.timezone, data_dir: this.config.data_dir };
+      next.http.listen.host !== this.config.http.listen.host ||
+      next.http.listen.port !== this.config.http.listen.port;
+    this.config = {
+      ...next,
+      store: this.config.store,
+      timezone: this.config.timezone,
+      data_dir: this.config.data_dir,
+    };
     this.startCollectors();
     const names = new Set(this.configured.map((c) => c.instance.name));
     this.latest.retain(names);
-    for (const c of oldConfigured) if (!names.has(c.instance.name)) this.metrics.forgetCollector(c.instance.name);
-    void old.drain(this.config.shutdown_grace).then(() => Promise.all(oldConfigured.map((c) => c.instance.close())));
+    for (const c of oldConfigured)
+      if (!names.has(c.instance.name)) this.metrics.forgetCollector(c.instance.name);
+    void old
+      .drain(this.config.shutdown_grace)
+      .then(() => Promise.all(oldConfigured.map((c) => c.instance.close())));
     if (listenChanged) {
       await this.http.close();
       await this.http.listen(next.http.listen.host, next.http.listen.port);
@@ -181,7 +194,10 @@ export class Agent {
   }
 
   private async doStop(): Promise<void> {
-    this.log.info({ grace_ms: this.config.shutdown_grace }, "stopping: no new runs; waiting for runs in flight");
+    this.log.info(
+      { grace_ms: this.config.shutdown_grace },
+      "stopping: no new runs; waiting for runs in flight",
+    );
     clearInterval(this.retentionTimer);
     await this.scheduler.stop();
     const stillRunning = await this.scheduler.drain(this.config.shutdown_grace);

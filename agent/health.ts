@@ -59,7 +59,9 @@ export function computeHealth(input: HealthInput): HealthReport {
       healthy,
       last_status: c.status?.lastStatus ?? "not run yet",
       last_success: lastSuccess?.toISOString() ?? null,
-      last_success_age_seconds: lastSuccess ? Math.round((input.now.getTime() - lastSuccess.getTime()) / 1000) : null,
+      last_success_age_seconds: lastSuccess
+        ? Math.round((input.now.getTime() - lastSuccess.getTime()) / 1000)
+        : null,
       stale_after_seconds: Math.round(staleAfterMs / 1000),
       ...(c.status?.lastError === undefined ? {} : { last_error: c.status.lastError }),
     };

@@ -17,7 +17,11 @@ export type RouteHandler = (request: IncomingMessage) => Promise<HttpResponse> |
 export type Routes = Readonly<Record<string, { GET?: RouteHandler; POST?: RouteHandler }>>;
 
 export function json(status: number, value: unknown): HttpResponse {
-  return { status, contentType: "application/json; charset=utf-8", body: `${JSON.stringify(value, null, 2)}\n` };
+  return {
+    status,
+    contentType: "application/json; charset=utf-8",
+    body: `${JSON.stringify(value, null, 2)}\n`,
+  };
 }
 
 export class AgentHttpServer {
@@ -55,8 +59,15 @@ export class AgentHttpServer {
     try {
       if (!route) response = json(404, { error: `no such endpoint: ${path}` });
       else {
-        const handler = req.method === "GET" || req.method === "HEAD" ? route.GET : req.method === "POST" ? route.POST : undefined;
-        response = handler ? await handler(req) : json(405, { error: `${req.method} not allowed on ${path}` });
+        const handler =
+          req.method === "GET" || req.method === "HEAD"
+            ? route.GET
+            : req.method === "POST"
+              ? route.POST
+              : undefined;
+        response = handler
+          ? await handler(req)
+          : json(405, { error: `${req.method} not allowed on ${path}` });
       }
     } catch (error) {
       this.log.error({ err: error, path }, "HTTP handler failed");

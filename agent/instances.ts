@@ -36,7 +36,8 @@ export function buildInstances(
       const options = Object.fromEntries(Object.entries(entry).filter(([key]) => !COMMON_KEYS.has(key)));
       const log = deps.log.child({ collector: name });
       const collector = plugin.create(options as never, { clock: deps.clock, log });
-      const schedule: Schedule = entry.cron !== undefined ? { cron: entry.cron } : { every: entry.every ?? 60_000 };
+      const schedule: Schedule =
+        entry.cron !== undefined ? { cron: entry.cron } : { every: entry.every ?? 60_000 };
       return {
         instance: new CollectorInstance({
           name,

@@ -26,9 +26,17 @@ const REDACT = [
   "*.secret",
 ];
 
-export function createLogger(options: LogOptions, destination: NodeJS.WritableStream = process.stdout): Logger {
-  const base = { level: options.level, redact: { paths: REDACT, censor: "[redacted]" }, base: { pid: process.pid } };
-  const usePretty = options.format === "pretty" || (options.format === "auto" && process.stdout.isTTY === true);
+export function createLogger(
+  options: LogOptions,
+  destination: NodeJS.WritableStream = process.stdout,
+): Logger {
+  const base = {
+    level: options.level,
+    redact: { paths: REDACT, censor: "[redacted]" },
+    base: { pid: process.pid },
+  };
+  const usePretty =
+    options.format === "pretty" || (options.format === "auto" && process.stdout.isTTY === true);
   if (usePretty) {
     // Synchronous pretty stream rather than a transport: no worker thread, no extra memory.
     return pino(base, pretty({ sync: true, translateTime: "SYS:yyyy-mm-dd HH:MM:ss.l", destination: 1 }));

@@ -32,7 +32,9 @@ program
 
 program
   .command("check-config")
-  .description("validate a config file; print every error with its field, value and what is expected (exit 78)")
+  .description(
+    "validate a config file; print every error with its field, value and what is expected (exit 78)",
+  )
   .argument("[file]", "config file (YAML)", DEFAULT_CONFIG_PATH)
   .action((file: string) => checkConfigCommand(file));
 

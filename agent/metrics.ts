@@ -44,7 +44,11 @@ export class AgentMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
     // check metrics rejects them); the handle and request counts are not worth a renamed copy.
-    for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    for (const name of [
+      "nodejs_active_handles_total",
+      "nodejs_active_requests_total",
+      "nodejs_active_resources_total",
+    ]) {
       this.registry.removeSingleMetric(`${METRIC_PREFIX}${name}`);
     }
     new Gauge({
@@ -113,7 +117,8 @@ export class AgentMetrics {
 
   /** Forget the label sets of collectors no longer configured, so they stop being exported. */
   forgetCollector(collector: string): void {
-    for (const metric of [this.lastSuccess, this.collectorUp, this.ticksSkipped]) metric.remove({ collector });
+    for (const metric of [this.lastSuccess, this.collectorUp, this.ticksSkipped])
+      metric.remove({ collector });
   }
 
   async text(): Promise<string> {
@@ -164,7 +169,8 @@ class SnapshotMetric {
  */
 class TargetInfoMetric {
   readonly name = `${METRIC_PREFIX}target_info`;
-  readonly help = "Always 1: each target a collector currently measures, with its kind and descriptive labels.";
+  readonly help =
+    "Always 1: each target a collector currently measures, with its kind and descriptive labels.";
   readonly type = "gauge";
   readonly aggregator = "sum";
   constructor(private readonly latest: LatestState) {}
@@ -181,6 +187,12 @@ class TargetInfoMetric {
         seen.set(key, { value: 1, labels });
       }
     }
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...seen.values()] };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: [...seen.values()],
+    };
   }
 }

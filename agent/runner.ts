@@ -95,17 +95,25 @@ export class CollectorInstance {
     let samples: Sample[] = [];
     let error: string | undefined;
     try {
-      const collecting = this.options.collector.collect({ signal, now: () => clock.now(), log: log.child({ collector: this.name }) });
-      // A collector that ignores its signal must not hold the agent: stop waiting on abort and
-      // leave the stray promise to settle on its own.
-      collecting.catch(() => undefined).finally(() => {
-        if (abandonedHere) this.abandoned -= 1;
+      const collecting = this.options.collector.collect({
+        signal,
+        now: () => clock.now(),
+        log: log.child({ collector: this.name }),
       });
-      let abandonedHere = false;
+      // A collector that ignores its signal must not hold the agent: stop waiting on abort and
+      // leave the stray promise to settle on its own (counted while it is still pending).
+      let pending = true;
+      const settle = () => {
+        pending = false;
+      };
+      collecting.then(settle, settle);
       samples = await Promise.race([collecting, rejectOnAbort(signal)]).catch((e: unknown) => {
-        if (signal.aborted) {
-          abandonedHere = true;
+        if (pending) {
           this.abandoned += 1;
+          const release = () => {
+            this.abandoned -= 1;
+          };
+          collecting.then(release, release);
         }
         throw e;
       });
@@ -114,7 +122,10 @@ export class CollectorInstance {
       samples = [];
       status = timeout.signal.aborted ? "timeout" : "failed";
       error = status === "timeout" ? `timed out after ${timeoutMs} ms` : describeError(e);
-      log.warn({ collector: this.name, status, error, abandonedRuns: this.abandoned }, "collector run failed");
+      log.warn(
+        { collector: this.name, status, error, abandonedRuns: this.abandoned },
+        "collector run failed",
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -134,7 +145,8 @@ export class CollectorInstance {
 
   /** A sample naming a metric its plugin did not declare is a bug in the plugin: fail the run loudly. */
   private checkSamples(samples: Sample[]): void {
-    if (!Array.isArray(samples)) throw new Error("collector returned something other than an array of samples");
+    if (!Array.isArray(samples))
+      throw new Error("collector returned something other than an array of samples");
     const declared = this.options.plugin.metrics;
     for (const sample of samples) {
       if (!Object.hasOwn(declared, sample.metric)) {

@@ -8,10 +8,14 @@ export function checkConfigCommand(path: string): void {
   const config = loadOrExit(path);
   console.log(`${path}: valid`);
   console.log(`  site ${config.site}, time zone ${config.timezone}`);
-  console.log(`  database ${databasePath(config)}; raw samples kept ${formatDuration(config.store.raw_retention)}`);
+  console.log(
+    `  database ${databasePath(config)}; raw samples kept ${formatDuration(config.store.raw_retention)}`,
+  );
   console.log(`  listening on ${config.http.listen.host}:${config.http.listen.port}`);
   for (const c of config.collectors) {
     const schedule = c.cron !== undefined ? `cron "${c.cron}"` : `every ${formatDuration(c.every ?? 60_000)}`;
-    console.log(`  collector ${instanceName(c)} (${c.type}): ${schedule}, timeout ${formatDuration(c.timeout)}${c.enabled ? "" : ", disabled"}`);
+    console.log(
+      `  collector ${instanceName(c)} (${c.type}): ${schedule}, timeout ${formatDuration(c.timeout)}${c.enabled ? "" : ", disabled"}`,
+    );
   }
 }

@@ -3,7 +3,8 @@ export function formatValue(metric: string, value: number): string {
   if (metric.endsWith("_bytes") || metric.endsWith("_bytes_total")) return formatBytes(value);
   if (metric.endsWith("_bytes_per_second")) return `${formatBytes(value)}/s`;
   if (metric.endsWith("_ratio")) return `${(value * 100).toFixed(1)}%`;
-  if (metric.endsWith("_seconds")) return value >= 100 ? `${Math.round(value)} s` : `${Number(value.toPrecision(3))} s`;
+  if (metric.endsWith("_seconds"))
+    return value >= 100 ? `${Math.round(value)} s` : `${Number(value.toPrecision(3))} s`;
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
 

@@ -13,7 +13,10 @@ import { loadOrExit } from "./config-arg.js";
 export async function onceCommand(path: string, options: { json?: boolean }): Promise<number> {
   const config = loadOrExit(path);
   // Logs go to stderr so the table (or JSON) on stdout stays clean.
-  const log = createLogger({ level: config.log.level === "info" ? "warn" : config.log.level, format: "json" }, process.stderr);
+  const log = createLogger(
+    { level: config.log.level === "info" ? "warn" : config.log.level, format: "json" },
+    process.stderr,
+  );
   const outcomes: RunOutcome[] = [];
   const sink: RunSink = { runFinished: (o) => outcomes.push(o), tickSkipped: () => undefined };
   const shutdown = new AbortController();
@@ -40,13 +43,27 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
         const labels = Object.entries(s.labels ?? {})
           .map(([k, v]) => `${k}=${v}`)
           .join(",");
-        const state = s.up === undefined ? "" : s.up ? "up" : `down (${s.reason ?? "?"}${s.detail ? `: ${s.detail}` : ""})`;
-        rows.push([o.collector, s.target.name, s.metric, labels, s.value === null ? "-" : formatValue(s.metric, s.value), state]);
+        const state =
+          s.up === undefined
+            ? ""
+            : s.up
+              ? "up"
+              : `down (${s.reason ?? "?"}${s.detail ? `: ${s.detail}` : ""})`;
+        rows.push([
+          o.collector,
+          s.target.name,
+          s.metric,
+          labels,
+          s.value === null ? "-" : formatValue(s.metric, s.value),
+          state,
+        ]);
       }
     }
     console.log(renderTable(["COLLECTOR", "TARGET", "METRIC", "LABELS", "VALUE", "STATE"], rows));
     for (const o of outcomes) {
-      console.log(`${o.collector}: ${o.status}, ${o.samples.length} samples in ${Math.round(o.durationMs)} ms`);
+      console.log(
+        `${o.collector}: ${o.status}, ${o.samples.length} samples in ${Math.round(o.durationMs)} ms`,
+      );
     }
   }
   return outcomes.every((o) => o.status === "ok") ? 0 : 1;

@@ -8,9 +8,14 @@ export function displayWidth(text: string): number {
 }
 
 /** Control characters (from hostile names) are shown escaped so they cannot move the cursor. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return text.replace(
+    CONTROL,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -19,7 +24,9 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
   return cells
     .map((row) =>
       row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - displayWidth(cell))))
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - displayWidth(cell)),
+        )
         .join("  ")
         .trimEnd(),
     )

@@ -64,7 +64,10 @@ function checkExisting(db: Database.Database, path: string, mode: IntegrityCheck
     );
   }
   if (mode === "off") return;
-  const rows = db.pragma(mode === "full" ? "integrity_check(20)" : "quick_check(20)") as Record<string, string>[];
+  const rows = db.pragma(mode === "full" ? "integrity_check(20)" : "quick_check(20)") as Record<
+    string,
+    string
+  >[];
   const problems = rows.map((row) => Object.values(row)[0]).filter((v) => v !== "ok");
   if (problems.length > 0) {
     throw new StoreError(

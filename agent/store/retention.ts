@@ -16,7 +16,11 @@ export interface RetentionCutoffs {
   dayBefore: number;
 }
 
-export function retentionCutoffs(now: Date, policy: RetentionPolicy, calendar: BucketCalendar): RetentionCutoffs {
+export function retentionCutoffs(
+  now: Date,
+  policy: RetentionPolicy,
+  calendar: BucketCalendar,
+): RetentionCutoffs {
   const nowSec = Math.floor(now.getTime() / 1000);
   const cut = (ms: number) => calendar.dayStart(nowSec - Math.floor(ms / 1000));
   return { rawBefore: cut(policy.rawMs), hourBefore: cut(policy.hourlyMs), dayBefore: cut(policy.dailyMs) };

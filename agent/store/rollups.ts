@@ -26,7 +26,18 @@ export interface RollupRow extends RollupCells {
 }
 
 export function emptyCells(): RollupCells {
-  return { n: 0, nUp: 0, nDown: 0, nMaint: 0, nValue: 0, sum: null, min: null, max: null, last: null, lastTs: null };
+  return {
+    n: 0,
+    nUp: 0,
+    nDown: 0,
+    nMaint: 0,
+    nValue: 0,
+    sum: null,
+    min: null,
+    max: null,
+    last: null,
+    lastTs: null,
+  };
 }
 
 export function sampleFlags(up: boolean | undefined, maintenance: boolean): number {

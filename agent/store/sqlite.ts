@@ -3,7 +3,7 @@
  * transactions; hourly and daily rollups are kept up to date incrementally (see rollups.ts and
  * the rollup_dirty table) so a year is read from rollups, never from raw rows.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Clock } from "../clock.js";
@@ -190,7 +190,10 @@ export class SqliteStore {
       labels: string;
       collector: string;
     }[]) {
-      this.targetIds.set(row.key, { id: row.id, fingerprint: targetFingerprint(row.kind, row.name, row.labels, row.collector) });
+      this.targetIds.set(row.key, {
+        id: row.id,
+        fingerprint: targetFingerprint(row.kind, row.name, row.labels, row.collector),
+      });
     }
     for (const row of this.db.prepare("SELECT id, target_id, metric, labels FROM series").all() as {
       id: number;
@@ -200,7 +203,10 @@ export class SqliteStore {
     }[]) {
       this.seriesIds.set(seriesCacheKey(row.target_id, row.metric, row.labels), row.id);
     }
-    for (const row of this.db.prepare("SELECT id, code FROM reasons").all() as { id: number; code: string }[]) {
+    for (const row of this.db.prepare("SELECT id, code FROM reasons").all() as {
+      id: number;
+      code: string;
+    }[]) {
       this.reasonIds.set(row.code, row.id);
     }
   }
@@ -260,11 +266,13 @@ export class SqliteStore {
    * from the hours.
    */
   private repairDirtyRollups(): void {
-    const dirty = (this.db.prepare("SELECT bucket FROM rollup_dirty ORDER BY bucket").all() as { bucket: number }[]).map(
-      (r) => r.bucket,
-    );
+    const dirty = (
+      this.db.prepare("SELECT bucket FROM rollup_dirty ORDER BY bucket").all() as { bucket: number }[]
+    ).map((r) => r.bucket);
     if (dirty.length === 0) return;
-    const readHour = this.db.prepare("SELECT series_id, ts, value, flags FROM samples WHERE ts >= ? AND ts < ?");
+    const readHour = this.db.prepare(
+      "SELECT series_id, ts, value, flags FROM samples WHERE ts >= ? AND ts < ?",
+    );
     const readDayHours = this.db.prepare("SELECT * FROM rollup_hour WHERE bucket >= ? AND bucket < ?");
     this.db.transaction(() => {
       const days = new Set<number>();
@@ -313,7 +321,9 @@ export class SqliteStore {
     const known = this.targetIds.get(t.key);
     if (known && known.fingerprint === fingerprint) return known.id;
     const now = this.clock.now().getTime();
-    const { id } = this.stmt.insertTarget.get(t.key, t.kind, t.name, labels, collector, now, now) as { id: number };
+    const { id } = this.stmt.insertTarget.get(t.key, t.kind, t.name, labels, collector, now, now) as {
+      id: number;
+    };
     this.targetIds.set(t.key, { id, fingerprint });
     return id;
   }
@@ -348,7 +358,13 @@ export class SqliteStore {
          WHERE r.id = (SELECT max(id) FROM collector_runs x WHERE x.collector = r.collector)
          ORDER BY r.collector`,
       )
-      .all() as { collector: string; started_at: number; status: RunRecord["status"]; error: string | null; last_ok: number | null }[];
+      .all() as {
+      collector: string;
+      started_at: number;
+      status: RunRecord["status"];
+      error: string | null;
+      last_ok: number | null;
+    }[];
     return rows.map((r) => ({
       collector: r.collector,
       lastStartedAt: new Date(r.started_at),
@@ -373,7 +389,9 @@ export class SqliteStore {
       params.push(...query.seriesIds);
     }
     const rows = this.db
-      .prepare(`SELECT r.* FROM ${table} r JOIN series s ON s.id = r.series_id WHERE ${where.join(" AND ")} ORDER BY r.series_id, r.bucket`)
+      .prepare(
+        `SELECT r.* FROM ${table} r JOIN series s ON s.id = r.series_id WHERE ${where.join(" AND ")} ORDER BY r.series_id, r.bucket`,
+      )
       .all(...params) as StoredRollupRow[];
     return rows.map((row) => ({ seriesId: row.series_id, bucket: row.bucket, ...fromStoredRow(row) }));
   }
@@ -386,7 +404,13 @@ export class SqliteStore {
           `SELECT s.series_id, s.ts, s.value, s.flags, r.code AS reason FROM samples s LEFT JOIN reasons r ON r.id = s.reason_id
            WHERE s.ts >= ? AND s.ts < ? AND s.series_id = ? ORDER BY s.ts`,
         )
-        .all(from, to, seriesId) as { series_id: number; ts: number; value: number | null; flags: number; reason: string | null }[]
+        .all(from, to, seriesId) as {
+        series_id: number;
+        ts: number;
+        value: number | null;
+        flags: number;
+        reason: string | null;
+      }[]
     ).map((r) => ({ seriesId: r.series_id, ts: r.ts, value: r.value, flags: r.flags, reason: r.reason }));
   }
 
@@ -396,7 +420,13 @@ export class SqliteStore {
         `SELECT s.id, t.key, t.name, s.metric, s.labels FROM series s JOIN targets t ON t.id = s.target_id
          ${metric === undefined ? "" : "WHERE s.metric = ?"} ORDER BY s.id`,
       )
-      .all(...(metric === undefined ? [] : [metric])) as { id: number; key: string; name: string; metric: string; labels: string }[];
+      .all(...(metric === undefined ? [] : [metric])) as {
+      id: number;
+      key: string;
+      name: string;
+      metric: string;
+      labels: string;
+    }[];
     return rows.map((r) => ({
       seriesId: r.id,
       targetKey: r.key,

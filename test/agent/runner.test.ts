@@ -121,7 +121,10 @@ describe("collector runs", () => {
     const run = instance.tick()!;
     await vi.advanceTimersByTimeAsync(0);
     collector.calls[0]!.resolve([{ target, metric: "made_up", value: 1 }]);
-    expect(await run).toMatchObject({ status: "failed", error: 'collector returned undeclared metric "made_up"' });
+    expect(await run).toMatchObject({
+      status: "failed",
+      error: 'collector returned undeclared metric "made_up"',
+    });
   });
 
   it("waits a jitter before starting, and the shutdown signal aborts a run", async () => {

@@ -24,19 +24,29 @@ describe("the agent as a process", () => {
     const config = writeConfig(dir, port, hostAndSelf(port));
     const agent = startAgent(config);
     try {
-      const health = await waitFor(async () => {
-        const r = await get(port, "/healthz");
-        const body = JSON.parse(r.body) as { collectors: { last_status: string }[] };
-        return body.collectors.every((c) => c.last_status === "ok") ? r : undefined;
-      }, 20_000, "both collectors to report a good run");
+      const health = await waitFor(
+        async () => {
+          const r = await get(port, "/healthz");
+          const body = JSON.parse(r.body) as { collectors: { last_status: string }[] };
+          return body.collectors.every((c) => c.last_status === "ok") ? r : undefined;
+        },
+        20_000,
+        "both collectors to report a good run",
+      );
       expect(health.status).toBe(200);
       // Let a few scheduled ticks pass so the store holds several batches.
       await new Promise((r) => setTimeout(r, 2_500));
       const metrics = await get(port, "/metrics");
       expect(metrics.status).toBe(200);
-      expect(metrics.body).toMatch(/^opsagent_http_probe_up\{collector="self",target="agent-healthz",site="e2e"\} 1$/m);
-      expect(metrics.body).toMatch(/^opsagent_host_memory_total_bytes\{collector="host",target="[^"]+",site="e2e"\} \d+/m);
-      expect(metrics.body).toMatch(/^opsagent_collector_runs_total\{collector="host",type="host",result="ok",site="e2e"\} \d+/m);
+      expect(metrics.body).toMatch(
+        /^opsagent_http_probe_up\{collector="self",target="agent-healthz",site="e2e"\} 1$/m,
+      );
+      expect(metrics.body).toMatch(
+        /^opsagent_host_memory_total_bytes\{collector="host",target="[^"]+",site="e2e"\} \d+/m,
+      );
+      expect(metrics.body).toMatch(
+        /^opsagent_collector_runs_total\{collector="host",type="host",result="ok",site="e2e"\} \d+/m,
+      );
 
       const promtool = findPeer("promtool", "prometheus");
       if (promtool) {
@@ -54,7 +64,11 @@ describe("the agent as a process", () => {
     const db = new Database(join(dir, "data", "ops-agent.db"), { readonly: true });
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
     const samples = (db.prepare("SELECT count(*) AS n FROM samples").get() as { n: number }).n;
-    const runs = db.prepare("SELECT collector, count(*) AS n FROM collector_runs WHERE status = 'ok' GROUP BY collector ORDER BY collector").all();
+    const runs = db
+      .prepare(
+        "SELECT collector, count(*) AS n FROM collector_runs WHERE status = 'ok' GROUP BY collector ORDER BY collector",
+      )
+      .all();
     const rolled = (db.prepare("SELECT sum(n) AS n FROM rollup_hour").get() as { n: number }).n;
     db.close();
     expect(samples).toBeGreaterThan(20);
@@ -72,17 +86,32 @@ describe("the agent as a process", () => {
     const agent = startAgent(config);
     try {
       await waitFor(async () => ((await get(port, "/healthz")).status === 200 ? true : undefined));
-      writeFileSync(config, readFileSync(config, "utf8").replace("every: 1s\n  - type: http", "every: ten\n  - type: http"));
+      writeFileSync(
+        config,
+        readFileSync(config, "utf8").replace("every: 1s\n  - type: http", "every: ten\n  - type: http"),
+      );
       agent.child.kill("SIGHUP");
-      await waitFor(async () => (agent.output().includes("new configuration rejected") ? true : undefined), 10_000, "rejection");
-      expect(agent.output()).toContain('collectors[0].every: expected a duration like \\"10s\\", \\"5m\\" or \\"35d\\", got \\"ten\\"');
+      await waitFor(
+        async () => (agent.output().includes("new configuration rejected") ? true : undefined),
+        10_000,
+        "rejection",
+      );
+      expect(agent.output()).toContain(
+        'collectors[0].every: expected a duration like \\"10s\\", \\"5m\\" or \\"35d\\", got \\"ten\\"',
+      );
       const names = async () =>
-        (JSON.parse((await get(port, "/healthz")).body) as { collectors: { name: string }[] }).collectors.map((c) => c.name);
+        (JSON.parse((await get(port, "/healthz")).body) as { collectors: { name: string }[] }).collectors.map(
+          (c) => c.name,
+        );
       expect(await names()).toEqual(["host", "self"]);
 
       writeConfig(dir, port, `  - type: host\n    name: machine\n    every: 1s\n`);
       agent.child.kill("SIGHUP");
-      await waitFor(async () => ((await names()).join() === "machine" ? true : undefined), 10_000, "the reloaded collectors");
+      await waitFor(
+        async () => ((await names()).join() === "machine" ? true : undefined),
+        10_000,
+        "the reloaded collectors",
+      );
       const metrics = await waitFor(async () => {
         const body = (await get(port, "/metrics")).body;
         return body.includes('collector="machine"') ? body : undefined;
@@ -101,7 +130,10 @@ describe("the agent as a process", () => {
     const first = startAgent(config);
     try {
       await waitFor(async () => ((await get(port, "/healthz")).status === 200 ? true : undefined));
-      const second = spawnSync(process.execPath, [CLI, "run", "--config", config], { encoding: "utf8", timeout: 20_000 });
+      const second = spawnSync(process.execPath, [CLI, "run", "--config", config], {
+        encoding: "utf8",
+        timeout: 20_000,
+      });
       expect(second.status).toBe(75);
       expect(second.stderr).toContain(`is in use by another ops-agent (pid ${first.child.pid} on `);
     } finally {
@@ -117,7 +149,10 @@ describe("the agent as a process", () => {
     spawnSync("mkdir", ["-p", join(dir, "data")]);
     writeFileSync(dbPath, Buffer.alloc(8192, 0x42));
     const before = createHash("sha256").update(readFileSync(dbPath)).digest("hex");
-    const run = spawnSync(process.execPath, [CLI, "run", "--config", config], { encoding: "utf8", timeout: 20_000 });
+    const run = spawnSync(process.execPath, [CLI, "run", "--config", config], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(
       `ops-agent: ${dbPath} is not an SQLite database (SQLITE_NOTADB). The agent did not start and did not change the file. Point store.path at the agent's database, or move this file away to start a new one.`,
@@ -128,7 +163,10 @@ describe("the agent as a process", () => {
   it("check-config prints every error with its field and exits 78", () => {
     const dir = tempDir();
     const config = join(dir, "bad.yaml");
-    writeFileSync(config, "site: e2e\nhttp:\n  listen: nowhere\ncollectors:\n  - type: host\n    timeout: ten\n    colour: blue\n");
+    writeFileSync(
+      config,
+      "site: e2e\nhttp:\n  listen: nowhere\ncollectors:\n  - type: host\n    timeout: ten\n    colour: blue\n",
+    );
     const run = spawnSync(process.execPath, [CLI, "check-config", config], { encoding: "utf8" });
     expect(run.status).toBe(78);
     expect(run.stderr).toBe(
@@ -137,7 +175,9 @@ describe("the agent as a process", () => {
         `  collectors[0].timeout: expected a duration like "10s", "5m" or "35d", got "ten"\n` +
         `  collectors[0].colour: unknown option; remove it or correct its spelling (config/example.yaml lists every option)\n`,
     );
-    const good = spawnSync(process.execPath, [CLI, "check-config", "config/default.yaml"], { encoding: "utf8" });
+    const good = spawnSync(process.execPath, [CLI, "check-config", "config/default.yaml"], {
+      encoding: "utf8",
+    });
     expect(good.status).toBe(0);
     expect(good.stdout).toContain("config/default.yaml: valid");
   });

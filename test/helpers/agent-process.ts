@@ -33,7 +33,9 @@ export interface RunningAgent {
 }
 
 export function startAgent(configPath: string): RunningAgent {
-  const child = spawn(process.execPath, [CLI, "run", "--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "run", "--config", configPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
@@ -44,7 +46,11 @@ export function startAgent(configPath: string): RunningAgent {
 }
 
 /** Polls until fn returns a value (not undefined), at most timeoutMs. */
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

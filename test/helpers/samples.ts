@@ -28,7 +28,12 @@ export function probeBatch(targets: number, time: Date, random: () => number): S
       maintenance: random() < 0.01,
       time,
     });
-    out.push({ target: target(i), metric: "http_probe_duration_seconds", value: up ? 0.01 + random() * 0.2 : null, time });
+    out.push({
+      target: target(i),
+      metric: "http_probe_duration_seconds",
+      value: up ? 0.01 + random() * 0.2 : null,
+      time,
+    });
   }
   return out;
 }

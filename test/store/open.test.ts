@@ -18,7 +18,9 @@ describe("opening the store", () => {
     const path = join(tempDir(), "agent.db");
     const first = open(path);
     expect(() => open(path)).toThrow(
-      new RegExp(`^database ${path} is in use by another ops-agent \\(pid ${process.pid} on .* since 2026-02-28T16:00:00.000Z\\)\\. Stop that agent first`),
+      new RegExp(
+        `^database ${path} is in use by another ops-agent \\(pid ${process.pid} on .* since 2026-02-28T16:00:00.000Z\\)\\. Stop that agent first`,
+      ),
     );
     const reader = open(path, "reader");
     expect(reader.listTargets()).toEqual([]);
@@ -48,7 +50,8 @@ describe("opening the store", () => {
     const path = join(tempDir(), "agent.db");
     const store = open(path);
     const random = prng(5);
-    for (let i = 0; i < 200; i++) store.writeSamples("http", probeBatch(20, new Date(START.getTime() + i * 60_000), random), START);
+    for (let i = 0; i < 200; i++)
+      store.writeSamples("http", probeBatch(20, new Date(START.getTime() + i * 60_000), random), START);
     store.close();
     // Checkpointed and closed: the data is in the main file. Scribble over the headers of pages 4–12.
     const fd = openSync(path, "r+");
@@ -61,9 +64,13 @@ describe("opening the store", () => {
 
   it("after a crash (kill -9) the lock is free and the rollups are rebuilt: every committed sample counted once", () => {
     const path = join(tempDir(), "agent.db");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "test/fixtures/crash-writer.ts", path, "150"], {
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "test/fixtures/crash-writer.ts", path, "150"],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(result.signal).toBe("SIGKILL");
     expect(result.stdout).toBe("written\n");
     const store = open(path);
@@ -73,12 +80,18 @@ describe("opening the store", () => {
     expect(days.reduce((a, r) => a + r.n, 0)).toBe(150 * 20);
     const [s] = store.listSeries("http_probe_up");
     expect(store.querySamples(s!.seriesId, 0, 2e9)).toHaveLength(150);
-    store.writeSamples("http", [{ target: target(0), metric: "http_probe_up", value: 1, up: true }], new Date(START.getTime() + 151 * 60_000));
+    store.writeSamples(
+      "http",
+      [{ target: target(0), metric: "http_probe_up", value: 1, up: true }],
+      new Date(START.getTime() + 151 * 60_000),
+    );
     store.close();
     const again = open(path);
-    expect(again.queryRollups({ resolution: "day", from: 0, to: 2e9, metric: "http_probe_up" }).reduce((a, r) => a + r.n, 0)).toBe(
-      150 * 20 + 1,
-    );
+    expect(
+      again
+        .queryRollups({ resolution: "day", from: 0, to: 2e9, metric: "http_probe_up" })
+        .reduce((a, r) => a + r.n, 0),
+    ).toBe(150 * 20 + 1);
     again.close();
   }, 30_000);
 });

@@ -72,7 +72,10 @@ describe("store batching", () => {
 
 /** Recompute per-day figures straight from generated samples, independently of the store. */
 function expectedDays(batches: { time: Date; samples: ReturnType<typeof probeBatch> }[]) {
-  const days = new Map<string, { n: number; up: number; down: number; maint: number; sum: number; nValue: number }>();
+  const days = new Map<
+    string,
+    { n: number; up: number; down: number; maint: number; sum: number; nValue: number }
+  >();
   for (const { time, samples } of batches) {
     const ts = Math.floor(time.getTime() / 1000);
     const day = Math.floor((ts + 8 * 3600) / 86400) * 86400 - 8 * 3600; // Asia/Shanghai has no DST
@@ -122,7 +125,13 @@ describe("store rollups", () => {
       const s = series.get(row.seriesId)!;
       const e = expected.get(`${s.targetKey}|${s.metric}|${row.bucket}`);
       expect(e, `day ${row.bucket} of ${s.targetKey}`).toBeDefined();
-      expect([row.n, row.nUp, row.nDown, row.nMaint, row.nValue]).toEqual([e!.n, e!.up, e!.down, e!.maint, e!.nValue]);
+      expect([row.n, row.nUp, row.nDown, row.nMaint, row.nValue]).toEqual([
+        e!.n,
+        e!.up,
+        e!.down,
+        e!.maint,
+        e!.nValue,
+      ]);
       expect(row.sum ?? 0).toBeCloseTo(e!.sum, 6);
     }
     // Hours add up to their days.

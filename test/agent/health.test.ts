@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { computeHealth } from "../../agent/health.js";
+import { AgentHttpServer, json } from "../../agent/http.js";
+import { silentLogger } from "../../agent/log.js";
+
+const now = new Date("2026-06-01T10:00:00Z");
+const base = {
+  now,
+  startedAt: new Date("2026-06-01T09:00:00Z"),
+  staleAfterPeriods: 3,
+  probeDatabase: () => undefined,
+  databaseSizeBytes: () => 1000,
+};
+
+describe("health", () => {
+  it("is ok when the database takes a write and every collector ran recently", () => {
+    const report = computeHealth({
+      ...base,
+      collectors: [
+        {
+          name: "host",
+          periodMs: 60_000,
+          timeoutMs: 10_000,
+          status: { lastRunAt: now, lastStatus: "ok", lastSuccessAt: new Date(now.getTime() - 60_000), lastDurationMs: 5, lastSamples: 3 },
+        },
+      ],
+    });
+    expect(report.status).toBe("ok");
+    expect(report.collectors[0]).toMatchObject({ healthy: true, last_success_age_seconds: 60, stale_after_seconds: 190 });
+  });
+
+  it("is unhealthy when a collector's last good run is older than its stale bound, with its last error", () => {
+    const report = computeHealth({
+      ...base,
+      collectors: [
+        {
+          name: "vcenter",
+          periodMs: 60_000,
+          timeoutMs: 10_000,
+          status: {
+            lastRunAt: now,
+            lastStatus: "failed",
+            lastError: "401 Unauthorized",
+            lastSuccessAt: new Date(now.getTime() - 191_000),
+            lastDurationMs: 5,
+            lastSamples: 0,
+          },
+        },
+        // Never ran, but the agent started only 100 s ago: not stale yet.
+        { name: "new", periodMs: 60_000, timeoutMs: 10_000, status: undefined },
+      ],
+      startedAt: new Date(now.getTime() - 100_000),
+    });
+    expect(report.status).toBe("unhealthy");
+    expect(report.collectors.map((c) => [c.name, c.healthy, c.last_status])).toEqual([
+      ["vcenter", false, "failed"],
+      ["new", true, "not run yet"],
+    ]);
+    expect(report.collectors[0]?.last_error).toBe("401 Unauthorized");
+  });
+
+  it("is unhealthy when the database does not take a write", () => {
+    const report = computeHealth({
+      ...base,
+      probeDatabase: () => {
+        throw new Error("SQLITE_FULL: database or disk is full");
+      },
+      collectors: [],
+    });
+    expect(report).toMatchObject({ status: "unhealthy", database: { writable: false, error: "SQLITE_FULL: database or disk is full" } });
+  });
+});
+
+describe("HTTP server", () => {
+  it("routes, answers 404 and 405, and turns a handler crash into a 500 without details", async () => {
+    const server = new AgentHttpServer(
+      {
+        "/ok": { GET: () => json(200, { ok: true }) },
+        "/boom": {
+          GET: () => {
+            throw new Error("secret internals");
+          },
+        },
+      },
+      silentLogger,
+    );
+    const { port } = await server.listen("127.0.0.1", 0);
+    try {
+      const at = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${port}${path}`, init);
+      expect((await at("/ok")).status).toBe(200);
+      expect((await at("/nope")).status).toBe(404);
+      expect((await at("/ok", { method: "DELETE" })).status).toBe(405);
+      const boom = await at("/boom");
+      expect(boom.status).toBe(500);
+      expect(await boom.text()).not.toContain("secret internals");
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The benchmarks at tiny sizes, in-process: they must still run and produce finite positive
+ * figures. Never a timing assertion — performance is judged by `npm run bench`, not by tests.
+ */
+import { describe, expect, it } from "vitest";
+import { caseForSeries, runMetricsScrape } from "../../bench/metrics-scrape.js";
+import { markdownTable } from "../../bench/report.js";
+import { runStoreIngest, samplesTableDdl } from "../../bench/store-ingest.js";
+import type { BenchResult } from "../../bench/types.js";
+import { tempDir } from "../helpers/tmp.js";
+
+function expectFinitePositive(result: BenchResult): void {
+  expect(result.skipped).toBeUndefined();
+  expect(result.rows.length).toBeGreaterThan(0);
+  for (const row of result.rows) {
+    expect({ figure: row.figure, finite: Number.isFinite(row.value) }).toEqual({
+      figure: row.figure,
+      finite: true,
+    });
+    expect({ figure: row.figure, positive: row.value > 0 }).toEqual({ figure: row.figure, positive: true });
+  }
+}
+
+describe("benchmarks (quick, no timing assertions)", () => {
+  it("the ceiling uses the samples table exactly as the migrations create it", () => {
+    expect(samplesTableDdl()).toMatch(
+      /^CREATE TABLE samples \([\s\S]*PRIMARY KEY \(ts, series_id\)\s*\) WITHOUT ROWID;$/,
+    );
+  });
+
+  it("store ingest produces figures for the ceiling and the agent", () => {
+    const result = runStoreIngest({
+      days: 0.05,
+      targets: 20,
+      rounds: 1,
+      tmpRoot: tempDir("ops-agent-bench-test-"),
+    });
+    expectFinitePositive(result);
+    expect(result.details?.samplesPerRound).toBe(72 * 40);
+    expect(markdownTable([result])).toContain("| store ingest | agent ÷ ceiling |");
+  });
+
+  it("metrics scrape produces figures for the agent and the prom-client baseline", async () => {
+    const result = await runMetricsScrape({
+      cases: [caseForSeries(200, 20), { name: "small", httpTargets: 30 }],
+      iterations: 3,
+      warmup: 1,
+    });
+    expectFinitePositive(result);
+    expect(result.rows.filter((r) => r.target !== undefined)).toHaveLength(1);
+  });
+});
