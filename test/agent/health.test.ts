@@ -21,12 +21,22 @@ describe("health", () => {
           name: "host",
           periodMs: 60_000,
           timeoutMs: 10_000,
-          status: { lastRunAt: now, lastStatus: "ok", lastSuccessAt: new Date(now.getTime() - 60_000), lastDurationMs: 5, lastSamples: 3 },
+          status: {
+            lastRunAt: now,
+            lastStatus: "ok",
+            lastSuccessAt: new Date(now.getTime() - 60_000),
+            lastDurationMs: 5,
+            lastSamples: 3,
+          },
         },
       ],
     });
     expect(report.status).toBe("ok");
-    expect(report.collectors[0]).toMatchObject({ healthy: true, last_success_age_seconds: 60, stale_after_seconds: 190 });
+    expect(report.collectors[0]).toMatchObject({
+      healthy: true,
+      last_success_age_seconds: 60,
+      stale_after_seconds: 190,
+    });
   });
 
   it("is unhealthy when a collector's last good run is older than its stale bound, with its last error", () => {
@@ -67,7 +77,10 @@ describe("health", () => {
       },
       collectors: [],
     });
-    expect(report).toMatchObject({ status: "unhealthy", database: { writable: false, error: "SQLITE_FULL: database or disk is full" } });
+    expect(report).toMatchObject({
+      status: "unhealthy",
+      database: { writable: false, error: "SQLITE_FULL: database or disk is full" },
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { tempDir } from "../helpers/tmp.js";
@@ -180,5 +180,38 @@ describe("the agent as a process", () => {
     });
     expect(good.status).toBe(0);
     expect(good.stdout).toContain("config/default.yaml: valid");
+  });
+});
+
+describe("ops-agent once", () => {
+  it("runs every collector once and prints a table of what it measured, writing nothing", async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const config = writeConfig(
+      dir,
+      port,
+      `  - type: host\n  - type: http\n    name: web\n    targets:\n      - { name: closed-port, url: "http://127.0.0.1:${port}/", timeout: 2s }\n`,
+    );
+    const run = spawnSync(process.execPath, [CLI, "once", "--config", config], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines[0]).toMatch(/^COLLECTOR\s+TARGET\s+METRIC\s+LABELS\s+VALUE\s+STATE$/);
+    expect(run.stdout).toMatch(/^host\s+\S+\s+host_memory_total_bytes\s+[\d.]+ GiB/m);
+    expect(run.stdout).toMatch(/^web\s+closed-port\s+http_probe_up\s+0\s+down \(connect: /m);
+    expect(run.stdout).toMatch(/^host: ok, \d+ samples in \d+ ms$/m);
+    expect(existsSync(join(dir, "data", "ops-agent.db"))).toBe(false);
+  });
+
+  it("check-config names an unreadable file and exits 78", () => {
+    const run = spawnSync(process.execPath, [CLI, "check-config", "/nonexistent/ops-agent.yaml"], {
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toBe(
+      "/nonexistent/ops-agent.yaml: 1 error\n  cannot read config file: ENOENT: no such file or directory, open '/nonexistent/ops-agent.yaml'; pass --config with the path of your YAML file\n",
+    );
   });
 });
