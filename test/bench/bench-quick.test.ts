@@ -7,7 +7,6 @@ import { caseForSeries, runMetricsScrape } from "../../bench/metrics-scrape.js";
 import { markdownTable } from "../../bench/report.js";
 import { runStoreIngest, samplesTableDdl } from "../../bench/store-ingest.js";
 import type { BenchResult } from "../../bench/types.js";
-import { tempDir } from "../helpers/tmp.js";
 
 function expectFinitePositive(result: BenchResult): void {
   expect(result.skipped).toBeUndefined();
@@ -33,7 +32,6 @@ describe("benchmarks (quick, no timing assertions)", () => {
       days: 0.05,
       targets: 20,
       rounds: 1,
-      tmpRoot: tempDir("ops-agent-bench-test-"),
     });
     expectFinitePositive(result);
     expect(result.details?.samplesPerRound).toBe(72 * 40);
