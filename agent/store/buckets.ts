@@ -22,9 +22,21 @@ export class BucketCalendar {
     });
   }
 
+  private lastHourKey = Number.NaN;
+  private lastOffset = 0;
+
   /** The zone's offset from UTC in seconds at the given instant (cached per UTC hour). */
   offsetAt(ts: number): number {
     const hourKey = Math.floor(ts / HOUR);
+    // Fast path: samples of one batch share their hour.
+    if (hourKey === this.lastHourKey) return this.lastOffset;
+    const offset = this.lookupOffset(hourKey);
+    this.lastHourKey = hourKey;
+    this.lastOffset = offset;
+    return offset;
+  }
+
+  private lookupOffset(hourKey: number): number {
     const cached = this.offsetCache.get(hourKey);
     if (cached !== undefined) return cached;
     const parts = Object.fromEntries(

@@ -54,7 +54,9 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (ts, series_id)
       ) WITHOUT ROWID;
 
-      -- Rollups. n = samples; n_up / n_down = probe results outside maintenance; n_maint = samples
+      -- Rollups, keyed by time first like the samples: a flush appends to the last pages instead of
+      -- touching one page per series, and a period is one contiguous range.
+      -- n = samples; n_up / n_down = probe results outside maintenance; n_maint = samples
       -- inside maintenance; n_value, sum, min, max over non-null values; last = latest value.
       CREATE TABLE rollup_hour (
         series_id INTEGER NOT NULL,
@@ -62,9 +64,8 @@ export const migrations: readonly Migration[] = [
         n INTEGER NOT NULL, n_up INTEGER NOT NULL, n_down INTEGER NOT NULL,
         n_maint INTEGER NOT NULL, n_value INTEGER NOT NULL,
         sum REAL, min REAL, max REAL, last REAL, last_ts INTEGER,
-        PRIMARY KEY (series_id, bucket)
+        PRIMARY KEY (bucket, series_id)
       ) WITHOUT ROWID;
-      CREATE INDEX rollup_hour_by_bucket ON rollup_hour(bucket);
 
       CREATE TABLE rollup_day (
         series_id INTEGER NOT NULL,
@@ -72,9 +73,8 @@ export const migrations: readonly Migration[] = [
         n INTEGER NOT NULL, n_up INTEGER NOT NULL, n_down INTEGER NOT NULL,
         n_maint INTEGER NOT NULL, n_value INTEGER NOT NULL,
         sum REAL, min REAL, max REAL, last REAL, last_ts INTEGER,
-        PRIMARY KEY (series_id, bucket)
+        PRIMARY KEY (bucket, series_id)
       ) WITHOUT ROWID;
-      CREATE INDEX rollup_day_by_bucket ON rollup_day(bucket);
 
       -- Hours whose raw samples may not all be in the rollups yet (committed with each raw batch,
       -- cleared when the rollup deltas are flushed): after a crash these hours are rebuilt from raw.

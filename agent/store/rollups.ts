@@ -83,14 +83,16 @@ export function mergeCells(into: RollupCells, from: RollupCells): void {
 
 /** Rollup deltas keyed by (series, bucket), waiting to be added to the stored rollups. */
 export class RollupAccumulator {
-  private readonly rows = new Map<string, RollupRow>();
+  // Keyed by a number, not a string: this runs for every sample written.
+  private readonly rows = new Map<number, RollupRow>();
 
   get size(): number {
     return this.rows.size;
   }
 
   private row(seriesId: number, bucket: number): RollupRow {
-    const key = `${seriesId}:${bucket}`;
+    // Buckets are unix seconds (< 2^33 until the year 2242); series ids stay far below 2^20.
+    const key = seriesId * 8_589_934_592 + bucket;
     let row = this.rows.get(key);
     if (!row) {
       row = { seriesId, bucket, ...emptyCells() };

@@ -90,6 +90,36 @@ export interface LastRun {
 }
 
 const MAX_PENDING_ROLLUP_ROWS = 200_000;
+/** Rows per multi-row INSERT: 5 parameters each, far below SQLite's 32,766-parameter limit. */
+const INSERT_CHUNK = 100;
+
+type Statement = Database.Statement;
+
+interface SampleRow {
+  ts: number;
+  hour: number;
+  seriesId: number;
+  value: number | null;
+  flags: number;
+  reasonId: number | null;
+}
+
+function rollupParams(row: RollupRow): (number | null)[] {
+  return [
+    row.seriesId,
+    row.bucket,
+    row.n,
+    row.nUp,
+    row.nDown,
+    row.nMaint,
+    row.nValue,
+    row.sum,
+    row.min,
+    row.max,
+    row.last,
+    row.lastTs,
+  ];
+}
 
 export class SqliteStore {
   readonly path: string;
@@ -104,6 +134,11 @@ export class SqliteStore {
   private readonly targetIds = new Map<string, { id: number; fingerprint: string }>();
   private readonly seriesIds = new Map<string, number>();
   private readonly reasonIds = new Map<string, number>();
+  /** Targets already resolved, by the TargetRef object a collector handed over (treated as immutable). */
+  private resolvedTargets = new WeakMap<object, { collector: string; id: number }>();
+  private readonly multiInsertStatements = new Map<number, Statement>();
+  /** The last hour marked dirty in this flush interval; saves a statement per sample. */
+  private lastDirtyHour = Number.NaN;
   private readonly stmt: ReturnType<SqliteStore["prepareStatements"]>;
   private closed = false;
 
@@ -138,8 +173,8 @@ export class SqliteStore {
     const upsertRollup = (table: string) =>
       db.prepare(`
         INSERT INTO ${table} (series_id, bucket, n, n_up, n_down, n_maint, n_value, sum, min, max, last, last_ts)
-        VALUES (@seriesId, @bucket, @n, @nUp, @nDown, @nMaint, @nValue, @sum, @min, @max, @last, @lastTs)
-        ON CONFLICT (series_id, bucket) DO UPDATE SET
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (bucket, series_id) DO UPDATE SET
           n = n + excluded.n, n_up = n_up + excluded.n_up, n_down = n_down + excluded.n_down,
           n_maint = n_maint + excluded.n_maint, n_value = n_value + excluded.n_value,
           sum = CASE WHEN sum IS NULL THEN excluded.sum WHEN excluded.sum IS NULL THEN sum ELSE sum + excluded.sum END,
@@ -168,6 +203,9 @@ export class SqliteStore {
         "INSERT OR IGNORE INTO samples (ts, series_id, value, flags, reason_id) VALUES (?, ?, ?, ?, ?)",
       ),
       markDirty: db.prepare("INSERT OR IGNORE INTO rollup_dirty (bucket) VALUES (?)"),
+      savepoint: db.prepare("SAVEPOINT sample_chunk"),
+      release: db.prepare("RELEASE sample_chunk"),
+      rollbackTo: db.prepare("ROLLBACK TO sample_chunk"),
       clearDirty: db.prepare("DELETE FROM rollup_dirty"),
       upsertHour: upsertRollup("rollup_hour"),
       upsertDay: upsertRollup("rollup_day"),
@@ -179,6 +217,14 @@ export class SqliteStore {
         "INSERT INTO meta (key, value) VALUES ('health_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       ),
     };
+  }
+
+  private reloadCaches(): void {
+    this.targetIds.clear();
+    this.seriesIds.clear();
+    this.reasonIds.clear();
+    this.resolvedTargets = new WeakMap();
+    this.loadCaches();
   }
 
   private loadCaches(): void {
@@ -214,30 +260,52 @@ export class SqliteStore {
   /**
    * Write one batch of samples in one transaction. A sample whose series already has a sample at
    * the same second is a duplicate (a retried write): it is ignored and not counted twice.
+   *
+   * Rows go in with multi-row INSERTs of up to INSERT_CHUNK rows (one statement per row costs more
+   * than the row itself). A chunk in which some row was a duplicate is rolled back to its
+   * savepoint and written row by row, so the rollups count exactly the rows stored.
    */
   writeSamples(collector: string, samples: readonly StoredSample[], defaultTime: Date): WriteResult {
     const defaultTs = Math.floor(defaultTime.getTime() / 1000);
-    let written = 0;
-    const write = this.db.transaction(() => {
-      let lastDirtyHour = Number.NaN;
-      for (const sample of samples) {
+    const inserted: SampleRow[] = [];
+    let markedHour = this.lastDirtyHour;
+    const transaction = this.db.transaction(() => {
+      const rows: SampleRow[] = samples.map((sample) => {
         const ts = sample.time ? Math.floor(sample.time.getTime() / 1000) : defaultTs;
-        const seriesId = this.seriesIdFor(collector, sample);
-        const flags = sampleFlags(sample.up, sample.maintenance ?? false);
-        const reasonId = sample.reason === undefined ? null : this.reasonIdFor(sample.reason);
-        const value = sample.value === null || Number.isFinite(sample.value) ? sample.value : null;
-        if (this.stmt.insertSample.run(ts, seriesId, value, flags, reasonId).changes === 0) continue;
-        written += 1;
-        const hour = this.calendar.hourStart(ts);
-        if (hour !== lastDirtyHour) {
-          this.stmt.markDirty.run(hour);
-          lastDirtyHour = hour;
+        return {
+          ts,
+          hour: this.calendar.hourStart(ts),
+          seriesId: this.seriesIdFor(collector, sample),
+          value: sample.value === null || Number.isFinite(sample.value) ? sample.value : null,
+          flags: sampleFlags(sample.up, sample.maintenance ?? false),
+          reasonId: sample.reason === undefined ? null : this.reasonIdFor(sample.reason),
+        };
+      });
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        this.insertChunk(rows.slice(start, start + INSERT_CHUNK), inserted);
+      }
+      // Committed with the rows: after a crash, these hours are rebuilt from raw (repairDirtyRollups).
+      for (const r of inserted) {
+        if (r.hour !== markedHour) {
+          this.stmt.markDirty.run(r.hour);
+          markedHour = r.hour;
         }
-        this.hourDeltas.addSample(seriesId, hour, ts, value, flags);
-        this.dayDeltas.addSample(seriesId, this.calendar.dayStart(ts), ts, value, flags);
       }
     });
-    write();
+    try {
+      transaction();
+    } catch (error) {
+      // Targets, series or reasons created in the rolled-back transaction are gone again: forget
+      // the ids cached for them.
+      this.reloadCaches();
+      throw error;
+    }
+    // Only rows that are now committed count in the rollups.
+    this.lastDirtyHour = markedHour;
+    for (const r of inserted) {
+      this.hourDeltas.addSample(r.seriesId, r.hour, r.ts, r.value, r.flags);
+      this.dayDeltas.addSample(r.seriesId, this.calendar.dayStart(r.ts), r.ts, r.value, r.flags);
+    }
     const now = this.clock.now().getTime();
     if (
       now - this.lastRollupFlush >= this.flushIntervalMs ||
@@ -245,7 +313,36 @@ export class SqliteStore {
     ) {
       this.flushRollups();
     }
-    return { written, duplicates: samples.length - written };
+    return { written: inserted.length, duplicates: samples.length - inserted.length };
+  }
+
+  private insertChunk(rows: readonly SampleRow[], inserted: SampleRow[]): void {
+    const params: (number | null)[] = [];
+    for (const r of rows) params.push(r.ts, r.seriesId, r.value, r.flags, r.reasonId);
+    this.stmt.savepoint.run();
+    if (this.multiInsert(rows.length).run(params).changes === rows.length) {
+      this.stmt.release.run();
+      inserted.push(...rows);
+      return;
+    }
+    this.stmt.rollbackTo.run();
+    this.stmt.release.run();
+    for (const r of rows) {
+      if (this.stmt.insertSample.run(r.ts, r.seriesId, r.value, r.flags, r.reasonId).changes === 1)
+        inserted.push(r);
+    }
+  }
+
+  private multiInsert(rowCount: number): Statement {
+    let statement = this.multiInsertStatements.get(rowCount);
+    if (!statement) {
+      const values = Array.from({ length: rowCount }, () => "(?, ?, ?, ?, ?)").join(", ");
+      statement = this.db.prepare(
+        `INSERT OR IGNORE INTO samples (ts, series_id, value, flags, reason_id) VALUES ${values}`,
+      );
+      this.multiInsertStatements.set(rowCount, statement);
+    }
+    return statement;
   }
 
   /** Add the pending deltas to the stored rollups; afterwards no hour is dirty. */
@@ -253,10 +350,11 @@ export class SqliteStore {
     const hours = this.hourDeltas.drain();
     const days = this.dayDeltas.drain();
     this.db.transaction(() => {
-      for (const row of hours) this.stmt.upsertHour.run(row);
-      for (const row of days) this.stmt.upsertDay.run(row);
+      for (const row of hours) this.stmt.upsertHour.run(rollupParams(row));
+      for (const row of days) this.stmt.upsertDay.run(rollupParams(row));
       this.stmt.clearDirty.run();
     })();
+    this.lastDirtyHour = Number.NaN;
     this.lastRollupFlush = this.clock.now().getTime();
   }
 
@@ -287,7 +385,7 @@ export class SqliteStore {
         }>) {
           acc.addSample(s.series_id, hour, s.ts, s.value, s.flags);
         }
-        for (const row of acc.drain()) this.stmt.upsertHour.run(row);
+        for (const row of acc.drain()) this.stmt.upsertHour.run(rollupParams(row));
         days.add(this.calendar.dayStart(hour));
       }
       for (const day of days) {
@@ -296,7 +394,7 @@ export class SqliteStore {
         for (const row of readDayHours.all(day, this.calendar.nextDayStart(day)) as StoredRollupRow[]) {
           acc.merge(row.series_id, day, fromStoredRow(row));
         }
-        for (const row of acc.drain()) this.stmt.upsertDay.run(row);
+        for (const row of acc.drain()) this.stmt.upsertDay.run(rollupParams(row));
       }
       this.stmt.clearDirty.run();
     })();
@@ -316,6 +414,14 @@ export class SqliteStore {
 
   private targetIdFor(collector: string, sample: StoredSample): number {
     const t = sample.target;
+    const resolved = this.resolvedTargets.get(t);
+    if (resolved && resolved.collector === collector) return resolved.id;
+    const id = this.resolveTarget(collector, t);
+    this.resolvedTargets.set(t, { collector, id });
+    return id;
+  }
+
+  private resolveTarget(collector: string, t: StoredSample["target"]): number {
     const labels = JSON.stringify(sortedLabels(t.labels));
     const fingerprint = targetFingerprint(t.kind, t.name, labels, collector);
     const known = this.targetIds.get(t.key);

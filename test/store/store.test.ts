@@ -66,6 +66,9 @@ describe("store batching", () => {
     ];
     expect(() => store.writeSamples("c", bad, START)).toThrow();
     expect(store.queryRollups({ resolution: "hour", from: 0, to: 2e9 })).toEqual([]);
+    // The failed batch left nothing behind in the pending rollups either.
+    store.writeSamples("c", [bad[0]!], START);
+    expect(store.queryRollups({ resolution: "hour", from: 0, to: 2e9 }).map((r) => r.n)).toEqual([1]);
     store.close();
   });
 });
