@@ -1,14 +1,13 @@
 /** Probes every configured target once per run, at most `concurrency` at a time. */
 import type { Collector, Deps, Sample, TargetRef } from "../types.js";
 import { mapLimit } from "../shared/limit.js";
-import { createClient, loadTlsSettings } from "./client.js";
+import { loadTlsSettings } from "./client.js";
 import type { HttpMetric } from "./metrics.js";
 import type { HttpOptions } from "./options.js";
 import { probe, type ProbeResult } from "./probe.js";
 
 export function createHttpCollector(options: HttpOptions, deps: Deps): Collector {
   const tlsSettings = loadTlsSettings(options, deps.log);
-  const client = createClient();
   const targets = options.targets.map((spec) => {
     const ref: TargetRef = { key: `http:${spec.name}`, kind: "application", name: spec.name };
     if (spec.labels !== undefined) ref.labels = spec.labels;
@@ -21,7 +20,7 @@ export function createHttpCollector(options: HttpOptions, deps: Deps): Collector
         targets,
         options.concurrency,
         async ({ spec, ref }) => {
-          const result = await probe(spec, client, tlsSettings, ctx.signal);
+          const result = await probe(spec, tlsSettings, ctx.signal);
           if (!result.up) {
             ctx.log.debug(
               { target: ref.key, reason: result.reason, detail: result.detail },

@@ -2,9 +2,8 @@
  * One probe of one target: request, time it, judge the answer. A target that fails is a result
  * (up=false with a reason), never an exception; only an aborted run throws.
  */
-import type { AxiosInstance } from "axios";
 import { formatDuration } from "../../config/duration.js";
-import { freshConnection, type TlsSettings } from "./client.js";
+import { sendRequest, type TlsSettings } from "./client.js";
 import type { HttpTarget } from "./options.js";
 import { classifyError, statusDetail, type ProbeReason } from "./reasons.js";
 
@@ -21,25 +20,21 @@ export interface ProbeResult {
 
 export async function probe(
   target: HttpTarget,
-  client: AxiosInstance,
   tlsSettings: TlsSettings,
   runSignal: AbortSignal,
 ): Promise<ProbeResult> {
   runSignal.throwIfAborted();
   const timeout = target.timeout !== undefined ? AbortSignal.timeout(target.timeout) : undefined;
   const signal = timeout !== undefined ? AbortSignal.any([runSignal, timeout]) : runSignal;
-  const connection = freshConnection(tlsSettings);
   // An interval, not a timestamp: the monotonic clock is right here (immune to clock steps),
   // and the injected clock only dates the samples.
   const started = performance.now();
   try {
-    const response = await client.request({
-      url: target.url,
+    const response = await sendRequest(target.url, {
       method: target.method,
       headers: target.headers,
       signal,
-      httpAgent: connection.httpAgent,
-      httpsAgent: connection.httpsAgent,
+      tls: tlsSettings,
     });
     const durationSeconds = (performance.now() - started) / 1000;
     const statusCode = response.status;
@@ -65,7 +60,5 @@ export async function probe(
       };
     }
     return { up: false, ...classifyError(err), durationSeconds: null };
-  } finally {
-    connection.close();
   }
 }

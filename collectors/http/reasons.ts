@@ -1,7 +1,7 @@
 /**
  * Why a probe failed, as a short reason code an operator can filter on (dns, connect, tls,
  * timeout, status, response, error) plus the detail the error carried. Node reports socket, DNS
- * and TLS failures as `code` strings; axios copies the code and keeps the original as `cause`.
+ * and TLS failures as `code` strings; a wrapping error keeps the original as `cause`.
  */
 
 export type ProbeReason = "dns" | "connect" | "tls" | "timeout" | "status" | "response" | "error";

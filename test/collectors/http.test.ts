@@ -167,7 +167,7 @@ describe("http failure reasons", () => {
     expect(reasonForCode(code)).toBe(reason);
   });
 
-  it("looks through axios' cause and Happy Eyeballs' AggregateError for the code", () => {
+  it("looks through a wrapper's cause and Happy Eyeballs' AggregateError for the code", () => {
     const inner = Object.assign(new Error("connect ECONNREFUSED ::1:80"), { code: "ECONNREFUSED" });
     const aggregate = Object.assign(new AggregateError([inner], ""), { code: "ECONNREFUSED" });
     const wrapped = Object.assign(new Error(""), { code: undefined, cause: aggregate });
@@ -322,7 +322,7 @@ describe("http collector", () => {
   it("reports an oversized body as response", async () => {
     const samples = await run([{ name: "big", url: `${base}/big` }]);
     expect(upSample(samples, "big")).toMatchObject({ up: false, reason: "response" });
-    expect(upSample(samples, "big").detail).toContain("maxContentLength");
+    expect(upSample(samples, "big").detail).toContain("response body larger than 10485760 bytes");
   });
 
   it("reports an unknown name as dns", async () => {
