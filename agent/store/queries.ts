@@ -1,0 +1,191 @@
+/**
+ * The store's read side: range queries over rollups and raw samples, and the catalogue of
+ * targets, series and runs. SQL lives in agent/store/ only (here and in sqlite.ts).
+ */
+import type Database from "better-sqlite3";
+import type { Labels } from "../../collectors/types.js";
+import { emptyCells, type RollupCells, type RollupRow } from "./rollups.js";
+
+export type RunStatus = "ok" | "failed" | "timeout";
+
+export interface TargetRow {
+  id: number;
+  key: string;
+  kind: string;
+  name: string;
+  labels: Labels;
+  collector: string;
+  firstSeen: Date;
+}
+
+export interface SeriesInfo {
+  seriesId: number;
+  targetKey: string;
+  targetName: string;
+  metric: string;
+  labels: Labels;
+}
+
+export interface RollupQuery {
+  resolution: "hour" | "day";
+  /** Unix seconds, inclusive. */
+  from: number;
+  /** Unix seconds, exclusive. */
+  to: number;
+  metric?: string;
+  seriesIds?: readonly number[];
+}
+
+export interface RawSample {
+  seriesId: number;
+  ts: number;
+  value: number | null;
+  flags: number;
+  reason: string | null;
+}
+
+export interface LastRun {
+  collector: string;
+  lastStartedAt: Date;
+  lastStatus: RunStatus;
+  lastError: string | null;
+  lastSuccessAt: Date | null;
+}
+
+export interface StoredRollupRow {
+  series_id: number;
+  bucket: number;
+  n: number;
+  n_up: number;
+  n_down: number;
+  n_maint: number;
+  n_value: number;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  last: number | null;
+  last_ts: number | null;
+}
+
+export function fromStoredRow(row: StoredRollupRow): RollupCells {
+  const cells = emptyCells();
+  cells.n = row.n;
+  cells.nUp = row.n_up;
+  cells.nDown = row.n_down;
+  cells.nMaint = row.n_maint;
+  cells.nValue = row.n_value;
+  cells.sum = row.sum;
+  cells.min = row.min;
+  cells.max = row.max;
+  cells.last = row.last;
+  cells.lastTs = row.last_ts;
+  return cells;
+}
+
+export function lastRuns(db: Database.Database): LastRun[] {
+  const rows = db
+    .prepare(
+      `SELECT r.collector, r.started_at, r.status, r.error,
+         (SELECT max(started_at) FROM collector_runs s WHERE s.collector = r.collector AND s.status = 'ok') AS last_ok
+       FROM collector_runs r
+       WHERE r.id = (SELECT max(id) FROM collector_runs x WHERE x.collector = r.collector)
+       ORDER BY r.collector`,
+    )
+    .all() as {
+    collector: string;
+    started_at: number;
+    status: RunStatus;
+    error: string | null;
+    last_ok: number | null;
+  }[];
+  return rows.map((r) => ({
+    collector: r.collector,
+    lastStartedAt: new Date(r.started_at),
+    lastStatus: r.status,
+    lastError: r.error,
+    lastSuccessAt: r.last_ok === null ? null : new Date(r.last_ok),
+  }));
+}
+
+/** Rollup rows for a time range (the caller flushes pending deltas first). */
+export function queryRollups(db: Database.Database, query: RollupQuery): RollupRow[] {
+  const table = query.resolution === "hour" ? "rollup_hour" : "rollup_day";
+  const where = ["r.bucket >= ?", "r.bucket < ?"];
+  const params: (string | number)[] = [query.from, query.to];
+  if (query.metric !== undefined) {
+    where.push("s.metric = ?");
+    params.push(query.metric);
+  }
+  if (query.seriesIds !== undefined) {
+    where.push(`r.series_id IN (${query.seriesIds.map(() => "?").join(",") || "NULL"})`);
+    params.push(...query.seriesIds);
+  }
+  const rows = db
+    .prepare(
+      `SELECT r.* FROM ${table} r JOIN series s ON s.id = r.series_id WHERE ${where.join(" AND ")} ORDER BY r.series_id, r.bucket`,
+    )
+    .all(...params) as StoredRollupRow[];
+  return rows.map((row) => ({ seriesId: row.series_id, bucket: row.bucket, ...fromStoredRow(row) }));
+}
+
+/** Raw samples of one series (for outage detail and tests); bounded by the raw retention. */
+export function querySamples(db: Database.Database, seriesId: number, from: number, to: number): RawSample[] {
+  return (
+    db
+      .prepare(
+        `SELECT s.series_id, s.ts, s.value, s.flags, r.code AS reason FROM samples s LEFT JOIN reasons r ON r.id = s.reason_id
+         WHERE s.ts >= ? AND s.ts < ? AND s.series_id = ? ORDER BY s.ts`,
+      )
+      .all(from, to, seriesId) as {
+      series_id: number;
+      ts: number;
+      value: number | null;
+      flags: number;
+      reason: string | null;
+    }[]
+  ).map((r) => ({ seriesId: r.series_id, ts: r.ts, value: r.value, flags: r.flags, reason: r.reason }));
+}
+
+export function listSeries(db: Database.Database, metric?: string): SeriesInfo[] {
+  const rows = db
+    .prepare(
+      `SELECT s.id, t.key, t.name, s.metric, s.labels FROM series s JOIN targets t ON t.id = s.target_id
+       ${metric === undefined ? "" : "WHERE s.metric = ?"} ORDER BY s.id`,
+    )
+    .all(...(metric === undefined ? [] : [metric])) as {
+    id: number;
+    key: string;
+    name: string;
+    metric: string;
+    labels: string;
+  }[];
+  return rows.map((r) => ({
+    seriesId: r.id,
+    targetKey: r.key,
+    targetName: r.name,
+    metric: r.metric,
+    labels: r.labels === "" ? {} : (JSON.parse(r.labels) as Labels),
+  }));
+}
+
+export function listTargets(db: Database.Database): TargetRow[] {
+  return (
+    db.prepare("SELECT * FROM targets ORDER BY key").all() as {
+      id: number;
+      key: string;
+      kind: string;
+      name: string;
+      labels: string;
+      collector: string;
+      first_seen: number;
+    }[]
+  ).map((r) => ({
+    id: r.id,
+    key: r.key,
+    kind: r.kind,
+    name: r.name,
+    labels: JSON.parse(r.labels) as Labels,
+    collector: r.collector,
+    firstSeen: new Date(r.first_seen),
+  }));
+}

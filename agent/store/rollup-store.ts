@@ -1,0 +1,163 @@
+/**
+ * Keeping the stored rollups equal to the raw samples, incrementally. Deltas of committed rows
+ * wait in memory and are added to rollup_hour / rollup_day in one transaction per flush interval
+ * (queries flush first). Each raw batch marks its hours in rollup_dirty in the same transaction,
+ * and a flush clears the marks, so after a crash exactly the hours whose deltas were lost are
+ * rebuilt from raw at the next start.
+ */
+import type Database from "better-sqlite3";
+import type { BucketCalendar } from "./buckets.js";
+import { fromStoredRow, type StoredRollupRow } from "./queries.js";
+import { RollupAccumulator, type RollupRow } from "./rollups.js";
+
+/** A committed raw row, as the rollups need it. */
+export interface CountedRow {
+  ts: number;
+  hour: number;
+  seriesId: number;
+  value: number | null;
+  flags: number;
+}
+
+const MAX_PENDING_ROLLUP_ROWS = 200_000;
+
+function upsertSql(table: string): string {
+  return `
+    INSERT INTO ${table} (series_id, bucket, n, n_up, n_down, n_maint, n_value, sum, min, max, last, last_ts)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (bucket, series_id) DO UPDATE SET
+      n = n + excluded.n, n_up = n_up + excluded.n_up, n_down = n_down + excluded.n_down,
+      n_maint = n_maint + excluded.n_maint, n_value = n_value + excluded.n_value,
+      sum = CASE WHEN sum IS NULL THEN excluded.sum WHEN excluded.sum IS NULL THEN sum ELSE sum + excluded.sum END,
+      min = CASE WHEN min IS NULL THEN excluded.min WHEN excluded.min IS NULL THEN min ELSE min(min, excluded.min) END,
+      max = CASE WHEN max IS NULL THEN excluded.max WHEN excluded.max IS NULL THEN max ELSE max(max, excluded.max) END,
+      last = CASE WHEN excluded.last_ts IS NOT NULL AND (last_ts IS NULL OR excluded.last_ts >= last_ts)
+                  THEN excluded.last ELSE last END,
+      last_ts = CASE WHEN excluded.last_ts IS NOT NULL AND (last_ts IS NULL OR excluded.last_ts >= last_ts)
+                  THEN excluded.last_ts ELSE last_ts END`;
+}
+
+function rollupParams(row: RollupRow): (number | null)[] {
+  return [
+    row.seriesId,
+    row.bucket,
+    row.n,
+    row.nUp,
+    row.nDown,
+    row.nMaint,
+    row.nValue,
+    row.sum,
+    row.min,
+    row.max,
+    row.last,
+    row.lastTs,
+  ];
+}
+
+export class RollupStore {
+  private readonly hourDeltas = new RollupAccumulator();
+  private readonly dayDeltas = new RollupAccumulator();
+  private readonly upsertHour: Database.Statement;
+  private readonly upsertDay: Database.Statement;
+  private readonly markDirty: Database.Statement;
+  private readonly clearDirty: Database.Statement;
+  /** The last hour marked since the last flush: saves a statement per batch. */
+  private lastMarkedHour = Number.NaN;
+  private lastFlushMs: number;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly calendar: BucketCalendar,
+    private readonly flushIntervalMs: number,
+    nowMs: number,
+  ) {
+    this.upsertHour = db.prepare(upsertSql("rollup_hour"));
+    this.upsertDay = db.prepare(upsertSql("rollup_day"));
+    this.markDirty = db.prepare("INSERT OR IGNORE INTO rollup_dirty (bucket) VALUES (?)");
+    this.clearDirty = db.prepare("DELETE FROM rollup_dirty");
+    this.lastFlushMs = nowMs;
+  }
+
+  /**
+   * Inside the raw batch's transaction: mark the hours of its rows. Returns the last hour marked,
+   * to hand to `count` once the transaction has committed.
+   */
+  markHours(rows: readonly CountedRow[]): number {
+    let marked = this.lastMarkedHour;
+    for (const r of rows) {
+      if (r.hour !== marked) {
+        this.markDirty.run(r.hour);
+        marked = r.hour;
+      }
+    }
+    return marked;
+  }
+
+  /** After the batch committed: count its rows, and flush when the interval is up. */
+  count(rows: readonly CountedRow[], lastMarkedHour: number, nowMs: number): void {
+    this.lastMarkedHour = lastMarkedHour;
+    for (const r of rows) {
+      this.hourDeltas.addSample(r.seriesId, r.hour, r.ts, r.value, r.flags);
+      this.dayDeltas.addSample(r.seriesId, this.calendar.dayStart(r.ts), r.ts, r.value, r.flags);
+    }
+    if (
+      nowMs - this.lastFlushMs >= this.flushIntervalMs ||
+      this.hourDeltas.size + this.dayDeltas.size > MAX_PENDING_ROLLUP_ROWS
+    ) {
+      this.flush(nowMs);
+    }
+  }
+
+  /** Add the pending deltas to the stored rollups; afterwards no hour is dirty. */
+  flush(nowMs: number): void {
+    const hours = this.hourDeltas.drain();
+    const days = this.dayDeltas.drain();
+    this.db.transaction(() => {
+      for (const row of hours) this.upsertHour.run(rollupParams(row));
+      for (const row of days) this.upsertDay.run(rollupParams(row));
+      this.clearDirty.run();
+    })();
+    this.lastMarkedHour = Number.NaN;
+    this.lastFlushMs = nowMs;
+  }
+
+  /** At start: rebuild the hours marked dirty from raw, then their days from the hours. */
+  repair(): void {
+    const dirty = (
+      this.db.prepare("SELECT bucket FROM rollup_dirty ORDER BY bucket").all() as { bucket: number }[]
+    ).map((r) => r.bucket);
+    if (dirty.length === 0) return;
+    const readHour = this.db.prepare(
+      "SELECT series_id, ts, value, flags FROM samples WHERE ts >= ? AND ts < ?",
+    );
+    const readDayHours = this.db.prepare("SELECT * FROM rollup_hour WHERE bucket >= ? AND bucket < ?");
+    const deleteHour = this.db.prepare("DELETE FROM rollup_hour WHERE bucket = ?");
+    const deleteDay = this.db.prepare("DELETE FROM rollup_day WHERE bucket = ?");
+    this.db.transaction(() => {
+      const days = new Set<number>();
+      for (const hour of dirty) {
+        deleteHour.run(hour);
+        const acc = new RollupAccumulator();
+        for (const s of readHour.iterate(hour, hour + 3600) as Iterable<{
+          series_id: number;
+          ts: number;
+          value: number | null;
+          flags: number;
+        }>) {
+          acc.addSample(s.series_id, hour, s.ts, s.value, s.flags);
+        }
+        for (const row of acc.drain()) this.upsertHour.run(rollupParams(row));
+        days.add(this.calendar.dayStart(hour));
+      }
+      for (const day of days) {
+        deleteDay.run(day);
+        const acc = new RollupAccumulator();
+        for (const row of readDayHours.all(day, this.calendar.nextDayStart(day)) as StoredRollupRow[]) {
+          acc.merge(row.series_id, day, fromStoredRow(row));
+        }
+        for (const row of acc.drain()) this.upsertDay.run(rollupParams(row));
+      }
+      this.clearDirty.run();
+    })();
+  }
+}
