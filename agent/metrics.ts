@@ -2,14 +2,19 @@
  * Prometheus metrics. Two kinds:
  *  - the agent's own health (run durations, failures, skipped ticks, samples written, database
  *    size), kept by prom-client counters, gauges and histograms;
- *  - what the collectors measured, read from LatestState at scrape time (the prom-client
- *    `collect`-at-scrape idea): nothing is copied on every run, and a collector whose last run
- *    failed simply has no series (unknown), never a stale or false value.
+ *  - what the collectors measured (opsagent_target_info and every declared plugin metric), read
+ *    from LatestState at scrape time by the agent's own exposition writer (exposition.ts), which
+ *    renders a collector's lines once after each run that replaced its state and otherwise only
+ *    concatenates them; a collector whose last run failed simply has no series (unknown), never a
+ *    stale or false value.
  * Every name has the opsagent_ prefix, base units, _total for counters and _ratio for 0–1.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { MetricDescriptor } from "../collectors/types.js";
-import type { LatestState, LatestValue } from "./store/latest.js";
+import { CollectorExposition } from "./exposition.js";
+import type { LatestState } from "./store/latest.js";
+
+export { labelName } from "./exposition.js";
 
 export const METRIC_PREFIX = "opsagent_";
 
@@ -22,12 +27,6 @@ export interface MetricsOptions {
   databaseSizeBytes: () => number | undefined;
 }
 
-/** Prometheus label names: [a-zA-Z_][a-zA-Z0-9_]*; anything else becomes "_". */
-export function labelName(key: string): string {
-  const cleaned = key.replace(/[^a-zA-Z0-9_]/g, "_");
-  return /^[a-zA-Z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
-}
-
 export class AgentMetrics {
   readonly registry = new Registry();
   readonly runDuration: Histogram<"collector" | "type">;
@@ -37,6 +36,8 @@ export class AgentMetrics {
   readonly storeWriteErrors: Counter<"collector">;
   readonly lastSuccess: Gauge<"collector">;
   readonly collectorUp: Gauge<"collector">;
+  /** The collector-measured families, rendered by the agent and cached per collector. */
+  readonly exposition: CollectorExposition;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -109,9 +110,24 @@ export class AgentMetrics {
         if (size !== undefined) this.set(size);
       },
     });
-    this.registry.registerMetric(new TargetInfoMetric(options.latest) as never);
-    for (const [name, descriptor] of options.descriptors) {
-      this.registry.registerMetric(new SnapshotMetric(name, descriptor, options.latest) as never);
+    this.exposition = new CollectorExposition({
+      prefix: METRIC_PREFIX,
+      site: options.site,
+      latest: options.latest,
+      descriptors: options.descriptors,
+    });
+    // One family name, one writer: a plugin metric may not shadow one of the agent's own.
+    const own = new Set<string>();
+    for (const metric of this.registry.getMetricsAsArray()) {
+      // prom-client's typings call `type` a numeric enum; at run time it is "histogram" etc.
+      const { name, type } = metric as unknown as { name: string; type: string };
+      own.add(name);
+      if (type === "histogram" || type === "summary")
+        for (const suffix of type === "histogram" ? ["_bucket", "_sum", "_count"] : ["_sum", "_count"])
+          own.add(`${name}${suffix}`);
+    }
+    for (const name of this.exposition.familyNames) {
+      if (own.has(name)) throw new Error(`metric ${name} is already one of the agent's own metrics`);
     }
   }
 
@@ -121,78 +137,12 @@ export class AgentMetrics {
       metric.remove({ collector });
   }
 
+  /** The agent's own metrics (prom-client), then what the collectors measured. */
   async text(): Promise<string> {
-    return this.registry.metrics();
+    return (await this.registry.metrics()) + this.exposition.text();
   }
 
   get contentType(): string {
     return this.registry.contentType;
-  }
-}
-
-interface MetricValue {
-  value: number;
-  labels: Record<string, string | number>;
-}
-
-/** One collector metric, its values read from LatestState when Prometheus scrapes. */
-class SnapshotMetric {
-  readonly name: string;
-  readonly type: "gauge" | "counter";
-  readonly aggregator = "sum";
-  constructor(
-    private readonly metric: string,
-    private readonly descriptor: MetricDescriptor,
-    private readonly latest: LatestState,
-  ) {
-    this.name = `${METRIC_PREFIX}${metric}`;
-    this.type = descriptor.type;
-  }
-  get help(): string {
-    return this.descriptor.help;
-  }
-  reset(): void {}
-  async get() {
-    const values: MetricValue[] = (this.latest.byMetric().get(this.metric) ?? []).map((v: LatestValue) => {
-      const labels: Record<string, string> = { collector: v.collector, target: v.target.name };
-      for (const [key, value] of Object.entries(v.labels)) labels[labelName(key)] = value;
-      return { value: v.value, labels };
-    });
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
-  }
-}
-
-/**
- * opsagent_target_info: one series per known target with its kind and descriptive labels
- * (system, owner, …), so dashboards can join on (collector, target) instead of every metric
- * carrying every label.
- */
-class TargetInfoMetric {
-  readonly name = `${METRIC_PREFIX}target_info`;
-  readonly help =
-    "Always 1: each target a collector currently measures, with its kind and descriptive labels.";
-  readonly type = "gauge";
-  readonly aggregator = "sum";
-  constructor(private readonly latest: LatestState) {}
-  reset(): void {}
-  async get() {
-    const seen = new Map<string, MetricValue>();
-    for (const list of this.latest.byMetric().values()) {
-      for (const v of list) {
-        const key = `${v.collector}\u0000${v.target.key}`;
-        if (seen.has(key)) continue;
-        const labels: Record<string, string> = {};
-        for (const [k, value] of Object.entries(v.target.labels ?? {})) labels[labelName(k)] = value;
-        Object.assign(labels, { collector: v.collector, target: v.target.name, kind: v.target.kind });
-        seen.set(key, { value: 1, labels });
-      }
-    }
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values: [...seen.values()],
-    };
   }
 }

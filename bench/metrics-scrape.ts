@@ -204,7 +204,8 @@ export async function measureCase(
         baselineOut = text;
       }
     }
-    // A scrape right after a collector run replaced its state (the by-metric index is rebuilt).
+    // A scrape right after a collector run replaced its state (the by-metric index is rebuilt and
+    // that collector's lines are rendered again).
     f.latest.replace("http", f.http, f.time);
     afterReplaceMs.push((await timed(agentText)).ms);
   }

@@ -12,10 +12,7 @@ export function displayWidth(text: string): number {
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 function printable(text: string): string {
-  return text.replace(
-    CONTROL,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {

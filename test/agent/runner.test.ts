@@ -50,10 +50,23 @@ function setup(options: { timeoutMs?: number; jitterMs?: number } = {}) {
     shutdown: shutdown.signal,
     random: () => 0.5,
   });
-  const value = async (name: string, labels: Record<string, string> = {}) =>
-    (await metrics.registry.getSingleMetric(name)?.get())?.values.find((v) =>
-      Object.entries(labels).every(([k, l]) => v.labels[k] === l),
-    )?.value;
+  // The agent's own metrics live in the prom-client registry; collector metrics (opsagent_fake_up)
+  // are written by the agent's exposition writer, so those are read back from text().
+  const value = async (name: string, labels: Record<string, string> = {}) => {
+    const matches = (l: Partial<Record<string, string | number>>) =>
+      Object.entries(labels).every(([k, v]) => l[k] === v);
+    const own = metrics.registry.getSingleMetric(name);
+    if (own) return (await own.get()).values.find((v) => matches(v.labels))?.value;
+    for (const line of (await metrics.text()).split("\n")) {
+      const m = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
+      if (!m || m[1] !== name) continue;
+      const l = Object.fromEntries(
+        [...m[2]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((p) => [p[1]!, p[2]!]),
+      );
+      if (matches(l)) return Number(m[3]);
+    }
+    return undefined;
+  };
   return { clock, latest, recorder, collector, instance, shutdown, value };
 }
 
