@@ -13,6 +13,18 @@ import { parse, stringify } from "yaml";
 import { repoRoot } from "./paths.js";
 import type { BenchResult } from "./types.js";
 
+/**
+ * Node flags the agent runs with, read from package.json's start script so the benchmark measures
+ * the agent as `npm start` runs it (the installed bin's shebang carries the same flag).
+ */
+const AGENT_NODE_FLAGS: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot(), "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  const match = /\bnode((?:\s+--\S+)*)\s+dist\/agent\/main\.js/.exec(pkg.scripts.start);
+  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+})();
+
 export interface RssOptions {
   /** How long the agent runs after /healthz first answers, before memory is read. */
   runSeconds: number;
@@ -86,7 +98,8 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
   const log = options.log ?? (() => {});
   const output: string[] = [];
   const started = Date.now();
-  const child = spawn(process.execPath, [main, "run", "--config", configPath], {
+  // The same command line as `npm start` (package.json) and the installed bin's shebang.
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, main, "run", "--config", configPath], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
   });
