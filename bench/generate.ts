@@ -1,5 +1,5 @@
 /**
- * Deterministic sample batches for the benchmarks: HTTP probe results (up + latency per target),
+ * Deterministic sample batches for the benchmarks and the store tests: HTTP probe results (up + latency per target),
  * the same shape as the http collector emits. The same seed gives the same months on every run.
  */
 import type { TargetRef } from "../collectors/types.js";
@@ -14,13 +14,17 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function probeTargets(count: number): TargetRef[] {
-  return Array.from({ length: count }, (_, i) => ({
+export function probeTarget(i: number): TargetRef {
+  return {
     key: `http:app-${i}`,
     kind: "endpoint",
     name: `app-${i}`,
     labels: { system: `system-${i % 12}`, owner: `team-${i % 5}` },
-  }));
+  };
+}
+
+export function probeTargets(count: number): TargetRef[] {
+  return Array.from({ length: count }, (_, i) => probeTarget(i));
 }
 
 /**

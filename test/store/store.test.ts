@@ -23,7 +23,7 @@ describe("store migrations", () => {
     store.close();
     const again = openStore(dir);
     expect(again.schemaVersion()).toBe(migrations.length);
-    expect(again.listTargets().map((t) => t.key)).toEqual(["app:1"]);
+    expect(again.listTargets().map((t) => t.key)).toEqual(["http:app-1"]);
     again.close();
   });
 
