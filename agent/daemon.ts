@@ -25,7 +25,7 @@ export class Agent {
   private readonly latest = new LatestState();
   private readonly metrics: AgentMetrics;
   private readonly recorder: RunRecorder;
-  private readonly http: AgentHttpServer;
+  private http: AgentHttpServer;
   private readonly shutdown = new AbortController();
   private scheduler: Scheduler;
   private configured: ConfiguredInstance[] = [];
@@ -71,7 +71,13 @@ export class Agent {
           "set http.listen to a free address",
       );
     }
-    agent.startCollectors();
+    try {
+      agent.startCollectors(agent.buildCollectors(config));
+    } catch (error) {
+      await agent.http.close();
+      store.close();
+      throw error;
+    }
     agent.runRetention();
     agent.retentionTimer = setInterval(() => agent.runRetention(), config.store.retention_interval);
     log.info(
@@ -90,16 +96,20 @@ export class Agent {
     return this.http.address;
   }
 
-  private startCollectors(): void {
-    this.configured = buildInstances(this.config.collectors, {
+  private buildCollectors(config: Config): ConfiguredInstance[] {
+    return buildInstances(config.collectors, {
       clock: this.clock,
       log: this.log,
       sink: this.recorder,
       shutdown: this.shutdown.signal,
-      timeZone: this.config.timezone,
+      timeZone: config.timezone,
     });
+  }
+
+  private startCollectors(configured: ConfiguredInstance[]): void {
+    this.configured = configured;
     this.scheduler = new Scheduler(this.config.timezone);
-    for (const c of this.configured) this.scheduler.add(c.instance, c.schedule);
+    for (const c of configured) this.scheduler.add(c.instance, c.schedule);
     this.scheduler.start();
   }
 
@@ -152,38 +162,62 @@ export class Agent {
   }
 
   /**
-   * A new config from SIGHUP (already validated). Collectors are rebuilt; runs in flight of the
-   * old ones finish and are recorded. The store and time zone need a restart to change.
+   * A new config from SIGHUP (already validated). The new collectors are built first: if one
+   * cannot be created (say, an unreadable CA file) the running configuration is kept. Runs in
+   * flight of the old collectors finish and are recorded. The store and time zone need a restart.
    */
   async reload(next: Config): Promise<void> {
     if (databasePath(next) !== databasePath(this.config) || next.timezone !== this.config.timezone) {
       this.log.warn("store.path, data_dir and timezone changes take effect at the next restart");
     }
-    this.log.level = next.log.level;
-    const old = this.scheduler;
-    const oldConfigured = this.configured;
-    await old.stop();
-    const listenChanged =
-      next.http.listen.host !== this.config.http.listen.host ||
-      next.http.listen.port !== this.config.http.listen.port;
-    this.config = {
+    const config: Config = {
       ...next,
       store: this.config.store,
       timezone: this.config.timezone,
       data_dir: this.config.data_dir,
     };
-    this.startCollectors();
-    const names = new Set(this.configured.map((c) => c.instance.name));
+    let configured: ConfiguredInstance[];
+    try {
+      configured = this.buildCollectors(config);
+    } catch (error) {
+      this.log.error({ err: error }, "new configuration rejected; the running one is kept");
+      return;
+    }
+    const listenChanged =
+      config.http.listen.host !== this.config.http.listen.host ||
+      config.http.listen.port !== this.config.http.listen.port;
+    if (listenChanged) {
+      // Listen on the new address before letting go of the old one.
+      const server = new AgentHttpServer(this.routes(), this.log);
+      try {
+        await server.listen(config.http.listen.host, config.http.listen.port);
+      } catch (error) {
+        await Promise.allSettled(configured.map((c) => c.instance.close()));
+        this.log.error(
+          { err: error },
+          "cannot listen on the new http.listen; the running configuration is kept",
+        );
+        return;
+      }
+      const old = this.http;
+      this.http = server;
+      await old.close();
+    }
+    this.log.level = config.log.level;
+    const oldScheduler = this.scheduler;
+    const oldConfigured = this.configured;
+    await oldScheduler.stop();
+    this.config = config;
+    this.startCollectors(configured);
+    const names = new Set(configured.map((c) => c.instance.name));
     this.latest.retain(names);
     for (const c of oldConfigured)
       if (!names.has(c.instance.name)) this.metrics.forgetCollector(c.instance.name);
-    void old
-      .drain(this.config.shutdown_grace)
-      .then(() => Promise.all(oldConfigured.map((c) => c.instance.close())));
-    if (listenChanged) {
-      await this.http.close();
-      await this.http.listen(next.http.listen.host, next.http.listen.port);
-    }
+    void oldScheduler.drain(config.shutdown_grace).then(async () => {
+      // A run of a removed collector that finished after the swap must not leave its state behind.
+      this.latest.retain(new Set(this.configured.map((c) => c.instance.name)));
+      await Promise.allSettled(oldConfigured.map((c) => c.instance.close()));
+    });
     this.log.info({ collectors: [...names] }, "configuration reloaded");
   }
 

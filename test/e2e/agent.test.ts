@@ -117,6 +117,31 @@ describe("the agent as a process", () => {
         return body.includes('collector="machine"') ? body : undefined;
       });
       expect(metrics).not.toMatch(/opsagent_http_probe_up\{/);
+
+      // Valid YAML, but a collector that cannot be created: the running configuration stays.
+      writeConfig(
+        dir,
+        port,
+        `  - type: http\n    tls_ca_file: ${join(dir, "missing-ca.pem")}\n    targets: [{ name: x, url: "https://127.0.0.1:1/" }]\n`,
+      );
+      agent.child.kill("SIGHUP");
+      await waitFor(
+        async () => (agent.output().includes("cannot read tls_ca_file") ? true : undefined),
+        10_000,
+        "the second rejection",
+      );
+      expect(await names()).toEqual(["machine"]);
+
+      // A new listen address: the agent moves to it.
+      const port2 = await freePort();
+      writeConfig(dir, port2, `  - type: host\n    name: machine\n    every: 1s\n`);
+      agent.child.kill("SIGHUP");
+      await waitFor(
+        async () => ((await get(port2, "/healthz")).status === 200 ? true : undefined),
+        10_000,
+        "the new port",
+      );
+      await expect(get(port, "/healthz")).rejects.toThrow();
     } finally {
       agent.child.kill("SIGTERM");
     }
