@@ -9,6 +9,7 @@ import type { Config } from "../config/schema.js";
 import { databasePath } from "../config/load.js";
 import type { Clock } from "./clock.js";
 import { computeHealth } from "./health.js";
+import { INVENTORY_TYPES, LatestInventory } from "./inventory.js";
 import { AgentHttpServer, json, type Routes } from "./http.js";
 import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import type { Logger } from "./log.js";
@@ -23,6 +24,9 @@ import { VERSION } from "./version.js";
 export class Agent {
   private readonly startedAt: Date;
   private readonly latest = new LatestState();
+  private readonly inventory = new LatestInventory(this.latest, () =>
+    this.configured.filter((c) => INVENTORY_TYPES.has(c.instance.type)).map((c) => c.instance.name),
+  );
   private readonly metrics: AgentMetrics;
   private readonly recorder: RunRecorder;
   private http: AgentHttpServer;
@@ -103,6 +107,7 @@ export class Agent {
       sink: this.recorder,
       shutdown: this.shutdown.signal,
       timeZone: config.timezone,
+      inventory: this.inventory,
     });
   }
 

@@ -3,6 +3,7 @@
  * type, every/cron, timeout, jitter, enabled) belong to the agent; the rest go to the plugin.
  */
 import { pluginFor } from "../collectors/index.js";
+import type { InventoryView } from "../collectors/types.js";
 import type { CollectorConfig } from "../config/schema.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./log.js";
@@ -25,7 +26,14 @@ export function instanceName(entry: CollectorConfig): string {
 
 export function buildInstances(
   entries: readonly CollectorConfig[],
-  deps: { clock: Clock; log: Logger; sink: RunSink; shutdown: AbortSignal; timeZone: string },
+  deps: {
+    clock: Clock;
+    log: Logger;
+    sink: RunSink;
+    shutdown: AbortSignal;
+    timeZone: string;
+    inventory: InventoryView;
+  },
 ): ConfiguredInstance[] {
   return entries
     .filter((entry) => entry.enabled)
@@ -35,7 +43,11 @@ export function buildInstances(
       const name = instanceName(entry);
       const options = Object.fromEntries(Object.entries(entry).filter(([key]) => !COMMON_KEYS.has(key)));
       const log = deps.log.child({ collector: name });
-      const collector = plugin.create(options as never, { clock: deps.clock, log });
+      const collector = plugin.create(options as never, {
+        clock: deps.clock,
+        log,
+        inventory: deps.inventory,
+      });
       const schedule: Schedule =
         entry.cron !== undefined ? { cron: entry.cron } : { every: entry.every ?? 60_000 };
       return {

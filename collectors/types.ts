@@ -67,9 +67,40 @@ export interface Collector {
   close?(): Promise<void>;
 }
 
+/**
+ * A VM of the hypervisor inventory, as collectors that build on it (icmp, antivirus) see it.
+ * Inventory collectors publish each VM as a `vm_power_state` sample (label `power_state`) whose
+ * target (kind "vm") carries the labels `ip`, `bios_uuid` and `instance_uuid` where known, beside
+ * `system` and `owner`; agent/inventory.ts reads them back into this shape.
+ */
+export interface InventoryVm {
+  /** The inventory target's key, e.g. "vm:vm-1042". */
+  key: string;
+  name: string;
+  powerState: "POWERED_ON" | "POWERED_OFF" | "SUSPENDED";
+  /** Guest IP when VMware Tools report one. */
+  ip?: string;
+  /** SMBIOS UUID: the key antivirus managers know a VM by. */
+  biosUuid?: string;
+  instanceUuid?: string;
+  /** system, owner, … */
+  labels: Labels;
+}
+
+/**
+ * The VMs in scope as of the latest good inventory run (vcenter or static inventory), read from
+ * the agent's latest state — never from another collector directly.
+ */
+export interface InventoryView {
+  /** undefined when the inventory is unknown (no good run yet, or its last run failed). */
+  vms(): readonly InventoryVm[] | undefined;
+}
+
 export interface Deps {
   clock: Clock;
   log: Logger;
+  /** The VM inventory, for collectors that measure the VMs it lists. */
+  inventory: InventoryView;
 }
 
 export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
@@ -86,6 +117,9 @@ export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
   metrics: Readonly<Record<string, MetricDescriptor>>;
   create(config: z.output<S>, deps: Deps): Collector;
 }
+
+/** For collectors and tests with no inventory: always unknown. */
+export const noInventory: InventoryView = { vms: () => undefined };
 
 /** Identity helper that keeps a plugin's config type tied to its schema. */
 export function definePlugin<S extends z.ZodObject>(plugin: CollectorPlugin<S>): CollectorPlugin<S> {

@@ -4,6 +4,8 @@
  */
 import { systemClock } from "../clock.js";
 import { buildInstances } from "../instances.js";
+import { INVENTORY_TYPES, LatestInventory } from "../inventory.js";
+import { LatestState } from "../store/latest.js";
 import { createLogger } from "../log.js";
 import type { RunOutcome, RunSink } from "../runner.js";
 import { formatValue } from "./format-value.js";
@@ -18,7 +20,16 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
     process.stderr,
   );
   const outcomes: RunOutcome[] = [];
-  const sink: RunSink = { runFinished: (o) => outcomes.push(o), tickSkipped: () => undefined };
+  // Inventory collectors run first, so collectors that build on the inventory (icmp from guest
+  // IPs, antivirus coverage) see this run's VMs.
+  const latest = new LatestState();
+  const sink: RunSink = {
+    runFinished: (o) => {
+      outcomes.push(o);
+      if (o.status === "ok") latest.replace(o.collector, o.samples, o.startedAt);
+    },
+    tickSkipped: () => undefined,
+  };
   const shutdown = new AbortController();
   const configured = buildInstances(config.collectors, {
     clock: systemClock,
@@ -26,8 +37,13 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
     sink,
     shutdown: shutdown.signal,
     timeZone: config.timezone,
+    inventory: new LatestInventory(latest, () =>
+      configured.filter((c) => INVENTORY_TYPES.has(c.instance.type)).map((c) => c.instance.name),
+    ),
   });
-  await Promise.all(configured.map((c) => c.instance.tick()));
+  const isInventory = (c: (typeof configured)[number]) => INVENTORY_TYPES.has(c.instance.type);
+  await Promise.all(configured.filter(isInventory).map((c) => c.instance.tick()));
+  await Promise.all(configured.filter((c) => !isInventory(c)).map((c) => c.instance.tick()));
   await Promise.allSettled(configured.map((c) => c.instance.close()));
   outcomes.sort((a, b) => a.collector.localeCompare(b.collector));
   if (options.json) {

@@ -5,7 +5,7 @@ import { silentLogger } from "../../agent/log.js";
 import { CollectorInstance, type RunOutcome } from "../../agent/runner.js";
 import { everyToCron, nominalPeriodMs } from "../../agent/schedule-spec.js";
 import { Scheduler, cronExpressionFor } from "../../agent/scheduler.js";
-import { definePlugin } from "../../collectors/types.js";
+import { definePlugin, noInventory } from "../../collectors/types.js";
 
 describe("schedule specs", () => {
   it("turns even periods into cron expressions and refuses the others", () => {
@@ -40,7 +40,7 @@ describe("scheduler", () => {
     const instance = new CollectorInstance({
       name: "counting",
       plugin,
-      collector: plugin.create({}, { clock: systemClock, log: silentLogger }),
+      collector: plugin.create({}, { clock: systemClock, log: silentLogger, inventory: noInventory }),
       timeoutMs: 1000,
       jitterMs: 0,
       clock: systemClock,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock, systemClock } from "../../agent/clock.js";
 import { createHostCollector, hostPlugin } from "../../collectors/host/index.js";
 import type { HostSource, InterfaceCounters } from "../../collectors/host/index.js";
-import type { CollectContext, Sample } from "../../collectors/types.js";
+import { noInventory, type CollectContext, type Sample } from "../../collectors/types.js";
 
 const log = pino({ level: "silent" });
 
@@ -64,7 +64,7 @@ function value(
 }
 
 const defaults = hostPlugin.schema.parse({});
-const deps = { clock: systemClock, log };
+const deps = { clock: systemClock, log, inventory: noInventory };
 
 describe("host options", () => {
   it("accepts {} and fills every default", () => {

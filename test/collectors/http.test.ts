@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../agent/clock.js";
 import { createHttpCollector, httpPlugin } from "../../collectors/http/index.js";
 import { classifyError, reasonForCode, statusDetail } from "../../collectors/http/reasons.js";
-import type { CollectContext, Sample } from "../../collectors/types.js";
+import { noInventory, type CollectContext, type Sample } from "../../collectors/types.js";
 
 const log = pino({ level: "silent" });
-const deps = { clock: systemClock, log };
+const deps = { clock: systemClock, log, inventory: noInventory };
 
 function ctx(signal: AbortSignal = new AbortController().signal): CollectContext {
   return { signal, now: () => systemClock.now(), log };
@@ -363,7 +363,11 @@ describe("http collector", () => {
       targets: [{ name: "selfsigned", url: `${tlsBase}/ok` }],
       insecure_skip_verify: true,
     });
-    const collector = createHttpCollector(config, { clock: systemClock, log: warnLog });
+    const collector = createHttpCollector(config, {
+      clock: systemClock,
+      log: warnLog,
+      inventory: noInventory,
+    });
     expect(lines.join("")).toContain("insecure_skip_verify");
     const samples = await collector.collect(ctx());
     expect(upSample(samples, "selfsigned").up).toBe(true);
