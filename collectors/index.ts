@@ -5,10 +5,12 @@
 import type { CollectorPlugin } from "./types.js";
 import { hostPlugin } from "./host/index.js";
 import { httpPlugin } from "./http/index.js";
+import { icmpPlugin } from "./icmp/index.js";
 
 export const plugins = {
   host: hostPlugin,
   http: httpPlugin,
+  icmp: icmpPlugin,
   // Each plugin has its own options type; the registry only needs the common shape.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<string, CollectorPlugin<any>>;
