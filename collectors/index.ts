@@ -3,6 +3,7 @@
  * plugin missing here is a compile error wherever it is named. The key is the config's `type:`.
  */
 import type { CollectorPlugin } from "./types.js";
+import { antivirusPlugin } from "./antivirus/index.js";
 import { hostPlugin } from "./host/index.js";
 import { httpPlugin } from "./http/index.js";
 import { icmpPlugin } from "./icmp/index.js";
@@ -11,6 +12,7 @@ export const plugins = {
   host: hostPlugin,
   http: httpPlugin,
   icmp: icmpPlugin,
+  antivirus: antivirusPlugin,
   // Each plugin has its own options type; the registry only needs the common shape.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<string, CollectorPlugin<any>>;

@@ -13,6 +13,9 @@ import { loadConfigFile, parseConfigText } from "../../config/load.js";
 import { configSchema } from "../../config/schema.js";
 import { plugins } from "../../collectors/index.js";
 
+// example.yaml shows secrets as references; the one it names must resolve for the file to load.
+process.env.DSM_API_KEY ??= "example-api-key";
+
 const configFile = (name: string) => fileURLToPath(new URL(`../../config/${name}`, import.meta.url));
 const EXAMPLE = configFile("example.yaml");
 const exampleText = readFileSync(EXAMPLE, "utf8");

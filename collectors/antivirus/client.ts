@@ -1,0 +1,143 @@
+/**
+ * A small JSON client on Node's own http/https (no HTTP library: ~20 MiB of resident memory
+ * saved, see collectors/http/client.ts). Every request has its own timeout and honours the
+ * run's signal; any answer but 200 with well-formed JSON is an error — the caller cannot tell
+ * coverage from a broken answer, so it must not try.
+ */
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import tls from "node:tls";
+import type { Logger } from "pino";
+import { formatDuration } from "../../config/duration.js";
+
+/** Bound on one answer: a manager with ~10k computers answers a few MB per page at most. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export interface TlsSettings {
+  ca?: string[];
+  rejectUnauthorized: boolean;
+}
+
+/** Reads the CA file once, at create() time: a missing file is a config error at start-up. */
+export function loadTlsSettings(
+  options: { tls_ca_file?: string | undefined; insecure_skip_verify: boolean },
+  log: Logger,
+): TlsSettings {
+  if (options.insecure_skip_verify) {
+    log.warn("antivirus: insecure_skip_verify is on: the manager's certificate is NOT verified");
+  }
+  if (options.tls_ca_file === undefined) return { rejectUnauthorized: !options.insecure_skip_verify };
+  let pem: string;
+  try {
+    pem = readFileSync(options.tls_ca_file, "utf8");
+  } catch (err) {
+    throw new Error(`antivirus: cannot read tls_ca_file ${options.tls_ca_file}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`antivirus: tls_ca_file ${options.tls_ca_file} holds no PEM certificate`);
+  }
+  return { ca: [...tls.rootCertificates, pem], rejectUnauthorized: !options.insecure_skip_verify };
+}
+
+export interface JsonRequest {
+  method: "GET" | "POST";
+  headers: Readonly<Record<string, string>>;
+  body?: unknown;
+  tls: TlsSettings;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/** An answer that is not usable: status, size, or JSON. `status` is set for HTTP errors. */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "SourceError";
+  }
+}
+
+/** Sends one request and parses the JSON answer; throws on anything but 200 + JSON. */
+export async function requestJson(url: string, request: JsonRequest): Promise<unknown> {
+  request.signal.throwIfAborted();
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = AbortSignal.any([request.signal, timeout]);
+  const target = new URL(url);
+  const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+  const headers: Record<string, string> = {
+    "user-agent": "ops-agent (antivirus coverage)",
+    accept: "application/json",
+    ...request.headers,
+  };
+  if (payload !== undefined) {
+    headers["content-type"] = "application/json";
+    headers["content-length"] = String(payload.length);
+  }
+  let answer: { status: number; body: Buffer };
+  try {
+    answer = await send(target, request, headers, payload, signal);
+  } catch (err) {
+    request.signal.throwIfAborted();
+    if (timeout.aborted) {
+      throw new SourceError(
+        `${request.method} ${target.pathname}: no answer within ${formatDuration(request.timeoutMs)}`,
+      );
+    }
+    throw new SourceError(`${request.method} ${target.pathname}: ${(err as Error).message}`, undefined);
+  }
+  if (answer.status !== 200) {
+    const hint = answer.status === 401 || answer.status === 403 ? " (is the API key valid and allowed?)" : "";
+    throw new SourceError(
+      `${request.method} ${target.pathname}: status ${answer.status}${hint}`,
+      answer.status,
+    );
+  }
+  try {
+    return JSON.parse(answer.body.toString("utf8")) as unknown;
+  } catch (err) {
+    throw new SourceError(`${request.method} ${target.pathname}: malformed JSON (${(err as Error).message})`);
+  }
+}
+
+function send(
+  target: URL,
+  request: JsonRequest,
+  headers: Record<string, string>,
+  payload: Buffer | undefined,
+  signal: AbortSignal,
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const common = { method: request.method, headers, signal, agent: false as const };
+    const req =
+      target.protocol === "https:"
+        ? https.request(target, {
+            ...common,
+            rejectUnauthorized: request.tls.rejectUnauthorized,
+            ...(request.tls.ca !== undefined ? { ca: request.tls.ca } : {}),
+          })
+        : http.request(target, common);
+    req.once("error", reject);
+    req.once("response", (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          reject(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
+          res.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.once("aborted", () => reject(new Error("answer cut off before its end")));
+      res.once("error", reject);
+      res.once("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.end(payload);
+  });
+}
