@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { ManualClock } from "../agent/clock.js";
 import { migrations } from "../agent/store/migrations.js";
 import { sampleFlags } from "../agent/store/rollups.js";
+import { RollupStore } from "../agent/store/rollup-store.js";
 import { SqliteStore } from "../agent/store/sqlite.js";
 import { probeBatch, probeTargets, prng } from "./generate.js";
 import { measureSize } from "./sqlite-size.js";
@@ -107,11 +108,12 @@ export function runCeiling(path: string, options: StoreIngestOptions): IngestRun
 export function runAgent(path: string, options: StoreIngestOptions): IngestRun {
   const clock = new ManualClock(START);
   const store = SqliteStore.open({ path, clock, timeZone: TIME_ZONE, role: "agent", integrityCheck: "off" });
+  // Time every rollup flush, including the ones writeSamples triggers itself.
   let flushSeconds = 0;
-  const flush = store.flushRollups.bind(store);
-  store.flushRollups = () => {
+  const flush = RollupStore.prototype.flush;
+  RollupStore.prototype.flush = function timedFlush(this: RollupStore, nowMs: number) {
     const t0 = performance.now();
-    flush();
+    flush.call(this, nowMs);
     flushSeconds += (performance.now() - t0) / 1000;
   };
   const targets = probeTargets(options.targets ?? 300);
@@ -136,6 +138,7 @@ export function runAgent(path: string, options: StoreIngestOptions): IngestRun {
   store.flushRollups();
   seconds += (performance.now() - t0) / 1000;
   store.close();
+  RollupStore.prototype.flush = flush;
   return finish("agent", path, samples, seconds, flushSeconds, slowest);
 }
 
