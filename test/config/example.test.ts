@@ -15,6 +15,7 @@ import { plugins } from "../../collectors/index.js";
 
 // example.yaml shows secrets as references; the one it names must resolve for the file to load.
 process.env.DSM_API_KEY ??= "example-api-key";
+process.env.VCENTER_PASSWORD ??= "example-password";
 
 const configFile = (name: string) => fileURLToPath(new URL(`../../config/${name}`, import.meta.url));
 const EXAMPLE = configFile("example.yaml");

@@ -1,0 +1,140 @@
+/**
+ * The vcenter collector's HTTPS client: Node's own https module (like the http collector), one
+ * keep-alive agent per collector so the few hundred guest identity calls of a run share a handful
+ * of TLS connections. Every request has its own timeout and follows the run's signal.
+ */
+import { readFileSync } from "node:fs";
+import https from "node:https";
+import tls from "node:tls";
+import type { Logger } from "pino";
+
+/** vCenter answers are JSON lists of at most a few thousand small objects; more is a broken server. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+const USER_AGENT = "ops-agent (vcenter collector)";
+
+export interface TlsSettings {
+  ca?: string[];
+  rejectUnauthorized: boolean;
+}
+
+/** Reads the CA file once, at create() time, so a bad file is a start-up error. */
+export function loadTlsSettings(
+  options: { tls_ca_file?: string | undefined; insecure_skip_verify: boolean },
+  log: Logger,
+): TlsSettings {
+  let ca: string[] | undefined;
+  if (options.tls_ca_file !== undefined) {
+    let pem: string;
+    try {
+      pem = readFileSync(options.tls_ca_file, "utf8");
+    } catch (err) {
+      throw new Error(`vcenter: cannot read tls_ca_file ${options.tls_ca_file}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new Error(`vcenter: tls_ca_file ${options.tls_ca_file} holds no PEM certificate`);
+    }
+    ca = [...tls.rootCertificates, pem];
+  }
+  if (options.insecure_skip_verify) {
+    log.warn(
+      "vcenter: insecure_skip_verify is on: the vCenter certificate is NOT verified, so the password may be sent to an impostor",
+    );
+  }
+  return ca === undefined
+    ? { rejectUnauthorized: !options.insecure_skip_verify }
+    : { ca, rejectUnauthorized: !options.insecure_skip_verify };
+}
+
+export interface Answer {
+  status: number;
+  body: Buffer;
+}
+
+export interface SendOptions {
+  method: "GET" | "POST" | "DELETE";
+  headers: Readonly<Record<string, string>>;
+  /** The run's signal. */
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+export class HttpsClient {
+  readonly #agent: https.Agent;
+
+  constructor(tlsSettings: TlsSettings, maxSockets: number) {
+    this.#agent = new https.Agent({
+      keepAlive: true,
+      noDelay: true,
+      maxSockets,
+      rejectUnauthorized: tlsSettings.rejectUnauthorized,
+      ...(tlsSettings.ca !== undefined ? { ca: tlsSettings.ca } : {}),
+    });
+  }
+
+  /**
+   * One request. Every status is returned as an answer; network, TLS, timeout and abort failures
+   * throw an Error that names the request and the cause.
+   */
+  async send(url: URL, options: SendOptions): Promise<Answer> {
+    const what = `${options.method} ${url.pathname}`;
+    if (options.signal.aborted) throw abortError(what, options.signal.reason);
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = AbortSignal.any([options.signal, timeout]);
+    try {
+      return await this.#send(url, options, signal);
+    } catch (err) {
+      if (timeout.aborted && !options.signal.aborted) {
+        throw new Error(`vcenter: ${what} got no answer within ${options.timeoutMs} ms (request_timeout)`, {
+          cause: err,
+        });
+      }
+      if (options.signal.aborted) throw abortError(what, options.signal.reason);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(
+        `vcenter: ${what} to ${url.host} failed: ${code !== undefined ? `${code}: ` : ""}${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  #send(url: URL, options: SendOptions, signal: AbortSignal): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, {
+        method: options.method,
+        headers: { "user-agent": USER_AGENT, accept: "application/json", ...options.headers },
+        agent: this.#agent,
+        signal,
+      });
+      req.once("error", reject);
+      req.once("response", (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) {
+            reject(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
+            res.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.once("aborted", () => reject(new Error("answer cut off before its end")));
+        res.once("error", reject);
+        res.once("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      });
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+function abortError(what: string, reason: unknown): Error {
+  const detail = reason instanceof Error ? reason.message : String(reason);
+  return new Error(`vcenter: ${what} aborted (${detail})`, { cause: reason });
+}

@@ -1,0 +1,416 @@
+/**
+ * The vcenter collector against the simulated vCenter (simroom/vcenter) on loopback, over real
+ * HTTPS with a certificate from a test CA made with openssl at test time.
+ */
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../agent/clock.js";
+import {
+  boundName,
+  createVcenterCollector,
+  globToRegExp,
+  systemFromName,
+  vcenterPlugin,
+} from "../../collectors/vcenter/index.js";
+import { noInventory, type CollectContext, type Collector, type Sample } from "../../collectors/types.js";
+import {
+  startVcenterSim,
+  SYSTEMS,
+  type VcenterSim,
+  type VcenterSimOptions,
+} from "../../simroom/vcenter/index.js";
+import { createTestCa, type TestCa } from "../helpers/test-ca.js";
+
+const log = pino({ level: "silent" });
+const deps = { clock: systemClock, log, inventory: noInventory };
+const USER = "administrator@vsphere.local";
+const PASS = "Sim-Passw0rd!";
+const SYSTEM_FOLDERS = SYSTEMS.map((s) => s.code);
+
+function ctx(signal: AbortSignal = new AbortController().signal): CollectContext {
+  return { signal, now: () => systemClock.now(), log };
+}
+
+let ca: TestCa;
+let otherCa: TestCa;
+const sims: VcenterSim[] = [];
+const collectors: Collector[] = [];
+
+beforeAll(() => {
+  process.env.VCENTER_SIM_PASSWORD = PASS;
+  process.env.VCENTER_SIM_WRONG = "nope";
+  ca = createTestCa();
+  otherCa = createTestCa("some other CA");
+});
+
+afterEach(async () => {
+  for (const c of collectors.splice(0)) await c.close?.();
+  for (const s of sims.splice(0)) await s.close();
+});
+
+afterAll(() => {
+  ca.cleanup();
+  otherCa.cleanup();
+});
+
+async function sim(options: VcenterSimOptions = {}): Promise<VcenterSim> {
+  const s = await startVcenterSim({ tls: ca.serverTls(), ...options });
+  sims.push(s);
+  return s;
+}
+
+function collector(s: VcenterSim, extra: Record<string, unknown> = {}): Collector {
+  const config = vcenterPlugin.schema.parse({
+    url: s.url,
+    username: USER,
+    password: "${VCENTER_SIM_PASSWORD}",
+    tls_ca_file: ca.caCert,
+    scope: { name: "suzhou", folders: SYSTEM_FOLDERS, expected: 253 },
+    ...extra,
+  });
+  const c = createVcenterCollector(config, deps);
+  collectors.push(c);
+  return c;
+}
+
+function value(samples: Sample[], metric: string): number | null | undefined {
+  return samples.find((s) => s.metric === metric)?.value;
+}
+
+function vmSamples(samples: Sample[]): Sample[] {
+  return samples.filter((s) => s.metric === "vm_power_state");
+}
+
+function listCalls(s: VcenterSim): number {
+  return s.requests.filter((r) => /\/vcenter\/vm$/.test(r.path)).length;
+}
+
+describe("vcenter helpers", () => {
+  it("bounds hostile names, derives systems from names, matches globs", () => {
+    expect(boundName("jyj-web-01")).toBe("jyj-web-01");
+    expect(boundName('a"b\nc<script>')).toBe('a"b c<script>');
+    const long = boundName("x".repeat(10_000));
+    expect(Array.from(long)).toHaveLength(200);
+    expect(long.endsWith("…")).toBe(true);
+    expect(Array.from(boundName("虚".repeat(300)))).toHaveLength(200);
+    expect(systemFromName("jyj-web-01")).toBe("jyj");
+    expect(systemFromName("<b>-x")).toBeUndefined();
+    expect(globToRegExp("jyj-*").test("jyj-web-01")).toBe(true);
+    expect(globToRegExp("jyj-*").test("xjyj-web-01")).toBe(false);
+    expect(globToRegExp("a.b?").test("a.bc")).toBe(true);
+    expect(globToRegExp("a.b?").test("axbc")).toBe(false);
+  });
+
+  it("rejects a non-https URL, a plain password, unknown options", () => {
+    const base = {
+      url: "https://vc.example.cn",
+      username: USER,
+      password: "${VCENTER_SIM_PASSWORD}",
+      scope: { expected: 1 },
+    };
+    expect(vcenterPlugin.schema.safeParse(base).success).toBe(true);
+    expect(vcenterPlugin.schema.safeParse({ ...base, url: "http://vc.example.cn" }).success).toBe(false);
+    expect(vcenterPlugin.schema.safeParse({ ...base, password: "hunter2" }).success).toBe(false);
+    expect(vcenterPlugin.schema.safeParse({ ...base, bogus: 1 }).success).toBe(false);
+    expect(vcenterPlugin.schema.safeParse({ ...base, scope: { expected: 1, folder: ["x"] } }).success).toBe(
+      false,
+    );
+  });
+});
+
+describe("vcenter collector", () => {
+  it("logs in once, lists the 253 VMs in scope with power states, systems and guest IPs", async () => {
+    const s = await sim();
+    const c = collector(s);
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(value(samples, "vm_expected_count")).toBe(253);
+    const scope = samples.find((x) => x.metric === "vm_inventory_count")?.target;
+    expect(scope).toMatchObject({ key: "vcenter-scope:suzhou", kind: "scope", name: "suzhou" });
+
+    const vms = vmSamples(samples);
+    expect(vms).toHaveLength(253);
+    const first = vms.find((x) => x.target.name === "jyj-web-01");
+    expect(first).toMatchObject({
+      target: {
+        key: "vm:vm-1001",
+        kind: "vm",
+        name: "jyj-web-01",
+        labels: { system: "jyj", ip: "127.10.0.2", power_state: "POWERED_ON" },
+      },
+      labels: { power_state: "POWERED_ON" },
+      value: 1,
+    });
+    expect(vms.filter((x) => x.value === 0)).toHaveLength(5); // 4 off + 1 suspended
+    expect(vms.find((x) => x.target.name === "oa-app-02")).toMatchObject({
+      value: 0,
+      labels: { power_state: "SUSPENDED" },
+    });
+    // Running without tools (503) → no ip label; every other running VM has its 127.x IP.
+    const running = vms.filter((x) => x.value === 1);
+    expect(running.filter((x) => x.target.labels?.ip === undefined)).toHaveLength(6);
+    expect(running.filter((x) => x.target.labels?.ip?.startsWith("127."))).toHaveLength(running.length - 6);
+    expect(vms.some((x) => x.target.name.startsWith("tpl-") || x.target.name.startsWith("test-"))).toBe(
+      false,
+    );
+    // Guest identity only for running VMs.
+    const identityCalls = s.requests.filter((r) => r.path.endsWith("/guest/identity")).length;
+    expect(identityCalls).toBe(running.length);
+
+    // BIOS and instance UUIDs from each VM's Info (one call per VM in scope).
+    expect(first?.target.labels?.bios_uuid).toBe(s.inventory.vms[0]?.bios_uuid);
+    expect(first?.target.labels?.instance_uuid).toBe(s.inventory.vms[0]?.instance_uuid);
+    expect(vms.every((x) => /^[0-9a-f-]{36}$/.test(x.target.labels?.bios_uuid ?? ""))).toBe(true);
+    expect(s.requests.filter((r) => /^\/api\/vcenter\/vm\/[^/]+$/.test(r.path))).toHaveLength(253);
+
+    // A second run reuses the session: no second login.
+    await c.collect(ctx());
+    expect(s.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(s.requests.filter((r) => r.path.startsWith("/rest/"))).toHaveLength(0);
+  });
+
+  it("sends the scope's folders and clusters as filters; names/exclude globs narrow the scope", async () => {
+    const s = await sim();
+    const c = collector(s, {
+      guest_ip: false,
+      vm_identity: false,
+      scope: { folders: ["jyj", "dsj"], clusters: ["Cluster-A"], exclude: ["*-db-*"], expected: 35 },
+    });
+    const samples = await c.collect(ctx());
+    const lists = s.requests.filter((r) => r.path === "/api/vcenter/vm");
+    expect(lists.map((r) => [r.query.getAll("folders"), r.query.getAll("clusters")])).toEqual([
+      [["group-v1001"], ["domain-c7"]],
+      [["group-v1002"], ["domain-c7"]],
+    ]);
+    // jyj: 20 in Cluster-A, dsj: 15; minus the db VMs among them.
+    const expected = s.inventory.vms.filter(
+      (vm) =>
+        ["group-v1001", "group-v1002"].includes(vm.folder) &&
+        vm.cluster === "domain-c7" &&
+        !vm.name.includes("-db-"),
+    ).length;
+    expect(value(samples, "vm_inventory_count")).toBe(expected);
+    expect(vmSamples(samples).every((x) => !x.target.name.includes("-db-"))).toBe(true);
+
+    const named = collector(s, {
+      guest_ip: false,
+      vm_identity: false,
+      scope: { names: ["oa-*", "ykt-web-*"], expected: 27 },
+    });
+    const namedSamples = await named.collect(ctx());
+    expect(value(namedSamples, "vm_inventory_count")).toBe(24 + 3);
+    // Without folders the system comes from the naming rule.
+    expect(vmSamples(namedSamples).find((x) => x.target.name === "ykt-web-01")?.target.labels?.system).toBe(
+      "ykt",
+    );
+  });
+
+  it("a capped list (400 UNABLE_TO_ALLOCATE_RESOURCE) is split by folder and merged", async () => {
+    const s = await sim({ vmCap: 100 });
+    const c = collector(s, {
+      guest_ip: false,
+      vm_identity: false,
+      scope: { exclude: ["tpl-*", "test-*"], expected: 253 },
+    });
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vm_inventory_count")).toBe(253);
+    // 1 refused whole-inventory query + one per VM folder (root, 11 systems, templates, test).
+    expect(listCalls(s)).toBe(1 + s.inventory.folders.length);
+    expect(new Set(vmSamples(samples).map((x) => x.target.key)).size).toBe(253);
+  });
+
+  it("a folder still capped is split by the scope's clusters", async () => {
+    const s = await sim({ vmCap: 30 });
+    const c = collector(s, {
+      guest_ip: false,
+      vm_identity: false,
+      scope: { folders: SYSTEM_FOLDERS, clusters: ["Cluster-A", "Cluster-B"], expected: 253 },
+    });
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vm_inventory_count")).toBe(253);
+    const jyjCalls = s.requests.filter(
+      (r) => r.path === "/api/vcenter/vm" && r.query.getAll("folders").includes("group-v1001"),
+    );
+    expect(jyjCalls.map((r) => r.query.getAll("clusters"))).toEqual([
+      ["domain-c7", "domain-c8"],
+      ["domain-c7"],
+      ["domain-c8"],
+    ]);
+  });
+
+  it("capped even after splitting → an error naming the cap, never a truncated count", async () => {
+    const s = await sim({ vmCap: 10 });
+    const c = collector(s, {
+      guest_ip: false,
+      vm_identity: false,
+      scope: { folders: SYSTEM_FOLDERS, expected: 253 },
+    });
+    await expect(c.collect(ctx())).rejects.toThrow(/UNABLE_TO_ALLOCATE_RESOURCE.*count is unknown/s);
+    const withClusters = collector(s, {
+      guest_ip: false,
+      vm_identity: false,
+      scope: { folders: SYSTEM_FOLDERS, clusters: ["Cluster-A", "Cluster-B"], expected: 253 },
+    });
+    await expect(withClusters.collect(ctx())).rejects.toThrow(
+      /too many VMs match folders group-v1001 and clusters domain-c7/,
+    );
+  });
+
+  it("an expired session (401) → logs in again once and retries", async () => {
+    const s = await sim();
+    const c = collector(s, { guest_ip: false, vm_identity: false });
+    await c.collect(ctx());
+    s.expireSessions();
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(s.requests.filter((r) => r.method === "POST" && r.path === "/api/session")).toHaveLength(2);
+  });
+
+  it("wrong credentials → a clear login error", async () => {
+    const s = await sim();
+    const c = collector(s, { password: "${VCENTER_SIM_WRONG}" });
+    await expect(c.collect(ctx())).rejects.toThrow(
+      /POST \/api\/session answered 401 UNAUTHENTICATED: login rejected/,
+    );
+  });
+
+  it("api auto: falls back to the legacy /rest API when /api/session is 404 (vCenter 6.5)", async () => {
+    const s = await sim({ apis: "legacy", vmCap: 1000 });
+    const c = collector(s);
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(vmSamples(samples).find((x) => x.target.name === "jyj-web-01")?.target.labels?.ip).toBe(
+      "127.10.0.2",
+    );
+    // 6.5–6.7 VM Info has no identity: no UUID labels, no error.
+    expect(vmSamples(samples).some((x) => x.target.labels?.bios_uuid !== undefined)).toBe(false);
+    const list = s.requests.find((r) => r.path === "/rest/vcenter/vm");
+    expect(list?.query.get("filter.folders.1")).toBe("group-v1001");
+    await c.close?.();
+    expect(s.sessions.size).toBe(0);
+    expect(s.requests.at(-1)).toMatchObject({ method: "DELETE", path: "/rest/com/vmware/cis/session" });
+  });
+
+  it("api rest: does not fall back", async () => {
+    const s = await sim({ apis: "legacy" });
+    const c = collector(s, { api: "rest" });
+    await expect(c.collect(ctx())).rejects.toThrow(/POST \/api\/session answered 404/);
+  });
+
+  it("malformed JSON or wrong types → an error naming the problem, not a partial count", async () => {
+    const s = await sim();
+    const c = collector(s, { guest_ip: false, vm_identity: false });
+    await c.collect(ctx());
+    s.faults.malformedJson = true;
+    await expect(c.collect(ctx())).rejects.toThrow(/GET \/api\/vcenter\/(folder|vm) answered malformed JSON/);
+    s.faults.malformedJson = false;
+    s.faults.wrongTypes = true;
+    await expect(c.collect(ctx())).rejects.toThrow(
+      /GET \/api\/vcenter\/vm answered an unexpected shape: 0\.power_state:/,
+    );
+    s.faults.wrongTypes = false;
+    s.faults.error500 = true;
+    await expect(c.collect(ctx())).rejects.toThrow(/answered 500 INTERNAL_SERVER_ERROR/);
+  });
+
+  it("a slow server hits request_timeout; a hanging one is stopped by the run's signal", async () => {
+    const s = await sim();
+    const c = collector(s, { guest_ip: false, vm_identity: false, request_timeout: "300ms" });
+    s.faults.slow = 2_000;
+    const start = Date.now();
+    await expect(c.collect(ctx())).rejects.toThrow(/got no answer within 300 ms/);
+    expect(Date.now() - start).toBeLessThan(1_500);
+
+    s.faults.slow = 0;
+    s.faults.hang = true;
+    const patient = collector(s, { guest_ip: false, vm_identity: false, request_timeout: "1m" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("run timed out")), 200);
+    const t0 = Date.now();
+    await expect(patient.collect(ctx(controller.signal))).rejects.toThrow(/aborted \(run timed out\)/);
+    expect(Date.now() - t0).toBeLessThan(1_500);
+  });
+
+  it("a certificate from an unknown CA is refused; insecure_skip_verify accepts it", async () => {
+    const s = await sim();
+    const noCa = collector(s, { tls_ca_file: undefined });
+    await expect(noCa.collect(ctx())).rejects.toThrow(
+      /failed: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+    );
+    const wrongCa = collector(s, { tls_ca_file: otherCa.caCert });
+    await expect(wrongCa.collect(ctx())).rejects.toThrow(
+      /failed: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+    );
+    expect(s.sessions.size).toBe(0);
+    const insecure = collector(s, {
+      tls_ca_file: undefined,
+      insecure_skip_verify: true,
+      guest_ip: false,
+      vm_identity: false,
+    });
+    expect(value(await insecure.collect(ctx()), "vm_inventory_count")).toBe(253);
+  });
+
+  it("hostile VM names: kept, bounded, never a crash", async () => {
+    const s = await sim();
+    const jyj = s.inventory.folders.find((f) => f.name === "jyj")?.folder as string;
+    const base = { power_state: "POWERED_ON" as const, cpu_count: 1, memory_size_MiB: 1024, folder: jyj };
+    const extra = {
+      cluster: "domain-c7",
+      resource_pool: "resgroup-9",
+      bios_uuid: "x",
+      instance_uuid: "y",
+      tools_running: false,
+    };
+    s.inventory.vms.push(
+      { ...base, ...extra, vm: "vm-9001", name: 'jyj-"quoted"\n<script>alert(1)</script>' },
+      { ...base, ...extra, vm: "vm-9002", name: "y".repeat(10_000) },
+      { ...base, ...extra, vm: "vm-9003", name: "" },
+    );
+    const c = collector(s, { scope: { folders: SYSTEM_FOLDERS, expected: 256 } });
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vm_inventory_count")).toBe(256);
+    const byKey = new Map(vmSamples(samples).map((x) => [x.target.key, x.target]));
+    expect(byKey.get("vm:vm-9001")?.name).toBe('jyj-"quoted" <script>alert(1)</script>');
+    expect(byKey.get("vm:vm-9001")?.labels?.system).toBe("jyj");
+    expect(Array.from(byKey.get("vm:vm-9002")?.name ?? "")).toHaveLength(200);
+    expect(byKey.get("vm:vm-9003")?.name).toBe("");
+  });
+
+  it("a scope folder vCenter does not know is an error, not zero VMs", async () => {
+    const s = await sim();
+    const c = collector(s, { scope: { folders: ["jyj", "nosuch"], expected: 40 } });
+    await expect(c.collect(ctx())).rejects.toThrow(/scope folder not found in vCenter: nosuch/);
+  });
+
+  it("close() deletes the session", async () => {
+    const s = await sim();
+    const c = collector(s, { guest_ip: false, vm_identity: false });
+    await c.collect(ctx());
+    expect(s.sessions.size).toBe(1);
+    await c.close?.();
+    expect(s.sessions.size).toBe(0);
+    expect(s.requests.at(-1)).toMatchObject({ method: "DELETE", path: "/api/session" });
+  });
+
+  it("guest_ip and vm_identity off: one list call per folder and nothing per VM", async () => {
+    const s = await sim();
+    const c = collector(s, { guest_ip: false, vm_identity: false });
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(s.requests.filter((r) => /^\/api\/vcenter\/vm\/./.test(r.path))).toHaveLength(0);
+    expect(vmSamples(samples).every((x) => x.target.labels?.bios_uuid === undefined)).toBe(true);
+  });
+
+  it("a wrongly typed VM identity fails the run, naming the field", async () => {
+    const s = await sim();
+    const c = collector(s, { guest_ip: false, scope: { folders: ["jyj"], expected: 40 } });
+    await c.collect(ctx());
+    // wrongTypes breaks the list too; serve a good list and a bad identity instead.
+    const vm = s.inventory.vms[0] as { bios_uuid: unknown };
+    vm.bios_uuid = 42;
+    await expect(c.collect(ctx())).rejects.toThrow(
+      /GET \/api\/vcenter\/vm\/vm-1001 answered an unexpected shape: identity\.bios_uuid:/,
+    );
+  });
+});
