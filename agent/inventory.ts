@@ -3,7 +3,8 @@
  * collector (vcenter, static inventory) published as `vm_power_state` samples. Collectors that
  * build on the inventory (icmp from guest IPs, antivirus coverage) read it through InventoryView.
  */
-import type { InventoryView, InventoryVm } from "../collectors/types.js";
+import type { InventoryView, InventoryVm, Sample } from "../collectors/types.js";
+import type { InventoryEntry } from "./inventory-changes.js";
 import type { LatestState, LatestValue } from "./store/latest.js";
 
 /** Collector types whose runs publish the VM inventory. */
@@ -48,4 +49,16 @@ function toVm(v: LatestValue): InventoryVm | undefined {
     ...(instanceUuid ? { instanceUuid } : {}),
     labels,
   };
+}
+
+/** The VMs an inventory run published, as the change log compares them. */
+export function inventoryEntries(samples: readonly Sample[]): InventoryEntry[] {
+  const entries = new Map<string, InventoryEntry>();
+  for (const s of samples) {
+    const state = s.labels?.power_state as InventoryVm["powerState"] | undefined;
+    if (s.metric !== "vm_power_state" || state === undefined || !POWER_STATES.has(state)) continue;
+    if (!entries.has(s.target.key))
+      entries.set(s.target.key, { key: s.target.key, name: s.target.name, powerState: state });
+  }
+  return [...entries.values()];
 }

@@ -4,6 +4,7 @@
  * agent's own metrics. A store failure (disk full, I/O error) is logged and counted; it never
  * stops the agent, and the latest state still reflects what was measured.
  */
+import { INVENTORY_TYPES, inventoryEntries } from "./inventory.js";
 import type { AgentMetrics } from "./metrics.js";
 import type { Logger } from "./log.js";
 import type { RunOutcome, RunSink, RunStatus } from "./runner.js";
@@ -35,6 +36,7 @@ export class RunRecorder implements RunSink {
     this.metrics?.runs.inc({ collector, type, result: status });
     if (status === "ok") {
       this.writeSamples(outcome);
+      if (INVENTORY_TYPES.has(type)) this.recordInventory(outcome);
       this.latest.replace(collector, outcome.samples, outcome.startedAt);
       this.metrics?.lastSuccess.set({ collector }, outcome.finishedAt.getTime() / 1000);
     } else {
@@ -68,6 +70,26 @@ export class RunRecorder implements RunSink {
 
   tickSkipped(collector: string): void {
     this.metrics?.ticksSkipped.inc({ collector });
+  }
+
+  private recordInventory(outcome: RunOutcome): void {
+    if (!this.store) return;
+    try {
+      const { baseline, changes } = this.store.recordInventory(
+        outcome.collector,
+        inventoryEntries(outcome.samples),
+        outcome.startedAt,
+      );
+      if (baseline) this.log.info({ collector: outcome.collector }, "inventory baseline recorded");
+      else if (changes.length > 0) {
+        this.log.info(
+          { collector: outcome.collector, changes: changes.length },
+          "inventory changes recorded",
+        );
+      }
+    } catch (error) {
+      this.log.error({ collector: outcome.collector, err: error }, "could not record inventory changes");
+    }
   }
 
   private writeSamples(outcome: RunOutcome): void {

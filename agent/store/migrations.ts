@@ -154,4 +154,17 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "inventory snapshot: the last VM list of each inventory collector, to record changes as events",
+    sql: `
+      CREATE TABLE inventory_snapshot (
+        collector TEXT NOT NULL,
+        target_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        power_state TEXT NOT NULL,
+        PRIMARY KEY (collector, target_key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

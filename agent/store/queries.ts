@@ -189,3 +189,27 @@ export function listTargets(db: Database.Database): TargetRow[] {
     firstSeen: new Date(r.first_seen),
   }));
 }
+
+export interface EventRow {
+  time: Date;
+  targetKey: string | null;
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+/** Events (inventory changes, …) from `from` to `to` (unix ms, to exclusive), oldest first. */
+export function listEvents(db: Database.Database, from: number, to: number): EventRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT e.ts, t.key, e.kind, e.detail FROM events e LEFT JOIN targets t ON t.id = e.target_id
+         WHERE e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.id`,
+      )
+      .all(from, to) as { ts: number; key: string | null; kind: string; detail: string }[]
+  ).map((r) => ({
+    time: new Date(r.ts),
+    targetKey: r.key,
+    kind: r.kind,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
+}

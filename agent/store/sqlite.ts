@@ -12,9 +12,11 @@ import type { Sample } from "../../collectors/types.js";
 import { BucketCalendar } from "./buckets.js";
 import { AgentLock } from "./lock.js";
 import { Catalogue } from "./catalogue.js";
+import { InventoryLog, type InventoryRecord } from "./inventory-log.js";
+import type { InventoryEntry } from "../inventory-changes.js";
 import { migrations } from "./migrations.js";
 import * as queries from "./queries.js";
-import type { LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
+import type { EventRow, LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
 import { ensureDataDirectory, openDatabaseFile } from "./open.js";
 import { RollupStore, type CountedRow } from "./rollup-store.js";
 import { type RollupRow, sampleFlags } from "./rollups.js";
@@ -35,7 +37,7 @@ export interface StoreOptions {
 /** A sample on its way into the store: maintenance marking is decided by the runner. */
 export type StoredSample = Sample & { maintenance?: boolean };
 
-export type { LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
+export type { EventRow, LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
 
 export interface RunRecord {
   collector: string;
@@ -72,6 +74,7 @@ export class SqliteStore {
   private readonly stmt: ReturnType<SqliteStore["prepareStatements"]>;
   private readonly rollups: RollupStore;
   private readonly catalogue: Catalogue;
+  private readonly inventoryLog: InventoryLog;
   private closed = false;
 
   static open(options: StoreOptions): SqliteStore {
@@ -95,6 +98,7 @@ export class SqliteStore {
     migrate(db);
     this.stmt = this.prepareStatements();
     this.catalogue = new Catalogue(db, this.clock);
+    this.inventoryLog = new InventoryLog(db);
     this.rollups = new RollupStore(
       db,
       this.calendar,
@@ -197,6 +201,15 @@ export class SqliteStore {
   /** Add the pending rollup deltas to the stored rollups. */
   flushRollups(): void {
     this.rollups.flush(this.clock.now().getTime());
+  }
+
+  /** A good inventory run's VM list: its differences from the last one become events. */
+  recordInventory(collector: string, entries: readonly InventoryEntry[], time: Date): InventoryRecord {
+    return this.inventoryLog.record(collector, entries, time);
+  }
+
+  listEvents(from: Date, to: Date): EventRow[] {
+    return queries.listEvents(this.db, from.getTime(), to.getTime());
   }
 
   recordRun(run: RunRecord): void {
