@@ -25,7 +25,9 @@ export class Agent {
   private readonly startedAt: Date;
   private readonly latest = new LatestState();
   private readonly inventory = new LatestInventory(this.latest, () =>
-    this.configured.filter((c) => INVENTORY_TYPES.has(c.instance.type)).map((c) => c.instance.name),
+    this.configured
+      .filter((c) => INVENTORY_TYPES.has(c.instance.type))
+      .map((c) => ({ name: c.instance.name, type: c.instance.type })),
   );
   private readonly metrics: AgentMetrics;
   private readonly recorder: RunRecorder;
@@ -115,7 +117,7 @@ export class Agent {
     this.configured = configured;
     this.scheduler = new Scheduler(this.config.timezone);
     for (const c of configured) this.scheduler.add(c.instance, c.schedule);
-    this.scheduler.start();
+    this.scheduler.start({ isInventory: (instance) => INVENTORY_TYPES.has(instance.type) });
   }
 
   private routes(): Routes {

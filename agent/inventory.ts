@@ -12,28 +12,60 @@ export const INVENTORY_TYPES: ReadonlySet<string> = new Set(["vcenter", "invento
 
 const POWER_STATES = new Set<InventoryVm["powerState"]>(["POWERED_ON", "POWERED_OFF", "SUSPENDED"]);
 
+export interface InventorySource {
+  /** Collector instance name. */
+  name: string;
+  /** Its type: "vcenter" or "inventory" (the static list). */
+  type: string;
+}
+
+/**
+ * The hypervisor is the authority on which VMs exist and their power state; a static list
+ * supplements it. VMs are merged by name (case-insensitive): a static entry fills in what the
+ * hypervisor lacks (guest IP, BIOS UUID, system, owner) and adds VMs it does not list.
+ */
 export class LatestInventory implements InventoryView {
   constructor(
     private readonly latest: LatestState,
-    /** Names of the configured inventory collector instances. */
-    private readonly inventoryCollectors: () => readonly string[],
+    /** The configured inventory collector instances. */
+    private readonly sources: () => readonly InventorySource[],
   ) {}
 
   vms(): readonly InventoryVm[] | undefined {
-    const names = this.inventoryCollectors();
-    if (names.length === 0) return undefined;
-    const byKey = new Map<string, InventoryVm>();
-    for (const name of names) {
-      const values = this.latest.of(name);
+    const sources = [...this.sources()].sort((a, b) => rank(a) - rank(b));
+    if (sources.length === 0) return undefined;
+    const byName = new Map<string, InventoryVm>();
+    for (const source of sources) {
+      const values = this.latest.of(source.name);
       // One source unknown makes the whole inventory unknown: a partial list would undercount.
       if (!values) return undefined;
       for (const v of values) {
         const vm = v.metric === "vm_power_state" ? toVm(v) : undefined;
-        if (vm && !byKey.has(vm.key)) byKey.set(vm.key, vm);
+        if (!vm) continue;
+        const name = vm.name.toLowerCase();
+        const known = byName.get(name);
+        byName.set(name, known ? supplement(known, vm) : vm);
       }
     }
-    return [...byKey.values()];
+    return [...byName.values()];
   }
+}
+
+/** Hypervisor sources first, so their VMs and power states win. */
+function rank(source: InventorySource): number {
+  return source.type === "vcenter" ? 0 : 1;
+}
+
+function supplement(vm: InventoryVm, extra: InventoryVm): InventoryVm {
+  return {
+    ...vm,
+    ...(vm.ip === undefined && extra.ip !== undefined ? { ip: extra.ip } : {}),
+    ...(vm.biosUuid === undefined && extra.biosUuid !== undefined ? { biosUuid: extra.biosUuid } : {}),
+    ...(vm.instanceUuid === undefined && extra.instanceUuid !== undefined
+      ? { instanceUuid: extra.instanceUuid }
+      : {}),
+    labels: { ...extra.labels, ...vm.labels },
+  };
 }
 
 function toVm(v: LatestValue): InventoryVm | undefined {

@@ -4,6 +4,7 @@
 /** The ops-agent command line. Each command lives in agent/cli/. */
 import { Command } from "commander";
 import { checkConfigCommand } from "./cli/check-config.js";
+import { demoCommand } from "./cli/demo.js";
 import { DEFAULT_CONFIG_PATH } from "./cli/config-arg.js";
 import { onceCommand } from "./cli/once.js";
 import { runCommand } from "./cli/run.js";
@@ -22,6 +23,14 @@ program
   .description("run the agent: schedule the collectors, store samples, serve /metrics and /healthz")
   .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
   .action(async (opts: { config: string }) => runCommand(opts.config));
+
+program
+  .command("demo")
+  .description(
+    "run the agent on the simulated machine room (a simulated vCenter and Deep Security Manager on loopback)",
+  )
+  .option("-c, --config <file>", "config file (YAML)", "config/default.yaml")
+  .action(async (opts: { config: string }) => demoCommand(opts.config));
 
 program
   .command("once")

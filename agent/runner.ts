@@ -60,6 +60,9 @@ export class CollectorInstance {
   get type(): string {
     return this.options.plugin.type;
   }
+  get usesInventory(): boolean {
+    return this.options.plugin.usesInventory === true;
+  }
   get running(): boolean {
     return this.inFlight !== undefined;
   }

@@ -45,12 +45,24 @@ export class Scheduler {
     return this.entries.map((e) => e.instance);
   }
 
-  /** Start the schedules, and run every collector once right away so a fresh agent has data at once. */
-  start(options: { runNow?: boolean } = {}): void {
-    for (const { task, instance } of this.entries) {
-      void task.start();
-      if (options.runNow ?? true) void instance.tick();
+  /**
+   * Start the schedules, and run every collector once right away so a fresh agent has data at
+   * once. Collectors that read the VM inventory make their first run after the inventory
+   * collectors' first run has finished (however it ended).
+   */
+  start(options: { runNow?: boolean; isInventory?: (instance: CollectorInstance) => boolean } = {}): void {
+    for (const { task } of this.entries) void task.start();
+    if (!(options.runNow ?? true)) return;
+    const isInventory = options.isInventory ?? (() => false);
+    const inventoryRuns: Promise<unknown>[] = [];
+    for (const { instance } of this.entries) {
+      if (instance.usesInventory) continue;
+      const run = instance.tick();
+      if (run && isInventory(instance)) inventoryRuns.push(run);
     }
+    void Promise.allSettled(inventoryRuns).then(() => {
+      for (const { instance } of this.entries) if (instance.usesInventory) void instance.tick();
+    });
   }
 
   /** Stop firing new ticks; runs in flight go on (see drain). */

@@ -7,12 +7,14 @@ import { antivirusPlugin } from "./antivirus/index.js";
 import { hostPlugin } from "./host/index.js";
 import { httpPlugin } from "./http/index.js";
 import { icmpPlugin } from "./icmp/index.js";
+import { inventoryPlugin } from "./inventory/index.js";
 import { vcenterPlugin } from "./vcenter/index.js";
 
 export const plugins = {
   host: hostPlugin,
   http: httpPlugin,
   vcenter: vcenterPlugin,
+  inventory: inventoryPlugin,
   icmp: icmpPlugin,
   antivirus: antivirusPlugin,
   // Each plugin has its own options type; the registry only needs the common shape.

@@ -113,6 +113,11 @@ export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
    * options (name, type, every/cron, timeout, jitter) around them, so do not declare those.
    */
   schema: S;
+  /**
+   * Reads the VM inventory (Deps.inventory): at start the agent runs it after the inventory
+   * collectors' first run, so its first run does not find the inventory unknown.
+   */
+  usesInventory?: boolean;
   /** Every metric the plugin may emit; a sample naming another metric is a bug and is rejected. */
   metrics: Readonly<Record<string, MetricDescriptor>>;
   create(config: z.output<S>, deps: Deps): Collector;

@@ -38,7 +38,9 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
     shutdown: shutdown.signal,
     timeZone: config.timezone,
     inventory: new LatestInventory(latest, () =>
-      configured.filter((c) => INVENTORY_TYPES.has(c.instance.type)).map((c) => c.instance.name),
+      configured
+        .filter((c) => INVENTORY_TYPES.has(c.instance.type))
+        .map((c) => ({ name: c.instance.name, type: c.instance.type })),
     ),
   });
   const isInventory = (c: (typeof configured)[number]) => INVENTORY_TYPES.has(c.instance.type);

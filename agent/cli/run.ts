@@ -9,7 +9,12 @@ import { createLogger } from "../log.js";
 import { StoreError } from "../store/errors.js";
 import { loadOrExit } from "./config-arg.js";
 
-export async function runCommand(path: string): Promise<void> {
+export interface RunHooks {
+  /** Runs after the agent stopped and before the process exits (the demo closes its simulators). */
+  afterStop?: () => Promise<void>;
+}
+
+export async function runCommand(path: string, hooks: RunHooks = {}): Promise<void> {
   const config = loadOrExit(path);
   const log = createLogger(config.log);
   let agent: Agent;
@@ -20,6 +25,7 @@ export async function runCommand(path: string): Promise<void> {
     // one clear line on stderr, a non-zero exit, nothing stored touched.
     console.error(`ops-agent: ${(error as Error).message}`);
     if (!(error instanceof StoreError)) log.debug({ err: error }, "startup failed");
+    await hooks.afterStop?.();
     process.exit(error instanceof StoreError && error.code === "locked" ? 75 : 1);
   }
 
@@ -31,13 +37,16 @@ export async function runCommand(path: string): Promise<void> {
     }
     stopping = true;
     log.info({ signal }, "signal received");
-    agent.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, "error while stopping");
-        process.exit(1);
-      },
-    );
+    agent
+      .stop()
+      .then(() => hooks.afterStop?.())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, "error while stopping");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

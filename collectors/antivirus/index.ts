@@ -16,6 +16,7 @@ export const antivirusPlugin = definePlugin({
   description:
     "Agentless-antivirus coverage of running VMs (Deep Security Manager or a CSV/JSON export), joined with the VM inventory.",
   schema: antivirusOptions,
+  usesInventory: true,
   metrics: antivirusMetrics,
   create: (config, deps) => createAntivirusCollector(config, deps),
 });

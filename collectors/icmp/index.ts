@@ -15,6 +15,7 @@ export const icmpPlugin = definePlugin({
   type: "icmp",
   description: "ICMP echo (fping): is each host reachable, how many pings were lost, mean round-trip time.",
   schema: icmpOptions,
+  usesInventory: true,
   metrics: icmpMetrics,
   create: (config, deps) =>
     createIcmpCollector(

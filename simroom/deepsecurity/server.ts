@@ -31,6 +31,8 @@ export interface DeepSecuritySimOptions {
   apiKey?: string;
   /** PEM key and certificate: serve HTTPS. Without them, plain HTTP. */
   tls?: { key: string; cert: string };
+  /** Port on 127.0.0.1; 0 (the default) lets the system choose one. */
+  port?: number;
   /** The sim's clock, ms since epoch (for lastApplianceCommunication). */
   now?: () => number;
 }
@@ -230,7 +232,13 @@ export async function startDeepSecuritySim(options: DeepSecuritySimOptions): Pro
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,

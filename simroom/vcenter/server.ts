@@ -28,6 +28,8 @@ import { generateInventory, type SimInventory, type SimVm } from "./inventory.js
 export interface VcenterSimOptions {
   /** PEM key and certificate: serve HTTPS. Without them, plain HTTP. */
   tls?: { key: string; cert: string };
+  /** Port on 127.0.0.1; 0 (the default) lets the system choose one. */
+  port?: number;
   username?: string;
   password?: string;
   /**
@@ -384,7 +386,7 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
   const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {

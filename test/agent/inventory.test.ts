@@ -13,7 +13,7 @@ const vm = (id: string, state: string, labels: Record<string, string> = {}): Sam
 describe("the VM inventory read from the latest state", () => {
   it("lists the VMs the inventory collectors published, with their identifiers split from their labels", () => {
     const latest = new LatestState();
-    const inventory = new LatestInventory(latest, () => ["vcenter"]);
+    const inventory = new LatestInventory(latest, () => [{ name: "vcenter", type: "vcenter" }]);
     expect(inventory.vms()).toBeUndefined(); // no good run yet: unknown, not empty
     latest.replace(
       "vcenter",
@@ -40,9 +40,58 @@ describe("the VM inventory read from the latest state", () => {
   it("is unknown when any inventory source is unknown, and without inventory collectors", () => {
     const latest = new LatestState();
     latest.replace("vcenter", [vm("1", "POWERED_ON")], new Date());
-    expect(new LatestInventory(latest, () => ["vcenter", "static"]).vms()).toBeUndefined();
+    expect(
+      new LatestInventory(latest, () => [
+        { name: "vcenter", type: "vcenter" },
+        { name: "static", type: "inventory" },
+      ]).vms(),
+    ).toBeUndefined();
     expect(new LatestInventory(latest, () => []).vms()).toBeUndefined();
     latest.markUnknown("vcenter");
-    expect(new LatestInventory(latest, () => ["vcenter"]).vms()).toBeUndefined();
+    expect(new LatestInventory(latest, () => [{ name: "vcenter", type: "vcenter" }]).vms()).toBeUndefined();
+  });
+
+  it("merges a static list into the hypervisor's by name: it fills gaps and adds VMs, never overrides", () => {
+    const latest = new LatestState();
+    latest.replace(
+      "vcenter",
+      [vm("vm-1", "POWERED_ON", { system: "jyj" }), vm("vm-2", "POWERED_OFF")],
+      new Date(),
+    );
+    const staticVm = (name: string, labels: Record<string, string>): Sample => ({
+      target: { key: `vm:static:${name}`, kind: "vm", name, labels },
+      metric: "vm_power_state",
+      labels: { power_state: "POWERED_ON" },
+      value: 1,
+    });
+    latest.replace(
+      "static",
+      [
+        staticVm("NAME-vm-1", { ip: "127.0.9.1", system: "other", owner: "net" }),
+        staticVm("physical-db", { ip: "127.0.9.2" }),
+      ],
+      new Date(),
+    );
+    const inventory = new LatestInventory(latest, () => [
+      { name: "static", type: "inventory" },
+      { name: "vcenter", type: "vcenter" },
+    ]);
+    expect(inventory.vms()).toEqual([
+      {
+        key: "vm:vm-1",
+        name: "name-vm-1",
+        powerState: "POWERED_ON",
+        ip: "127.0.9.1",
+        labels: { system: "jyj", owner: "net" },
+      },
+      { key: "vm:vm-2", name: "name-vm-2", powerState: "POWERED_OFF", labels: {} },
+      {
+        key: "vm:static:physical-db",
+        name: "physical-db",
+        powerState: "POWERED_ON",
+        ip: "127.0.9.2",
+        labels: {},
+      },
+    ]);
   });
 });

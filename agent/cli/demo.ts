@@ -1,0 +1,24 @@
+/**
+ * `ops-agent demo`: the agent on the simulated machine room. Starts the simulated vCenter and Deep
+ * Security Manager (simroom/) on the ports config/default.yaml names, then runs the agent on that
+ * config until SIGTERM/SIGINT, and closes the simulators after the agent has stopped.
+ */
+import { DEMO_PORTS, startSimulatedRoom } from "../../simroom/index.js";
+import { runCommand } from "./run.js";
+
+export async function demoCommand(path: string): Promise<void> {
+  let room: Awaited<ReturnType<typeof startSimulatedRoom>>;
+  try {
+    room = await startSimulatedRoom();
+  } catch (error) {
+    console.error(
+      `ops-agent demo: cannot start the simulated machine room on 127.0.0.1:${DEMO_PORTS.vcenter} and ` +
+        `127.0.0.1:${DEMO_PORTS.deepSecurity}: ${(error as Error).message}. Is another demo running?`,
+    );
+    process.exit(1);
+  }
+  console.error(
+    `ops-agent demo: simulated vCenter at ${room.vcenter.url}, Deep Security Manager at ${room.deepSecurity.url}`,
+  );
+  await runCommand(path, { afterStop: () => room.close() });
+}

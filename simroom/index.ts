@@ -1,0 +1,55 @@
+/**
+ * The simulated machine room: the peers a real machine room has and this machine does not — a
+ * vCenter (253 VMs in scope) and a Deep Security Manager that knows most of them — on loopback,
+ * over HTTPS with the demo CA in simroom/demo/. `ops-agent demo` (and so `npm start`) starts it
+ * on the fixed ports config/default.yaml names; tests start the servers on ports chosen at start.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../agent/package-root.js";
+import { startDeepSecuritySim, type DeepSecuritySim } from "./deepsecurity/index.js";
+import { generateInventory, startVcenterSim, type VcenterSim } from "./vcenter/index.js";
+
+/** Ports the default config points at. */
+export const DEMO_PORTS = { vcenter: 19443, deepSecurity: 19444 } as const;
+
+/** The demo's CA, certificate and credentials (test material: never use it outside the demo). */
+export const DEMO_DIR = join(PACKAGE_ROOT, "simroom", "demo");
+
+export interface SimulatedRoom {
+  vcenter: VcenterSim;
+  deepSecurity: DeepSecuritySim;
+  close(): Promise<void>;
+}
+
+export async function startSimulatedRoom(
+  ports: { vcenter: number; deepSecurity: number } = DEMO_PORTS,
+): Promise<SimulatedRoom> {
+  const tls = {
+    key: readFileSync(join(DEMO_DIR, "server.key"), "utf8"),
+    cert: readFileSync(join(DEMO_DIR, "server.pem"), "utf8"),
+  };
+  const password = readFileSync(join(DEMO_DIR, "vcenter.password"), "utf8").trim();
+  const apiKey = readFileSync(join(DEMO_DIR, "dsm-api.key"), "utf8").trim();
+  const inventory = generateInventory();
+  const vcenter = await startVcenterSim({ tls, password, inventory, port: ports.vcenter });
+  let deepSecurity: DeepSecuritySim;
+  try {
+    deepSecurity = await startDeepSecuritySim({
+      tls,
+      apiKey,
+      port: ports.deepSecurity,
+      vms: inventory.vms.map((vm) => ({ name: vm.name, biosUuid: vm.bios_uuid })),
+    });
+  } catch (error) {
+    await vcenter.close();
+    throw error;
+  }
+  return {
+    vcenter,
+    deepSecurity,
+    close: async () => {
+      await Promise.all([vcenter.close(), deepSecurity.close()]);
+    },
+  };
+}
