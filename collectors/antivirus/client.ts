@@ -4,42 +4,25 @@
  * run's signal; any answer but 200 with well-formed JSON is an error — the caller cannot tell
  * coverage from a broken answer, so it must not try.
  */
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import tls from "node:tls";
 import type { Logger } from "pino";
+import {
+  loadTlsSettings as loadShared,
+  tlsRequestOptions,
+  type TlsOptions,
+  type TlsSettings,
+} from "../shared/tls.js";
 import { formatDuration } from "../../config/duration.js";
 
 /** Bound on one answer: a manager with ~10k computers answers a few MB per page at most. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export interface TlsSettings {
-  ca?: string[];
-  rejectUnauthorized: boolean;
-}
+export type { TlsSettings } from "../shared/tls.js";
 
 /** Reads the CA file once, at create() time: a missing file is a config error at start-up. */
-export function loadTlsSettings(
-  options: { tls_ca_file?: string | undefined; insecure_skip_verify: boolean },
-  log: Logger,
-): TlsSettings {
-  if (options.insecure_skip_verify) {
-    log.warn("antivirus: insecure_skip_verify is on: the manager's certificate is NOT verified");
-  }
-  if (options.tls_ca_file === undefined) return { rejectUnauthorized: !options.insecure_skip_verify };
-  let pem: string;
-  try {
-    pem = readFileSync(options.tls_ca_file, "utf8");
-  } catch (err) {
-    throw new Error(`antivirus: cannot read tls_ca_file ${options.tls_ca_file}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new Error(`antivirus: tls_ca_file ${options.tls_ca_file} holds no PEM certificate`);
-  }
-  return { ca: [...tls.rootCertificates, pem], rejectUnauthorized: !options.insecure_skip_verify };
+export function loadTlsSettings(options: TlsOptions, log: Logger): TlsSettings {
+  return loadShared(options, log, "antivirus", "the manager's certificate is NOT verified");
 }
 
 export interface JsonRequest {
@@ -117,8 +100,7 @@ function send(
       target.protocol === "https:"
         ? https.request(target, {
             ...common,
-            rejectUnauthorized: request.tls.rejectUnauthorized,
-            ...(request.tls.ca !== undefined ? { ca: request.tls.ca } : {}),
+            ...tlsRequestOptions(request.tls),
           })
         : http.request(target, common);
     req.once("error", reject);

@@ -2,56 +2,29 @@
  * The probe's HTTP client. Availability must include DNS, connect and the TLS handshake, so every
  * probe opens its own socket (no keep-alive, no TLS session resumption) and closes it afterwards.
  */
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import tls from "node:tls";
 import type { Logger } from "pino";
+import {
+  loadTlsSettings as loadShared,
+  tlsRequestOptions,
+  type TlsOptions,
+  type TlsSettings,
+} from "../shared/tls.js";
 
 /** Bodies are read (later issues assert on them) but bounded, so a huge download cannot exhaust memory. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const USER_AGENT = "ops-agent (availability probe)";
 
-export interface TlsSettings {
-  /** Trusted CAs when a custom CA file is configured; undefined = Node's public roots. */
-  ca?: string[];
-  rejectUnauthorized: boolean;
-}
+export type { TlsSettings } from "../shared/tls.js";
 
 /**
  * Reads the CA file once, at create() time, so a missing or unreadable file is a config error at
  * start-up rather than a failed probe every run.
  */
-export function loadTlsSettings(
-  options: { tls_ca_file?: string | undefined; insecure_skip_verify: boolean },
-  log: Logger,
-): TlsSettings {
-  let ca: string[] | undefined;
-  if (options.tls_ca_file !== undefined) {
-    let pem: string;
-    try {
-      pem = readFileSync(options.tls_ca_file, "utf8");
-    } catch (err) {
-      throw new Error(`http: cannot read tls_ca_file ${options.tls_ca_file}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-      throw new Error(`http: tls_ca_file ${options.tls_ca_file} holds no PEM certificate`);
-    }
-    // Added to the public roots (like NODE_EXTRA_CA_CERTS): one config can probe internal and
-    // public sites alike.
-    ca = [...tls.rootCertificates, pem];
-  }
-  if (options.insecure_skip_verify) {
-    log.warn(
-      "http: insecure_skip_verify is on: certificates are NOT verified for any target of this collector",
-    );
-  }
-  return ca === undefined
-    ? { rejectUnauthorized: !options.insecure_skip_verify }
-    : { ca, rejectUnauthorized: !options.insecure_skip_verify };
+export function loadTlsSettings(options: TlsOptions, log: Logger): TlsSettings {
+  return loadShared(options, log, "http", "certificates are NOT verified for any target of this collector");
 }
 
 export interface HttpAnswer {
@@ -86,8 +59,7 @@ export function sendRequest(url: string, options: RequestOptions): Promise<HttpA
       target.protocol === "https:"
         ? https.request(target, {
             ...common,
-            rejectUnauthorized: options.tls.rejectUnauthorized,
-            ...(options.tls.ca !== undefined ? { ca: options.tls.ca } : {}),
+            ...tlsRequestOptions(options.tls),
           })
         : http.request(target, common);
     req.once("error", reject);

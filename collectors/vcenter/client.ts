@@ -3,49 +3,30 @@
  * keep-alive agent per collector so the few hundred guest identity calls of a run share a handful
  * of TLS connections. Every request has its own timeout and follows the run's signal.
  */
-import { readFileSync } from "node:fs";
 import https from "node:https";
-import tls from "node:tls";
 import type { Logger } from "pino";
+import {
+  loadTlsSettings as loadShared,
+  tlsRequestOptions,
+  type TlsOptions,
+  type TlsSettings,
+} from "../shared/tls.js";
 
 /** vCenter answers are JSON lists of at most a few thousand small objects; more is a broken server. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 const USER_AGENT = "ops-agent (vcenter collector)";
 
-export interface TlsSettings {
-  ca?: string[];
-  rejectUnauthorized: boolean;
-}
+export type { TlsSettings } from "../shared/tls.js";
 
 /** Reads the CA file once, at create() time, so a bad file is a start-up error. */
-export function loadTlsSettings(
-  options: { tls_ca_file?: string | undefined; insecure_skip_verify: boolean },
-  log: Logger,
-): TlsSettings {
-  let ca: string[] | undefined;
-  if (options.tls_ca_file !== undefined) {
-    let pem: string;
-    try {
-      pem = readFileSync(options.tls_ca_file, "utf8");
-    } catch (err) {
-      throw new Error(`vcenter: cannot read tls_ca_file ${options.tls_ca_file}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-      throw new Error(`vcenter: tls_ca_file ${options.tls_ca_file} holds no PEM certificate`);
-    }
-    ca = [...tls.rootCertificates, pem];
-  }
-  if (options.insecure_skip_verify) {
-    log.warn(
-      "vcenter: insecure_skip_verify is on: the vCenter certificate is NOT verified, so the password may be sent to an impostor",
-    );
-  }
-  return ca === undefined
-    ? { rejectUnauthorized: !options.insecure_skip_verify }
-    : { ca, rejectUnauthorized: !options.insecure_skip_verify };
+export function loadTlsSettings(options: TlsOptions, log: Logger): TlsSettings {
+  return loadShared(
+    options,
+    log,
+    "vcenter",
+    "the vCenter certificate is NOT verified, so the password may be sent to an impostor",
+  );
 }
 
 export interface Answer {
@@ -69,8 +50,7 @@ export class HttpsClient {
       keepAlive: true,
       noDelay: true,
       maxSockets,
-      rejectUnauthorized: tlsSettings.rejectUnauthorized,
-      ...(tlsSettings.ca !== undefined ? { ca: tlsSettings.ca } : {}),
+      ...tlsRequestOptions(tlsSettings),
     });
   }
 
