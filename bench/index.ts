@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: runs the benchmarks, prints one Markdown table (and progress on stderr), and
  * writes bench-results/results.json and results.md. Flags: --quick (smaller, for a quick look),
- * --only store,metrics,rss. Targets are reported as met / not met, never asserted.
+ * --only store,metrics,rss,room,icmp. Targets are reported as met / not met, never asserted.
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
+import { runIcmpScale } from "./icmp-scale.js";
+import { runMachineRoom } from "./machine-room.js";
 import { runMetricsScrape, caseForSeries } from "./metrics-scrape.js";
 import { repoRoot } from "./paths.js";
 import { machineInfo, machineLine, markdownTable, writeResults } from "./report.js";
@@ -12,7 +14,7 @@ import { runRss } from "./rss.js";
 import { runStoreIngest } from "./store-ingest.js";
 import type { BenchResult } from "./types.js";
 
-const ALL = ["store", "metrics", "rss"] as const;
+const ALL = ["store", "metrics", "rss", "room", "icmp"] as const;
 type Name = (typeof ALL)[number];
 
 interface Args {
@@ -77,6 +79,17 @@ async function main(): Promise<void> {
   if (args.only.has("rss")) {
     log("agent RSS: default config");
     results.push(await runRss({ runSeconds: args.quick ? 3 : 10, log }));
+  }
+  if (args.only.has("room")) {
+    log("machine room: one cycle of 253 VMs through vcenter → icmp ∥ antivirus on loopback, 3 rounds");
+    results.push(await runMachineRoom({ rounds: 3, log }));
+  }
+  if (args.only.has("icmp")) {
+    const sizes = args.quick ? [200] : [2_000, 10_000];
+    log(
+      `icmp scale: ${sizes.join(", ")} loopback targets, fping, ${args.quick ? 1 : 3} round(s) per setting`,
+    );
+    results.push(...(await runIcmpScale({ sizes, rounds: args.quick ? 1 : 3, log })));
   }
 
   console.log(markdownTable(results));

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parse, stringify } from "yaml";
 import { repoRoot } from "./paths.js";
 import type { BenchResult } from "./types.js";
+import { startSimulatedRoom } from "../simroom/index.js";
 
 /**
  * Node flags the agent runs with, read from package.json's start script so the benchmark measures
@@ -96,6 +97,13 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
   writeFileSync(configPath, stringify(config));
 
   const log = options.log ?? (() => {});
+  // The default config watches the simulated machine room: run it here, in the benchmark's own
+  // process, so the agent's RSS is the agent's alone (`npm start` runs both in one process).
+  const room = await startSimulatedRoom().catch((error: unknown) => error as Error);
+  if (room instanceof Error) {
+    rmSync(dir, { recursive: true, force: true });
+    return { benchmark: B, rows: [], skipped: `cannot start the simulated machine room: ${room.message}` };
+  }
   const output: string[] = [];
   const started = Date.now();
   // The same command line as `npm start` (package.json) and the installed bin's shebang.
@@ -207,6 +215,7 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
       child.kill("SIGKILL");
       await exited;
     }
+    await room.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,8 @@
  * figures. Never a timing assertion — performance is judged by `npm run bench`, not by tests.
  */
 import { describe, expect, it } from "vitest";
+import { runIcmpScale } from "../../bench/icmp-scale.js";
+import { runMachineRoom } from "../../bench/machine-room.js";
 import { caseForSeries, runMetricsScrape } from "../../bench/metrics-scrape.js";
 import { markdownTable } from "../../bench/report.js";
 import { runStoreIngest, samplesTableDdl } from "../../bench/store-ingest.js";
@@ -46,5 +48,27 @@ describe("benchmarks (quick, no timing assertions)", () => {
     });
     expectFinitePositive(result);
     expect(result.rows.filter((r) => r.target !== undefined)).toHaveLength(1);
+  });
+
+  it("machine room runs one cycle through vcenter, icmp and antivirus", { timeout: 60_000 }, async () => {
+    const result = await runMachineRoom({ rounds: 1 });
+    if (result.skipped !== undefined) return; // no fping / openssl / procfs here
+    expectFinitePositive(result);
+    expect(result.details?.vms).toBe(253);
+    expect(result.details?.icmpTargets).toBeGreaterThan(0);
+  });
+
+  it("icmp scale pings loopback targets and reports wall and CPU", { timeout: 60_000 }, async () => {
+    const results = await runIcmpScale({
+      sizes: [50],
+      rounds: 1,
+      settings: [{ label: "count 1", count: 1 }],
+      blackbox: false,
+    });
+    expect(results).toHaveLength(1);
+    const result = results[0] as BenchResult;
+    if (result.skipped !== undefined) return; // no fping / procfs here
+    expectFinitePositive(result);
+    expect(result.rows.map((r) => r.figure)).toHaveLength(3);
   });
 });
