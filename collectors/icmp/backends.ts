@@ -25,6 +25,8 @@ export interface ProbeSettings {
   intervalMs: number;
   timeoutMs: number;
   signal: AbortSignal;
+  /** How much slower a process may run because others share the cores (1 = alone). */
+  slowdown?: number;
 }
 
 /** fping -i: gap between any two packets fping sends (1 ms is the smallest fping 5 accepts without root). */
@@ -36,10 +38,11 @@ export const FPING_SEND_SPACING_MS = 1;
  */
 export function processLimitMs(
   hosts: readonly string[],
-  s: Pick<ProbeSettings, "count" | "intervalMs" | "timeoutMs">,
+  s: Pick<ProbeSettings, "count" | "intervalMs" | "timeoutMs" | "slowdown">,
   spacingMs: number,
 ): number {
-  const base = (s.count - 1) * s.intervalMs + hosts.length * s.count * spacingMs + s.timeoutMs;
+  const base =
+    ((s.count - 1) * s.intervalMs + hosts.length * s.count * spacingMs + s.timeoutMs) * (s.slowdown ?? 1);
   const resolving = hosts.some((h) => isIP(h) === 0) ? 5_000 : 0;
   return Math.ceil(base * 1.5) + 2_000 + resolving;
 }

@@ -4,6 +4,8 @@
  * plus, optionally, an extra source such as the VM inventory.
  */
 import type { Collector, Deps, Sample, TargetRef } from "../types.js";
+import { setMaxListeners } from "node:events";
+import { availableParallelism } from "node:os";
 import { mapLimit } from "../shared/limit.js";
 import { fpingBatch, findExecutable, pingHost, type HostOutcome, type ProbeSettings } from "./backends.js";
 import type { IcmpMetric } from "./metrics.js";
@@ -115,11 +117,16 @@ export function createIcmpCollector(
       }
       if (targets.length === 0) return [];
 
+      // Every process listens on the run's signal (and removes its listener when it ends): many at
+      // once are expected, not a leak.
+      setMaxListeners(0, ctx.signal);
       const settings: ProbeSettings = {
         count: options.count,
         intervalMs: options.interval,
         timeoutMs: options.ping_timeout,
         signal: ctx.signal,
+        // Processes share the cores: with more of them than cores, each one runs slower.
+        slowdown: Math.max(1, options.concurrency / availableParallelism()),
       };
       const command = [...prefix, chosen.path];
       const addresses = targets.map((t) => t.address);
