@@ -27,10 +27,9 @@ export interface ProbeSettings {
   signal: AbortSignal;
   /** How much slower a process may run because others share the cores (1 = alone). */
   slowdown?: number;
+  /** fping -i: gap between any two packets one fping process sends, in ms. */
+  sendIntervalMs?: number;
 }
-
-/** fping -i: gap between any two packets fping sends (1 ms is the smallest fping 5 accepts without root). */
-export const FPING_SEND_SPACING_MS = 1;
 
 /**
  * The hard limit for one process: all pings of all its hosts sent, the last reply waited for,
@@ -72,13 +71,13 @@ export async function fpingBatch(
     "-t",
     String(s.timeoutMs),
     "-i",
-    String(FPING_SEND_SPACING_MS),
+    String(s.sendIntervalMs ?? 1),
     "-f",
     "-",
   ];
   const result = await runProcess(argv, {
     input: `${hosts.join("\n")}\n`,
-    timeoutMs: processLimitMs(hosts, s, FPING_SEND_SPACING_MS),
+    timeoutMs: processLimitMs(hosts, s, s.sendIntervalMs ?? 1),
     signal: s.signal,
   });
   // 0: all alive, 1: some unreachable (also bad arguments in fping 5), 2: a name not found;

@@ -127,6 +127,7 @@ export function createIcmpCollector(
         signal: ctx.signal,
         // Processes share the cores: with more of them than cores, each one runs slower.
         slowdown: Math.max(1, options.concurrency / availableParallelism()),
+        sendIntervalMs: options.send_interval_ms,
       };
       const command = [...prefix, chosen.path];
       const addresses = targets.map((t) => t.address);

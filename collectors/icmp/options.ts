@@ -61,6 +61,12 @@ export const icmpOptions = z
      * whole run's limit, and a plugin key of the same name would replace it.
      */
     ping_timeout: duration({ min: 10, max: 60_000 }).prefault("500ms"),
+    /**
+     * fping -i: the gap between any two packets one fping process sends, in milliseconds. One
+     * process needs about hosts × count × this long to send its pings, so for thousands of hosts
+     * lower it (fping accepts less than 1 only when the agent runs as root) or raise concurrency.
+     */
+    send_interval_ms: z.number().min(0.01).max(1000).default(1),
     /** Hosts per fping process. */
     batch_size: z.number().int().min(1).max(10_000).default(1000),
     /** fping processes at once (with the ping backend: 16 × this many ping processes). */

@@ -158,6 +158,7 @@ describe("options", () => {
       concurrency: 2,
       backend: "auto",
       from_inventory: false,
+      send_interval_ms: 1,
     });
     expect(icmpPlugin.type).toBe("icmp");
     expect(Object.keys(icmpPlugin.metrics).sort()).toEqual([
