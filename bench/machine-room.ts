@@ -11,8 +11,8 @@
  * <dir>/key.pem and <dir>/cert.pem, prints one JSON line with their URLs, and exits when its
  * stdin closes.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,7 @@ import { icmpPlugin } from "../collectors/icmp/index.js";
 import type { CollectContext, Collector, Deps } from "../collectors/types.js";
 import { vcenterPlugin } from "../collectors/vcenter/index.js";
 import { DEFAULT_API_KEY, startDeepSecuritySim } from "../simroom/deepsecurity/index.js";
+import { createSelfSigned } from "../simroom/test-ca.js";
 import { SYSTEMS, generateInventory, startVcenterSim } from "../simroom/vcenter/index.js";
 import { agentCpuSeconds, hasProc, onPath, procTimes } from "./icmp-scale.js";
 import { repoRoot } from "./paths.js";
@@ -68,34 +69,18 @@ async function startSims(tls: { key: string; cert: string }) {
   };
 }
 
-/** Self-signed certificate for 127.0.0.1 (also its own CA, for tls_ca_file), via the openssl CLI. */
+/** Self-signed certificate for 127.0.0.1 (also its own CA, for tls_ca_file), written into `dir`. */
 function makeCertificate(dir: string): { keyFile: string; certFile: string } {
-  const keyFile = join(dir, "key.pem");
-  const certFile = join(dir, "cert.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: "ignore" },
-  );
-  return { keyFile, certFile };
+  const selfSigned = createSelfSigned();
+  try {
+    const keyFile = join(dir, "key.pem");
+    const certFile = join(dir, "cert.pem");
+    copyFileSync(selfSigned.keyFile, keyFile);
+    copyFileSync(selfSigned.certFile, certFile);
+    return { keyFile, certFile };
+  } finally {
+    selfSigned.cleanup();
+  }
 }
 
 interface SimChild {

@@ -2,12 +2,12 @@
  * The antivirus collector against the simulated Deep Security Manager over HTTP and HTTPS on
  * loopback (certificate made with openssl at test time), and against CSV/JSON export files.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createSelfSigned, type SelfSigned } from "../../simroom/test-ca.js";
 import { systemClock } from "../../agent/clock.js";
 import { antivirusPlugin } from "../../collectors/antivirus/index.js";
 import type { CollectContext, InventoryView, InventoryVm, Sample } from "../../collectors/types.js";
@@ -18,7 +18,7 @@ import {
 } from "../../simroom/deepsecurity/index.js";
 
 const log = pino({ level: "silent" });
-let tmp = "";
+let selfSigned: SelfSigned | undefined;
 let certFile = "";
 let tlsPair: { key: string; cert: string } = { key: "", cert: "" };
 const sims: DeepSecuritySim[] = [];
@@ -58,39 +58,15 @@ function byMetric(samples: Sample[], metric: string): Sample[] {
 beforeAll(() => {
   process.env.AV_TEST_KEY = DEFAULT_API_KEY;
   process.env.AV_WRONG_KEY = "2:wrong";
-  tmp = mkdtempSync(join(tmpdir(), "ops-agent-av-"));
-  certFile = join(tmp, "cert.pem");
-  const keyFile = join(tmp, "key.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: "ignore" },
-  );
-  tlsPair = { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") };
+  selfSigned = createSelfSigned();
+  certFile = selfSigned.certFile;
+  tlsPair = selfSigned.tls();
 });
 afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.close()));
 });
 afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
+  selfSigned?.cleanup();
 });
 
 const EXPECTED = [

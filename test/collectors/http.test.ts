@@ -2,13 +2,10 @@
  * The http collector against real servers on loopback (127.0.0.1 / 127.0.0.2 only) and a real
  * certificate made with openssl at test time.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createSelfSigned, type SelfSigned } from "../../simroom/test-ca.js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../agent/clock.js";
@@ -27,7 +24,7 @@ let base = "";
 let tlsBase = "";
 let tlsOtherHostBase = "";
 let closedPortUrl = "";
-let tmp = "";
+let selfSigned: SelfSigned | undefined;
 let certFile = "";
 let inFlight = 0;
 let maxInFlight = 0;
@@ -84,34 +81,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 
   // A self-signed certificate valid for 127.0.0.1 only.
-  execFileSync("which", ["openssl"]);
-  tmp = mkdtempSync(join(tmpdir(), "ops-agent-http-"));
-  certFile = join(tmp, "cert.pem");
-  const keyFile = join(tmp, "key.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: "ignore" },
-  );
-  const tlsOptions = { key: readFileSync(keyFile), cert: readFileSync(certFile) };
+  selfSigned = createSelfSigned();
+  certFile = selfSigned.certFile;
+  const tlsOptions = selfSigned.tls();
   tlsBase = `https://127.0.0.1:${await listen(https.createServer(tlsOptions, handler), "127.0.0.1")}`;
   tlsOtherHostBase = `https://127.0.0.2:${await listen(https.createServer(tlsOptions, handler), "127.0.0.2")}`;
 });
@@ -121,7 +93,7 @@ afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-  if (tmp !== "") rmSync(tmp, { recursive: true, force: true });
+  selfSigned?.cleanup();
 });
 
 type TargetInput = { name: string; url: string } & Record<string, unknown>;

@@ -19,7 +19,7 @@ import {
   type VcenterSim,
   type VcenterSimOptions,
 } from "../../simroom/vcenter/index.js";
-import { createTestCa, type TestCa } from "../helpers/test-ca.js";
+import { createTestCa, type TestCa } from "../../simroom/test-ca.js";
 
 const log = pino({ level: "silent" });
 const deps = { clock: systemClock, log, inventory: noInventory };

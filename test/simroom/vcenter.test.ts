@@ -12,7 +12,7 @@ import {
   SYSTEMS,
   type VcenterSim,
 } from "../../simroom/vcenter/index.js";
-import { createTestCa, type TestCa } from "../helpers/test-ca.js";
+import { createTestCa, type TestCa } from "../../simroom/test-ca.js";
 
 const USER = "administrator@vsphere.local";
 const PASS = "Sim-Passw0rd!";

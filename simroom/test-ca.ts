@@ -98,3 +98,51 @@ export function createTestCa(name = "ops-agent test CA"): TestCa {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+export interface SelfSigned {
+  dir: string;
+  /** PEM paths; the certificate is its own CA (use it as tls_ca_file to trust it). */
+  certFile: string;
+  keyFile: string;
+  /** Key and certificate read into memory, ready for https.createServer(). */
+  tls(): { key: string; cert: string };
+  cleanup(): void;
+}
+
+/** A self-signed certificate for 127.0.0.1 only (no CA chain): what an unconfigured appliance serves. */
+export function createSelfSigned(): SelfSigned {
+  const dir = mkdtempSync(join(tmpdir(), "ops-agent-selfsigned-"));
+  const keyFile = join(dir, "key.pem");
+  const certFile = join(dir, "cert.pem");
+  try {
+    openssl([
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    dir,
+    certFile,
+    keyFile,
+    tls: () => ({ key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
