@@ -4,15 +4,9 @@
  * run's signal; any answer but 200 with well-formed JSON is an error — the caller cannot tell
  * coverage from a broken answer, so it must not try.
  */
-import http from "node:http";
-import https from "node:https";
 import type { Logger } from "pino";
-import {
-  loadTlsSettings as loadShared,
-  tlsRequestOptions,
-  type TlsOptions,
-  type TlsSettings,
-} from "../shared/tls.js";
+import { sendHttp, type HttpAnswer } from "../shared/request.js";
+import { loadTlsSettings as loadShared, type TlsOptions, type TlsSettings } from "../shared/tls.js";
 import { formatDuration } from "../../config/duration.js";
 
 /** Bound on one answer: a manager with ~10k computers answers a few MB per page at most. */
@@ -93,33 +87,14 @@ function send(
   headers: Record<string, string>,
   payload: Buffer | undefined,
   signal: AbortSignal,
-): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const common = { method: request.method, headers, signal, agent: false as const };
-    const req =
-      target.protocol === "https:"
-        ? https.request(target, {
-            ...common,
-            ...tlsRequestOptions(request.tls),
-          })
-        : http.request(target, common);
-    req.once("error", reject);
-    req.once("response", (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          reject(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
-          res.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.once("aborted", () => reject(new Error("answer cut off before its end")));
-      res.once("error", reject);
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.end(payload);
+): Promise<HttpAnswer> {
+  return sendHttp(target, {
+    method: request.method,
+    headers,
+    signal,
+    agent: false,
+    tls: request.tls,
+    ...(payload === undefined ? {} : { body: payload }),
+    maxBodyBytes: MAX_BODY_BYTES,
   });
 }

@@ -2,15 +2,9 @@
  * The probe's HTTP client. Availability must include DNS, connect and the TLS handshake, so every
  * probe opens its own socket (no keep-alive, no TLS session resumption) and closes it afterwards.
  */
-import http from "node:http";
-import https from "node:https";
 import type { Logger } from "pino";
-import {
-  loadTlsSettings as loadShared,
-  tlsRequestOptions,
-  type TlsOptions,
-  type TlsSettings,
-} from "../shared/tls.js";
+import { sendHttp } from "../shared/request.js";
+import { loadTlsSettings as loadShared, type TlsOptions, type TlsSettings } from "../shared/tls.js";
 
 /** Bodies are read (later issues assert on them) but bounded, so a huge download cannot exhaust memory. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -39,11 +33,6 @@ export interface RequestOptions {
   tls: TlsSettings;
 }
 
-/** A failure carrying a code that reasons.ts maps to "response". */
-function badResponse(message: string): Error {
-  return Object.assign(new Error(message), { code: "ERR_BAD_RESPONSE" });
-}
-
 /**
  * One request on its own connection (`agent: false`: no keep-alive, no shared TLS session cache),
  * never through a proxy from the environment. Every status is an answer to judge, not an error;
@@ -51,37 +40,13 @@ function badResponse(message: string): Error {
  * would cost ~20 MiB of resident memory here (measured) and hide the socket the probe times.
  */
 export function sendRequest(url: string, options: RequestOptions): Promise<HttpAnswer> {
-  const target = new URL(url);
-  const headers = { "user-agent": USER_AGENT, ...lowerCaseKeys(options.headers) };
-  return new Promise((resolve, reject) => {
-    const common = { method: options.method, headers, signal: options.signal, agent: false as const };
-    const req =
-      target.protocol === "https:"
-        ? https.request(target, {
-            ...common,
-            ...tlsRequestOptions(options.tls),
-          })
-        : http.request(target, common);
-    req.once("error", reject);
-    req.once("response", (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          reject(badResponse(`response body larger than ${MAX_BODY_BYTES} bytes`));
-          res.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.once("aborted", () => reject(badResponse("response cut off before its end")));
-      res.once("error", (err) =>
-        reject(Object.assign(badResponse(`response failed: ${err.message}`), { cause: err })),
-      );
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.end();
+  return sendHttp(new URL(url), {
+    method: options.method,
+    headers: { "user-agent": USER_AGENT, ...lowerCaseKeys(options.headers) },
+    signal: options.signal,
+    agent: false,
+    tls: options.tls,
+    maxBodyBytes: MAX_BODY_BYTES,
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import https from "node:https";
 import type { Logger } from "pino";
+import { sendHttp } from "../shared/request.js";
 import {
   loadTlsSettings as loadShared,
   tlsRequestOptions,
@@ -81,31 +82,12 @@ export class HttpsClient {
   }
 
   #send(url: URL, options: SendOptions, signal: AbortSignal): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(url, {
-        method: options.method,
-        headers: { "user-agent": USER_AGENT, accept: "application/json", ...options.headers },
-        agent: this.#agent,
-        signal,
-      });
-      req.once("error", reject);
-      req.once("response", (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) {
-            reject(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
-            res.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.once("aborted", () => reject(new Error("answer cut off before its end")));
-        res.once("error", reject);
-        res.once("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      });
-      req.end();
+    return sendHttp(url, {
+      method: options.method,
+      headers: { "user-agent": USER_AGENT, accept: "application/json", ...options.headers },
+      signal,
+      agent: this.#agent,
+      maxBodyBytes: MAX_BODY_BYTES,
     });
   }
 
