@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "../helpers/tmp.js";
+import { findPeer } from "../helpers/peers.js";
+import { CLI, freePort, get, waitFor } from "../helpers/agent-process.js";
+import { spawn } from "node:child_process";
+
+describe("ops-agent demo (npm start)", () => {
+  it("runs the default config against the simulated machine room: 253 VMs, coverage, pings; stops with exit 0", async (c) => {
+    if (!findPeer("fping", "fping")) return c.skip();
+    const dir = tempDir();
+    const port = await freePort();
+    // The default config as shipped, but with its own data directory and port.
+    const config = join(dir, "default.yaml");
+    writeFileSync(
+      config,
+      readFileSync("config/default.yaml", "utf8")
+        .replaceAll("127.0.0.1:9464", `127.0.0.1:${port}`)
+        .replace("data_dir: ./data", `data_dir: ${join(dir, "data")}`),
+    );
+    const child = spawn(process.execPath, [CLI, "demo", "--config", config], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await waitFor(
+        async () => {
+          const body = JSON.parse((await get(port, "/healthz")).body) as {
+            collectors: { last_status: string }[];
+          };
+          return body.collectors.length === 5 && body.collectors.every((x) => x.last_status === "ok")
+            ? true
+            : undefined;
+        },
+        40_000,
+        "every collector of the default config to report a good run",
+      );
+      const metrics = (await get(port, "/metrics")).body;
+      expect(metrics).toMatch(
+        /^opsagent_vm_inventory_count\{collector="vcenter",target="maintained-systems",site="default"\} 253$/m,
+      );
+      expect(metrics).toMatch(
+        /^opsagent_vm_expected_count\{collector="vcenter",target="maintained-systems",site="default"\} 253$/m,
+      );
+      const coverage = Number(/^opsagent_antivirus_coverage_ratio\{[^}]*\} ([\d.]+)$/m.exec(metrics)?.[1]);
+      expect(coverage).toBeGreaterThan(0.9);
+      expect(coverage).toBeLessThan(1); // the simulated manager leaves some running VMs unprotected
+      const pingedVms =
+        metrics.match(/^opsagent_icmp_probe_up\{collector="reachability",target="[a-z]+-[a-z]+-\d+"/gm) ?? [];
+      expect(pingedVms.length).toBeGreaterThan(200); // the running VMs' guest IPs, from the inventory
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited, output).toBe(0);
+    expect(output).toContain("simulated vCenter at https://127.0.0.1:19443");
+  }, 90_000);
+});
