@@ -44,5 +44,8 @@ function toSamples(target: TargetRef, result: ProbeResult): Sample[] {
   if (result.detail !== undefined) up.detail = result.detail;
   const samples = [up, sample("http_probe_duration_seconds", result.durationSeconds)];
   if (result.statusCode !== undefined) samples.push(sample("http_probe_status_code", result.statusCode));
+  if (result.certNotAfter !== undefined) {
+    samples.push(sample("http_tls_cert_expiry_timestamp_seconds", result.certNotAfter));
+  }
   return samples;
 }

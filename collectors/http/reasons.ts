@@ -1,10 +1,21 @@
 /**
  * Why a probe failed, as a short reason code an operator can filter on (dns, connect, tls,
- * timeout, status, response, error) plus the detail the error carried. Node reports socket, DNS
+ * timeout, status, assertion, latency, redirect, response, error) plus the detail the error
+ * carried or the check that failed. Node reports socket, DNS
  * and TLS failures as `code` strings; a wrapping error keeps the original as `cause`.
  */
 
-export type ProbeReason = "dns" | "connect" | "tls" | "timeout" | "status" | "response" | "error";
+export type ProbeReason =
+  | "dns"
+  | "connect"
+  | "tls"
+  | "timeout"
+  | "status"
+  | "assertion"
+  | "latency"
+  | "redirect"
+  | "response"
+  | "error";
 
 const BY_CODE: Readonly<Record<string, ProbeReason>> = {
   // getaddrinfo: the name does not exist, or the resolver could not answer.
@@ -108,4 +119,10 @@ function orList(values: readonly number[]): string {
 /** The detail of an unexpected status, e.g. "status 502, expected 200". */
 export function statusDetail(status: number, expected: readonly number[]): string {
   return `status ${status}, expected ${orList(expected)}`;
+}
+
+/** "1.8s", "312ms": a measured duration for a detail. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+  return `${Number(seconds.toFixed(seconds < 10 ? 1 : 0))}s`;
 }

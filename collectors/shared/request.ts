@@ -6,11 +6,16 @@
  */
 import http from "node:http";
 import https from "node:https";
+import { TLSSocket, type PeerCertificate } from "node:tls";
 import { tlsRequestOptions, type TlsSettings } from "./tls.js";
 
 export interface HttpAnswer {
   status: number;
   body: Buffer;
+  /** Response headers (Node's lower-cased form). */
+  headers?: http.IncomingHttpHeaders;
+  /** With `peerCertificate: true` on an https: request: the server's certificate, read from the socket. */
+  peerCertificate?: PeerCertificate;
 }
 
 export interface SendOptions {
@@ -23,6 +28,8 @@ export interface SendOptions {
   tls?: TlsSettings;
   body?: Buffer | string;
   maxBodyBytes: number;
+  /** Read the server's certificate from the TLS socket into the answer. Default false. */
+  peerCertificate?: boolean;
 }
 
 export function badResponse(message: string, cause?: unknown): Error {
@@ -45,6 +52,12 @@ export function sendHttp(url: URL, options: SendOptions): Promise<HttpAnswer> {
         : http.request(url, common);
     req.once("error", reject);
     req.once("response", (res) => {
+      // Read now: once the socket closes (after the body) the certificate is gone.
+      const socket = res.socket as unknown;
+      const peerCertificate =
+        options.peerCertificate === true && socket instanceof TLSSocket
+          ? socket.getPeerCertificate()
+          : undefined;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (chunk: Buffer) => {
@@ -59,7 +72,15 @@ export function sendHttp(url: URL, options: SendOptions): Promise<HttpAnswer> {
       });
       res.once("aborted", () => reject(badResponse("response cut off before its end")));
       res.once("error", (err) => reject(badResponse(`response failed: ${err.message}`, err)));
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.once("end", () => {
+        const answer: HttpAnswer = {
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks),
+          headers: res.headers,
+        };
+        if (peerCertificate !== undefined) answer.peerCertificate = peerCertificate;
+        resolve(answer);
+      });
     });
     req.end(options.body);
   });

@@ -2,10 +2,12 @@
  * The http collector against real servers on loopback (127.0.0.1 / 127.0.0.2 only) and a real
  * certificate made with openssl at test time.
  */
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import type { AddressInfo } from "node:net";
-import { createSelfSigned, type SelfSigned } from "../../simroom/test-ca.js";
+import net, { type AddressInfo } from "node:net";
+import { createSelfSigned, createTestCa, type SelfSigned, type TestCa } from "../../simroom/test-ca.js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../agent/clock.js";
@@ -26,10 +28,17 @@ let tlsOtherHostBase = "";
 let closedPortUrl = "";
 let selfSigned: SelfSigned | undefined;
 let certFile = "";
+let otherOriginBase = "";
+let hangingUrl = "";
+let mtlsBase = "";
+let testCa: TestCa | undefined;
+let clientCert: SelfSigned | undefined;
+const hangingSockets: net.Socket[] = [];
 let inFlight = 0;
 let maxInFlight = 0;
 let connections = 0;
 const servers: (http.Server | https.Server)[] = [];
+const closers: (() => Promise<void>)[] = [];
 
 function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   const path = req.url ?? "/";
@@ -55,6 +64,29 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     req.socket.destroy();
   } else if (path === "/big") {
     res.end(Buffer.alloc(11 * 1024 * 1024, 1));
+  } else if (path === "/json") {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ status: "ok", version: 3, ready: true, data: { items: [{ name: "portal" }] } }));
+  } else if (path === "/degraded") {
+    res.end(JSON.stringify({ status: "degraded" }));
+  } else if (path === "/echo") {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      res.setHeader("content-type", "application/json");
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          body: Buffer.concat(chunks).toString("utf8"),
+          authorization: req.headers.authorization ?? null,
+        }),
+      );
+    });
+  } else if (path === "/delay") {
+    const timer = setTimeout(() => res.end("ok"), 300);
+    res.on("close", () => clearTimeout(timer));
+  } else if (path.startsWith("/r/")) {
+    redirect(path.slice(3), res);
   } else if (path === "/method") {
     res.statusCode = req.method === "HEAD" ? 200 : 405;
     res.end();
@@ -62,6 +94,25 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.statusCode = 404;
     res.end();
   }
+}
+
+/** /r/loop-a ⇄ /r/loop-b, /r/chain/N → … → /r/chain/0 → /ok, and a few broken redirects. */
+function redirect(route: string, res: http.ServerResponse): void {
+  const to = (location: string | undefined, status = 302) => {
+    res.statusCode = status;
+    if (location !== undefined) res.setHeader("location", location);
+    res.end();
+  };
+  const chain = /^chain\/(\d+)$/.exec(route);
+  if (route === "loop-a") to("/r/loop-b");
+  else if (route === "loop-b") to("/r/loop-a");
+  else if (chain) to(Number(chain[1]) === 0 ? "/ok" : `/r/chain/${Number(chain[1]) - 1}`, 301);
+  else if (route === "see-other") to("/echo", 303);
+  else if (route === "keep") to("/echo", 307);
+  else if (route === "other-origin") to(`${otherOriginBase}/echo`);
+  else if (route === "no-location") to(undefined);
+  else if (route === "ftp") to("ftp://127.0.0.1/file");
+  else to("/ok");
 }
 
 async function listen(server: http.Server | https.Server, host: string): Promise<number> {
@@ -86,9 +137,32 @@ beforeAll(async () => {
   const tlsOptions = selfSigned.tls();
   tlsBase = `https://127.0.0.1:${await listen(https.createServer(tlsOptions, handler), "127.0.0.1")}`;
   tlsOtherHostBase = `https://127.0.0.2:${await listen(https.createServer(tlsOptions, handler), "127.0.0.2")}`;
+  otherOriginBase = `http://127.0.0.2:${await listen(http.createServer(handler), "127.0.0.2")}`;
+
+  // Accepts connections and never answers.
+  const hanging = net.createServer((socket) => void hangingSockets.push(socket));
+  await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+  hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/`;
+  closers.push(async () => {
+    for (const socket of hangingSockets) socket.destroy();
+    await new Promise<void>((resolve) => hanging.close(() => resolve()));
+  });
+
+  // Mutual TLS: a CA-signed server certificate; the client must present the self-signed
+  // client certificate, which the server trusts.
+  testCa = createTestCa();
+  clientCert = createSelfSigned();
+  const mtls = https.createServer(
+    { ...testCa.serverTls(), requestCert: true, rejectUnauthorized: true, ca: [clientCert.tls().cert] },
+    handler,
+  );
+  mtlsBase = `https://127.0.0.1:${await listen(mtls, "127.0.0.1")}`;
 });
 
 afterAll(async () => {
+  for (const close of closers) await close();
+  testCa?.cleanup();
+  clientCert?.cleanup();
   for (const server of servers) {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -172,7 +246,17 @@ describe("http options", () => {
   it("fills defaults", () => {
     const config = httpPlugin.schema.parse({ targets: [{ name: "a", url: "http://127.0.0.1/" }] });
     expect(config).toEqual({
-      targets: [{ name: "a", url: "http://127.0.0.1/", method: "GET", expected_status: [200], headers: {} }],
+      targets: [
+        {
+          name: "a",
+          url: "http://127.0.0.1/",
+          method: "GET",
+          expected_status: [200],
+          headers: {},
+          assert: [],
+          redirects: { follow: false, max: 5 },
+        },
+      ],
       concurrency: 16,
       insecure_skip_verify: false,
     });
@@ -234,7 +318,12 @@ describe("http collector", () => {
       name: "app",
       labels: { system: "edu", owner: "ops" },
     });
-    expect(samples.map((s) => s.metric).sort()).toEqual(Object.keys(httpPlugin.metrics).sort());
+    // Every metric but the certificate expiry (https only).
+    expect(samples.map((s) => s.metric).sort()).toEqual(
+      Object.keys(httpPlugin.metrics)
+        .filter((m) => m !== "http_tls_cert_expiry_timestamp_seconds")
+        .sort(),
+    );
   });
 
   it("reports an unexpected status as reason status with the exact detail", async () => {
@@ -395,5 +484,354 @@ describe("http collector", () => {
     await expect(createHttpCollector(config, deps).collect(ctx(controller.signal))).rejects.toThrow(
       "stopping",
     );
+  });
+});
+
+describe("http options: body, assertions, redirects, auth, client certificate", () => {
+  const target = { name: "a", url: "http://127.0.0.1/" };
+
+  it("accepts every new option", () => {
+    process.env.HTTP_TEST_TOKEN = "s3cret-token";
+    const config = httpPlugin.schema.parse({
+      targets: [
+        {
+          ...target,
+          method: "POST",
+          body: '{"q":1}',
+          assert: [
+            { contains: "ok" },
+            { regex: "^o" },
+            { json_path: '$.data.items[0]["name"]', equals: "x" },
+          ],
+          max_latency: "1s500ms",
+          redirects: { follow: true },
+          auth: { bearer: "${HTTP_TEST_TOKEN}" },
+        },
+      ],
+    });
+    const t = config.targets[0];
+    expect(t?.max_latency).toBe(1_500);
+    expect(t?.redirects).toEqual({ follow: true, max: 5 });
+    expect(t?.auth !== undefined && "bearer" in t.auth && t.auth.bearer.reveal()).toBe("s3cret-token");
+    // The secret never shows in the parsed config's JSON.
+    expect(JSON.stringify(config)).not.toContain("s3cret-token");
+  });
+
+  it.each([
+    [
+      { ...target, assert: [{ regex: "(unclosed" }] },
+      ["targets", 0, "assert", 0, "regex"],
+      "invalid regular expression",
+    ],
+    [
+      { ...target, assert: [{ json_path: "status", equals: "ok" }] },
+      ["targets", 0, "assert", 0, "json_path"],
+      'starts with "$"',
+    ],
+    [
+      { ...target, assert: [{ json_path: "$.a..b", equals: 1 }] },
+      ["targets", 0, "assert", 0, "json_path"],
+      "cannot read",
+    ],
+    [
+      { ...target, assert: [{ json_path: "$.status" }] },
+      ["targets", 0, "assert", 0, "equals"],
+      "needs equals",
+    ],
+    [{ ...target, assert: [{ contains: "a", regex: "b" }] }, ["targets", 0, "assert", 0], "exactly one"],
+    [
+      { ...target, assert: [{ contains: "a", equals: 1 }] },
+      ["targets", 0, "assert", 0, "equals"],
+      "goes with json_path",
+    ],
+    [{ ...target, body: "x" }, ["targets", 0, "body"], "POST only"],
+    [{ ...target, max_latency: "fast" }, ["targets", 0, "max_latency"], "expected a duration"],
+    [{ ...target, redirects: { follow: true, max: 0 } }, ["targets", 0, "redirects", "max"], "too_small"],
+    [{ ...target, auth: { bearer: "plain-token" } }, ["targets", 0, "auth"], ""],
+  ])("rejects %j at its field", (input, path, message) => {
+    const result = httpPlugin.schema.safeParse({ targets: [input] });
+    expect(result.success).toBe(false);
+    const issues = result.error?.issues ?? [];
+    const text = issues.map((issue) => `${issue.code} ${issue.message}`).join("\n");
+    expect(text).toContain(message);
+    expect(
+      issues.some((issue) => JSON.stringify(issue.path).startsWith(JSON.stringify(path).slice(0, -1))),
+    ).toBe(true);
+    // A token typed in by mistake is not echoed back.
+    expect(JSON.stringify(issues)).not.toContain("plain-token");
+  });
+
+  it("needs the client certificate and key together, and readable at create()", () => {
+    const onlyCert = { targets: [target], tls_client_cert_file: "/nonexistent/client.pem" };
+    expect(httpPlugin.schema.safeParse(onlyCert).success).toBe(false);
+    // The config loader keeps only the schema's shape: create() checks the pair again.
+    const shapeOnly = { ...httpPlugin.schema.parse({ targets: [target] }), tls_client_cert_file: "/x.pem" };
+    expect(() => createHttpCollector(shapeOnly, deps)).toThrow(/go together/);
+    const config = httpPlugin.schema.parse({
+      targets: [target],
+      tls_client_cert_file: "/nonexistent/client.pem",
+      tls_client_key_file: "/nonexistent/client.key",
+    });
+    expect(() => createHttpCollector(config, deps)).toThrow(/cannot read tls_client_cert_file/);
+  });
+});
+
+describe("http body, assertions and latency", () => {
+  it("sends the body with POST", async () => {
+    const samples = await run([
+      {
+        name: "post",
+        url: `${base}/echo`,
+        method: "POST",
+        body: "hello=1",
+        assert: [
+          { json_path: "$.method", equals: "POST" },
+          { json_path: "$.body", equals: "hello=1" },
+        ],
+      },
+    ]);
+    expect(upSample(samples, "post")).toMatchObject({ up: true });
+  });
+
+  it("is up when every assertion holds", async () => {
+    const samples = await run([
+      {
+        name: "json",
+        url: `${base}/json`,
+        assert: [
+          { contains: '"status":"ok"' },
+          { regex: '"version":\\d+' },
+          { json_path: "$.status", equals: "ok" },
+          { json_path: "$.version", equals: 3 },
+          { json_path: "$.ready", equals: true },
+          { json_path: "$.data.items[0].name", equals: "portal" },
+        ],
+      },
+    ]);
+    expect(upSample(samples, "json")).toMatchObject({ up: true, value: 1 });
+  });
+
+  it.each([
+    ["/ok", { contains: "healthy" }, 'body does not contain "healthy"'],
+    ["/ok", { regex: "^OK$" }, "body does not match /^OK$/"],
+    ["/degraded", { json_path: "$.status", equals: "ok" }, '$.status is "degraded", expected "ok"'],
+    ["/json", { json_path: "$.version", equals: "3" }, '$.version is 3, expected "3"'],
+    [
+      "/json",
+      { json_path: "$.data.items[1].name", equals: "x" },
+      '$.data.items[1].name is missing, expected "x"',
+    ],
+    ["/ok", { json_path: "$.status", equals: "ok" }, 'body is not JSON, expected $.status to be "ok"'],
+  ])("%s with %j is down: %s", async (path, assertion, detail) => {
+    const samples = await run([{ name: "t", url: `${base}${path}`, assert: [assertion] }]);
+    expect(upSample(samples, "t")).toMatchObject({ up: false, value: 0, reason: "assertion", detail });
+    expect(valueOf(samples, "t", "http_probe_status_code")).toBe(200);
+  });
+
+  it("judges the status before the body", async () => {
+    const samples = await run([{ name: "t", url: `${base}/bad`, assert: [{ contains: "nothing" }] }]);
+    expect(upSample(samples, "t")).toMatchObject({ reason: "status" });
+  });
+
+  it("is down with reason latency when slower than max_latency, up within it", async () => {
+    const samples = await run([
+      { name: "slow", url: `${base}/delay`, max_latency: "100ms" },
+      { name: "fast", url: `${base}/ok`, max_latency: "5s" },
+    ]);
+    const slow = upSample(samples, "slow");
+    expect(slow).toMatchObject({ up: false, reason: "latency" });
+    expect(slow.detail).toMatch(/^\d+ms, bound 100ms$/);
+    expect(valueOf(samples, "slow", "http_probe_duration_seconds")).toBeGreaterThan(0.1);
+    expect(upSample(samples, "fast").up).toBe(true);
+  });
+
+  it("reports a server that accepts and never answers as timeout, within the timeout", async () => {
+    const t0 = performance.now();
+    const samples = await run([{ name: "hang", url: hangingUrl, timeout: "300ms" }]);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(upSample(samples, "hang")).toMatchObject({
+      up: false,
+      reason: "timeout",
+      detail: "no complete response within 300ms",
+    });
+  });
+});
+
+describe("http redirects", () => {
+  it("reports a redirect as its status when not following (the default)", async () => {
+    const samples = await run([{ name: "r", url: `${base}/r/chain/1` }]);
+    expect(upSample(samples, "r")).toMatchObject({ reason: "status", detail: "status 301, expected 200" });
+  });
+
+  it("follows up to max hops, each on a fresh connection", async () => {
+    const before = connections;
+    const samples = await run([{ name: "r", url: `${base}/r/chain/4`, redirects: { follow: true } }]);
+    expect(upSample(samples, "r")).toMatchObject({ up: true });
+    expect(valueOf(samples, "r", "http_probe_status_code")).toBe(200);
+    expect(connections - before).toBe(6);
+  });
+
+  it("is down with reason redirect after more than max hops", async () => {
+    const samples = await run([{ name: "r", url: `${base}/r/chain/3`, redirects: { follow: true, max: 2 } }]);
+    expect(upSample(samples, "r")).toMatchObject({
+      up: false,
+      reason: "redirect",
+      detail: `more than 2 redirects (next: ${base}/r/chain/0)`,
+    });
+    expect(valueOf(samples, "r", "http_probe_status_code")).toBe(301);
+  });
+
+  it("is down with reason redirect on a loop", async () => {
+    const samples = await run([{ name: "loop", url: `${base}/r/loop-a`, redirects: { follow: true } }]);
+    expect(upSample(samples, "loop")).toMatchObject({
+      up: false,
+      reason: "redirect",
+      detail: `redirect loop: ${base}/r/loop-a → ${base}/r/loop-b → ${base}/r/loop-a`,
+    });
+  });
+
+  it.each([
+    ["no-location", "status 302 without a Location header"],
+    ["ftp", "redirect to unsupported URL ftp://127.0.0.1/file"],
+  ])("is down with reason redirect: %s", async (route, detail) => {
+    const samples = await run([{ name: "r", url: `${base}/r/${route}`, redirects: { follow: true } }]);
+    expect(upSample(samples, "r")).toMatchObject({ up: false, reason: "redirect", detail });
+  });
+
+  it("turns a POST into GET after 303 and keeps it after 307", async () => {
+    const samples = await run([
+      {
+        name: "303",
+        url: `${base}/r/see-other`,
+        method: "POST",
+        body: "x",
+        redirects: { follow: true },
+        assert: [
+          { json_path: "$.method", equals: "GET" },
+          { json_path: "$.body", equals: "" },
+        ],
+      },
+      {
+        name: "307",
+        url: `${base}/r/keep`,
+        method: "POST",
+        body: "x",
+        redirects: { follow: true },
+        assert: [
+          { json_path: "$.method", equals: "POST" },
+          { json_path: "$.body", equals: "x" },
+        ],
+      },
+    ]);
+    expect(upSample(samples, "303")).toMatchObject({ up: true });
+    expect(upSample(samples, "307")).toMatchObject({ up: true });
+  });
+});
+
+describe("http auth", () => {
+  it("sends basic and bearer credentials built from the secret", async () => {
+    process.env.HTTP_TEST_PASSWORD = "pa:ss";
+    process.env.HTTP_TEST_BEARER = "tok-123";
+    const basic = `Basic ${Buffer.from("edu:pa:ss").toString("base64")}`;
+    const samples = await run([
+      {
+        name: "basic",
+        url: `${base}/echo`,
+        auth: { basic: { username: "edu", password: "${HTTP_TEST_PASSWORD}" } },
+        assert: [{ json_path: "$.authorization", equals: basic }],
+      },
+      {
+        name: "bearer",
+        url: `${base}/echo`,
+        auth: { bearer: "${HTTP_TEST_BEARER}" },
+        assert: [{ json_path: "$.authorization", equals: "Bearer tok-123" }],
+      },
+    ]);
+    expect(upSample(samples, "basic")).toMatchObject({ up: true });
+    expect(upSample(samples, "bearer")).toMatchObject({ up: true });
+  });
+
+  it("does not send credentials to another origin a redirect points to", async () => {
+    process.env.HTTP_TEST_BEARER = "tok-123";
+    const samples = await run([
+      {
+        name: "cross",
+        url: `${base}/r/other-origin`,
+        redirects: { follow: true },
+        auth: { bearer: "${HTTP_TEST_BEARER}" },
+        assert: [{ json_path: "$.authorization", equals: "Bearer tok-123" }],
+      },
+    ]);
+    expect(upSample(samples, "cross")).toMatchObject({
+      reason: "assertion",
+      detail: '$.authorization is null, expected "Bearer tok-123"',
+    });
+  });
+
+  it("never logs the credentials", async () => {
+    process.env.HTTP_TEST_BEARER = "tok-123";
+    const lines: string[] = [];
+    const debugLog = pino({ level: "debug" }, { write: (line: string) => void lines.push(line) });
+    const config = httpPlugin.schema.parse({
+      targets: [{ name: "x", url: `${base}/bad`, auth: { bearer: "${HTTP_TEST_BEARER}" } }],
+    });
+    const collector = createHttpCollector(config, {
+      clock: systemClock,
+      log: debugLog,
+      inventory: noInventory,
+    });
+    const samples = await collector.collect({
+      signal: new AbortController().signal,
+      now: () => systemClock.now(),
+      log: debugLog,
+    });
+    expect(lines.join("")).toContain("probe failed");
+    expect(lines.join("") + JSON.stringify(samples)).not.toContain("tok-123");
+  });
+});
+
+describe("http TLS: certificate expiry and client certificates", () => {
+  it("records the peer certificate's notAfter as unix seconds", async () => {
+    const samples = await run([{ name: "tls", url: `${tlsBase}/ok` }], { tls_ca_file: certFile });
+    expect(upSample(samples, "tls").up).toBe(true);
+    const expected = Math.floor(Date.parse(new X509Certificate(readFileSync(certFile)).validTo) / 1000);
+    expect(valueOf(samples, "tls", "http_tls_cert_expiry_timestamp_seconds")).toBe(expected);
+  });
+
+  it("records the expiry for a down https target that answered, not for one that failed TLS", async () => {
+    const samples = await run([{ name: "tls404", url: `${tlsBase}/nope` }], { tls_ca_file: certFile });
+    expect(upSample(samples, "tls404").reason).toBe("status");
+    expect(valueOf(samples, "tls404", "http_tls_cert_expiry_timestamp_seconds")).toBeGreaterThan(0);
+    const untrusted = await run([{ name: "bad", url: `${tlsBase}/ok` }]);
+    expect(upSample(untrusted, "bad").reason).toBe("tls");
+    expect(untrusted.some((s) => s.metric === "http_tls_cert_expiry_timestamp_seconds")).toBe(false);
+  });
+
+  it("presents the client certificate where the server requires one", async () => {
+    const ca = testCa?.caCert ?? "";
+    const withCert = await run([{ name: "mtls", url: `${mtlsBase}/ok` }], {
+      tls_ca_file: ca,
+      tls_client_cert_file: clientCert?.certFile,
+      tls_client_key_file: clientCert?.keyFile,
+    });
+    expect(upSample(withCert, "mtls")).toMatchObject({ up: true });
+    expect(valueOf(withCert, "mtls", "http_tls_cert_expiry_timestamp_seconds")).toBeGreaterThan(
+      Date.now() / 1000,
+    );
+    const withoutCert = await run([{ name: "mtls", url: `${mtlsBase}/ok`, timeout: "2s" }], {
+      tls_ca_file: ca,
+    });
+    const down = upSample(withoutCert, "mtls");
+    expect(down.up).toBe(false);
+    expect(["tls", "connect"]).toContain(down.reason);
+  });
+
+  it("still rejects an untrusted server certificate with a client certificate configured", async () => {
+    const samples = await run([{ name: "selfsigned", url: `${tlsBase}/ok` }], {
+      tls_client_cert_file: clientCert?.certFile,
+      tls_client_key_file: clientCert?.keyFile,
+    });
+    expect(upSample(samples, "selfsigned")).toMatchObject({ up: false, reason: "tls" });
+    expect(upSample(samples, "selfsigned").detail).toContain("DEPTH_ZERO_SELF_SIGNED_CERT");
   });
 });
