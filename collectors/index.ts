@@ -8,6 +8,7 @@ import { hostPlugin } from "./host/index.js";
 import { httpPlugin } from "./http/index.js";
 import { icmpPlugin } from "./icmp/index.js";
 import { inventoryPlugin } from "./inventory/index.js";
+import { sipPlugin } from "./sip/index.js";
 import { vcenterPlugin } from "./vcenter/index.js";
 
 export const plugins = {
@@ -17,6 +18,7 @@ export const plugins = {
   inventory: inventoryPlugin,
   icmp: icmpPlugin,
   antivirus: antivirusPlugin,
+  sip: sipPlugin,
   // Each plugin has its own options type; the registry only needs the common shape.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<string, CollectorPlugin<any>>;
