@@ -9,9 +9,12 @@ import type { Config } from "../config/schema.js";
 import { databasePath } from "../config/load.js";
 import type { Clock } from "./clock.js";
 import { computeHealth } from "./health.js";
+import { MaintenanceCalendar } from "./maintenance.js";
 import { INVENTORY_TYPES, LatestInventory } from "./inventory.js";
 import { AgentHttpServer, json, type Routes } from "./http.js";
-import { buildInstances, type ConfiguredInstance } from "./instances.js";
+import { buildInstances, instanceName, type ConfiguredInstance } from "./instances.js";
+import { AvailabilityReport } from "./kpi/availability-report.js";
+import type { ApplicationSpec } from "./kpi/availability-store.js";
 import type { Logger } from "./log.js";
 import { AgentMetrics } from "./metrics.js";
 import { RunRecorder } from "./recorder.js";
@@ -30,6 +33,9 @@ export class Agent {
       .map((c) => ({ name: c.instance.name, type: c.instance.type })),
   );
   private readonly metrics: AgentMetrics;
+  private maintenance: MaintenanceCalendar;
+  private readonly availability: AvailabilityReport;
+  private availabilityTimer: NodeJS.Timeout | undefined;
   private readonly recorder: RunRecorder;
   private http: AgentHttpServer;
   private readonly shutdown = new AbortController();
@@ -52,7 +58,19 @@ export class Agent {
       descriptors: allMetricDescriptors(),
       databaseSizeBytes: () => this.store.sizeBytes(),
     });
-    this.recorder = new RunRecorder(this.latest, log, store, this.metrics);
+    this.maintenance = maintenanceCalendar(config);
+    this.recorder = new RunRecorder(this.latest, log, store, this.metrics, () => this.maintenance);
+    this.metrics.trackMaintenance(() => this.maintenance.active(this.clock.now()));
+    this.availability = new AvailabilityReport(
+      store,
+      clock,
+      () => this.applications(),
+      () => ({
+        unknownAsDown: this.config.availability.unknown_as_down,
+        weights: this.config.availability.weights,
+      }),
+    );
+    this.metrics.trackAvailability(() => this.availability.current);
     this.http = new AgentHttpServer(this.routes(), log);
     this.scheduler = new Scheduler(config.timezone);
   }
@@ -85,6 +103,8 @@ export class Agent {
       throw error;
     }
     agent.runRetention();
+    agent.refreshAvailability();
+    agent.availabilityTimer = setInterval(() => agent.refreshAvailability(), config.availability.refresh);
     agent.retentionTimer = setInterval(() => agent.runRetention(), config.store.retention_interval);
     log.info(
       {
@@ -150,6 +170,28 @@ export class Agent {
     };
   }
 
+  /** The applications whose availability the form counts: every target of the http collectors. */
+  private applications(): ApplicationSpec[] {
+    const out: ApplicationSpec[] = [];
+    for (const c of this.config.collectors) {
+      if (c.type !== "http" || !c.enabled) continue;
+      const periodMs = this.configured.find((x) => x.instance.name === instanceName(c))?.periodMs ?? 60_000;
+      // The config union is built from the plugin registry, so narrow by the http plugin's shape.
+      for (const t of (c as unknown as { targets: { name: string }[] }).targets) {
+        out.push({ application: t.name, intervalSeconds: periodMs / 1000 });
+      }
+    }
+    return out;
+  }
+
+  private refreshAvailability(): void {
+    try {
+      this.availability.refresh();
+    } catch (error) {
+      this.log.error({ err: error }, "availability figures could not be computed; will retry");
+    }
+  }
+
   private runRetention(): void {
     try {
       const cutoffs = retentionCutoffs(
@@ -211,6 +253,8 @@ export class Agent {
       await old.close();
     }
     this.log.level = config.log.level;
+    this.maintenance.close();
+    this.maintenance = maintenanceCalendar(config);
     const oldScheduler = this.scheduler;
     const oldConfigured = this.configured;
     await oldScheduler.stop();
@@ -240,6 +284,7 @@ export class Agent {
       "stopping: no new runs; waiting for runs in flight",
     );
     clearInterval(this.retentionTimer);
+    clearInterval(this.availabilityTimer);
     await this.scheduler.stop();
     const stillRunning = await this.scheduler.drain(this.config.shutdown_grace);
     if (stillRunning.length > 0) {
@@ -249,9 +294,24 @@ export class Agent {
     }
     await Promise.allSettled(this.configured.map((c) => c.instance.close()));
     await this.http.close();
+    this.maintenance.close();
     this.store.close();
     this.log.info("stopped; database closed");
   }
+}
+
+function maintenanceCalendar(config: Config): MaintenanceCalendar {
+  return new MaintenanceCalendar(
+    config.maintenance.map((w) => ({
+      name: w.name,
+      ...(w.applications === undefined ? {} : { applications: w.applications }),
+      ...(w.cron === undefined ? {} : { cron: w.cron }),
+      ...(w.duration === undefined ? {} : { durationMs: w.duration }),
+      ...(w.start === undefined ? {} : { start: w.start }),
+      ...(w.end === undefined ? {} : { end: w.end }),
+    })),
+    config.timezone,
+  );
 }
 
 function allMetricDescriptors(): Map<string, MetricDescriptor> {

@@ -11,6 +11,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { MetricDescriptor } from "../collectors/types.js";
+import type { ActiveWindow } from "./maintenance.js";
+import type { AvailabilitySnapshot } from "./kpi/availability-report.js";
 import { CollectorExposition } from "./exposition.js";
 import type { LatestState } from "./store/latest.js";
 
@@ -129,6 +131,65 @@ export class AgentMetrics {
     for (const name of this.exposition.familyNames) {
       if (own.has(name)) throw new Error(`metric ${name} is already one of the agent's own metrics`);
     }
+  }
+
+  /** opsagent_maintenance_active: 1 per open maintenance window and application ("*" = all). */
+  trackMaintenance(active: () => readonly ActiveWindow[]): void {
+    new Gauge({
+      name: `${METRIC_PREFIX}maintenance_active`,
+      help: '1 for each maintenance window open now, per application it covers ("*": every application).',
+      labelNames: ["window", "application"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const w of active()) {
+          for (const application of w.applications ?? ["*"]) this.set({ window: w.name, application }, 1);
+        }
+      },
+    });
+  }
+
+  /** Availability per application and window, the education-application mean, coverage, budget. */
+  trackAvailability(snapshot: () => AvailabilitySnapshot): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: `${METRIC_PREFIX}availability_ratio`,
+      help: 'Availability: up ÷ (all − maintenance) samples of the window; application="*" is the mean over the applications.',
+      labelNames: ["application", "window"],
+      registers,
+      collect() {
+        this.reset();
+        const s = snapshot();
+        for (const f of s.figures)
+          if (f.ratio !== null) this.set({ application: f.application, window: f.window }, f.ratio);
+        for (const o of s.overall)
+          if (o.ratio !== null) this.set({ application: "*", window: o.window }, o.ratio);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}availability_coverage_ratio`,
+      help: "Share of the window's expected probe samples that were taken (the rest is unknown time).",
+      labelNames: ["application", "window"],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of snapshot().figures)
+          this.set({ application: f.application, window: f.window }, f.coverage);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}availability_error_budget_remaining_seconds`,
+      help: "Down time the full-year target (95 %) still allows this year, per application.",
+      labelNames: ["application"],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of snapshot().figures) {
+          if (f.budgetLeftMinutes !== undefined)
+            this.set({ application: f.application }, f.budgetLeftMinutes * 60);
+        }
+      },
+    });
   }
 
   /** Forget the label sets of collectors no longer configured, so they stop being exported. */

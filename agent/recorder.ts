@@ -9,7 +9,8 @@ import type { AgentMetrics } from "./metrics.js";
 import type { Logger } from "./log.js";
 import type { RunOutcome, RunSink, RunStatus } from "./runner.js";
 import type { LatestState } from "./store/latest.js";
-import type { SqliteStore } from "./store/sqlite.js";
+import type { SqliteStore, StoredSample } from "./store/sqlite.js";
+import { MaintenanceCalendar } from "./maintenance.js";
 
 export interface CollectorStatus {
   lastRunAt: Date;
@@ -28,6 +29,8 @@ export class RunRecorder implements RunSink {
     private readonly log: Logger,
     private readonly store?: SqliteStore,
     private readonly metrics?: AgentMetrics,
+    /** The maintenance windows in force (they change on reload). */
+    private readonly maintenance: () => MaintenanceCalendar = MaintenanceCalendar.empty,
   ) {}
 
   runFinished(outcome: RunOutcome): void {
@@ -92,10 +95,23 @@ export class RunRecorder implements RunSink {
     }
   }
 
+  /** Samples of targets inside a maintenance window are stored marked (left out of availability). */
+  private markMaintenance(outcome: RunOutcome): StoredSample[] {
+    const calendar = this.maintenance();
+    if (calendar.size === 0) return outcome.samples;
+    return outcome.samples.map((s) =>
+      calendar.covers(s.target.name, s.time ?? outcome.startedAt) ? { ...s, maintenance: true } : s,
+    );
+  }
+
   private writeSamples(outcome: RunOutcome): void {
     if (!this.store || outcome.samples.length === 0) return;
     try {
-      const { written } = this.store.writeSamples(outcome.collector, outcome.samples, outcome.startedAt);
+      const { written } = this.store.writeSamples(
+        outcome.collector,
+        this.markMaintenance(outcome),
+        outcome.startedAt,
+      );
       this.metrics?.samplesWritten.inc({ collector: outcome.collector }, written);
     } catch (error) {
       this.metrics?.storeWriteErrors.inc({ collector: outcome.collector });

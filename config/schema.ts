@@ -86,6 +86,56 @@ const collectorEntry = z.discriminatedUnion(
   },
 );
 
+/** An ISO 8601 time with its offset, e.g. "2026-12-05T22:00:00+08:00". */
+const isoTime = z.string().transform((text, ctx) => {
+  const ms = /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'expected a time with its offset like "2026-12-05T22:00:00+08:00"',
+    });
+    return z.NEVER;
+  }
+  return new Date(ms);
+});
+
+/**
+ * A maintenance window: one-off (start, end) or recurring (cron + duration, in `timezone`), for
+ * every application or the named ones (target names). Samples inside are stored, marked, and left
+ * out of availability.
+ */
+const maintenanceWindow = z
+  .object({
+    name: z.string().min(1).max(100),
+    applications: z.array(z.string().min(1)).min(1).optional(),
+    cron: z
+      .string()
+      .refine(isValidCron, { message: 'expected a cron expression like "0 2 * * 6"' })
+      .optional(),
+    duration: duration({ min: 60_000, max: 31 * 86_400_000 }).optional(),
+    start: isoTime.optional(),
+    end: isoTime.optional(),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    const recurring = w.cron !== undefined || w.duration !== undefined;
+    const oneOff = w.start !== undefined || w.end !== undefined;
+    if (recurring === oneOff) {
+      ctx.addIssue({
+        code: "custom",
+        message: "give either cron: and duration: (recurring) or start: and end: (one-off)",
+      });
+    } else if (recurring && (w.cron === undefined || w.duration === undefined)) {
+      ctx.addIssue({ code: "custom", message: "a recurring window needs both cron: and duration:" });
+    } else if (oneOff && (w.start === undefined || w.end === undefined || w.end <= w.start)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["end"],
+        message: "a one-off window needs start: and an end: after it",
+      });
+    }
+  });
+
 const storeSchema = z
   .object({
     /** The SQLite file; default <data_dir>/ops-agent.db. */
@@ -136,6 +186,20 @@ export const configSchema = z
     shutdown_grace: duration().prefault("30s"),
     /** /healthz reports a collector stale when its last good run is older than this many periods. */
     stale_after_periods: z.number().int().min(1).max(100).default(3),
+    /** How availability is accounted (DESIGN.md): up ÷ (all − maintenance) per application. */
+    availability: z
+      .object({
+        /** Count time without samples (agent down, collector failed) as down; default: report it as coverage. */
+        unknown_as_down: z.boolean().default(false),
+        /** Weights of applications (http target names) in the education-application mean; default 1 each. */
+        weights: z.record(z.string(), z.number().positive()).default({}),
+        /** How often the figures are recomputed from the rollups. */
+        refresh: duration({ min: 10_000 }).prefault("1m"),
+      })
+      .strict()
+      .prefault({}),
+    /** Maintenance windows: samples inside are marked and left out of availability. */
+    maintenance: z.array(maintenanceWindow).default([]),
     collectors: z.array(collectorEntry).default([]),
   })
   .strict();

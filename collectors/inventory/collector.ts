@@ -82,8 +82,8 @@ export function createInventoryCollector(options: InventoryOptions, deps: Deps):
           name: scope.name,
           labels: { file: path },
         };
-        samples.push(sample(scopeTarget, "vm_inventory_count", vms.length));
-        samples.push(sample(scopeTarget, "vm_expected_count", scope.expected));
+        samples.push(sample(scopeTarget, "vms_in_scope", vms.length));
+        samples.push(sample(scopeTarget, "vms_expected", scope.expected));
         if (vms.length !== scope.expected) {
           ctx.log.info(
             { scope: scope.name, listed: vms.length, expected: scope.expected },

@@ -7,11 +7,11 @@ export const inventoryMetrics = {
     type: "gauge",
     labels: ["power_state"],
   },
-  vm_inventory_count: {
+  vms_in_scope: {
     help: "VMs the inventory file lists, whatever their power state (only with scope.expected).",
     type: "gauge",
   },
-  vm_expected_count: {
+  vms_expected: {
     help: "VMs the inventory file should list, as configured (scope.expected).",
     type: "gauge",
   },

@@ -183,8 +183,8 @@ export function createVcenterCollector(options: VcenterOptions, deps: Deps): Col
         name: scopeName,
         labels: { vcenter: baseUrl.host },
       };
-      samples.push(sample(scopeTarget, "vm_inventory_count", vms.length));
-      samples.push(sample(scopeTarget, "vm_expected_count", scope.expected));
+      samples.push(sample(scopeTarget, "vms_in_scope", vms.length));
+      samples.push(sample(scopeTarget, "vms_expected", scope.expected));
       if (vms.length !== scope.expected) {
         ctx.log.info(
           { scope: scopeName, listed: vms.length, expected: scope.expected },

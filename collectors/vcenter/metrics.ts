@@ -7,11 +7,11 @@ export const vcenterMetrics = {
     type: "gauge",
     labels: ["power_state"],
   },
-  vm_inventory_count: {
+  vms_in_scope: {
     help: "VMs vCenter lists in the configured scope (folders, clusters, name patterns), whatever their power state.",
     type: "gauge",
   },
-  vm_expected_count: {
+  vms_expected: {
     help: "VMs the scope should hold, as configured (scope.expected).",
     type: "gauge",
   },

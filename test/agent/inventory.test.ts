@@ -20,7 +20,7 @@ describe("the VM inventory read from the latest state", () => {
       [
         vm("1", "POWERED_ON", { ip: "127.0.1.1", bios_uuid: "4207-aa", system: "jyj" }),
         vm("2", "SUSPENDED"),
-        { target: { key: "scope:all", kind: "scope", name: "all" }, metric: "vm_inventory_count", value: 2 },
+        { target: { key: "scope:all", kind: "scope", name: "all" }, metric: "vms_in_scope", value: 2 },
       ],
       new Date(),
     );

@@ -208,8 +208,8 @@ describe("inventory collector", () => {
     ]);
     const scope = { key: "inventory-scope:static", kind: "scope", name: "static", labels: { file: path } };
     expect(samples.filter((s) => s.target.kind === "scope")).toEqual([
-      { target: scope, metric: "vm_inventory_count", value: 2 },
-      { target: scope, metric: "vm_expected_count", value: 3 },
+      { target: scope, metric: "vms_in_scope", value: 2 },
+      { target: scope, metric: "vms_expected", value: 3 },
     ]);
   });
 
@@ -245,7 +245,7 @@ describe("inventory collector", () => {
       ["007", {}, "POWERED_OFF"],
       ["quoted name", {}, "SUSPENDED"],
     ]);
-    expect(samples.find((s) => s.metric === "vm_inventory_count")?.target.key).toBe("inventory-scope:room-b");
+    expect(samples.find((s) => s.metric === "vms_in_scope")?.target.key).toBe("inventory-scope:room-b");
 
     const wrapped = file("wrapped.yml", "vms:\n  - name: a\n  - name: b\n    ip: '::1'\n");
     const w = await collector({ path: wrapped }).collect(ctx());
@@ -261,8 +261,8 @@ describe("inventory collector", () => {
     const path = file("vms.csv", "name,ip\n");
     const samples = await collector({ path, scope: { expected: 5 } }).collect(ctx());
     expect(samples.map((s) => [s.metric, s.value])).toEqual([
-      ["vm_inventory_count", 0],
-      ["vm_expected_count", 5],
+      ["vms_in_scope", 0],
+      ["vms_expected", 5],
     ]);
   });
 
@@ -400,7 +400,7 @@ describe("inventory collector", () => {
     const path = file("vms.csv", "name,power_state\na,on\n");
     const c = collector({ path, scope: { expected: 2 } });
     const count = (samples: Sample[]): number | null | undefined =>
-      samples.find((s) => s.metric === "vm_inventory_count")?.value;
+      samples.find((s) => s.metric === "vms_in_scope")?.value;
     expect(count(await c.collect(ctx()))).toBe(1);
     writeFileSync(path, "name,power_state\na,off\nb,on\n");
     const second = await c.collect(ctx());

@@ -123,9 +123,9 @@ describe("vcenter collector", () => {
     const s = await sim();
     const c = collector(s);
     const samples = await c.collect(ctx());
-    expect(value(samples, "vm_inventory_count")).toBe(253);
-    expect(value(samples, "vm_expected_count")).toBe(253);
-    const scope = samples.find((x) => x.metric === "vm_inventory_count")?.target;
+    expect(value(samples, "vms_in_scope")).toBe(253);
+    expect(value(samples, "vms_expected")).toBe(253);
+    const scope = samples.find((x) => x.metric === "vms_in_scope")?.target;
     expect(scope).toMatchObject({ key: "vcenter-scope:suzhou", kind: "scope", name: "suzhou" });
 
     const vms = vmSamples(samples);
@@ -189,7 +189,7 @@ describe("vcenter collector", () => {
         vm.cluster === "domain-c7" &&
         !vm.name.includes("-db-"),
     ).length;
-    expect(value(samples, "vm_inventory_count")).toBe(expected);
+    expect(value(samples, "vms_in_scope")).toBe(expected);
     expect(vmSamples(samples).every((x) => !x.target.name.includes("-db-"))).toBe(true);
 
     const named = collector(s, {
@@ -198,7 +198,7 @@ describe("vcenter collector", () => {
       scope: { names: ["oa-*", "ykt-web-*"], expected: 27 },
     });
     const namedSamples = await named.collect(ctx());
-    expect(value(namedSamples, "vm_inventory_count")).toBe(24 + 3);
+    expect(value(namedSamples, "vms_in_scope")).toBe(24 + 3);
     // Without folders the system comes from the naming rule.
     expect(vmSamples(namedSamples).find((x) => x.target.name === "ykt-web-01")?.target.labels?.system).toBe(
       "ykt",
@@ -213,7 +213,7 @@ describe("vcenter collector", () => {
       scope: { exclude: ["tpl-*", "test-*"], expected: 253 },
     });
     const samples = await c.collect(ctx());
-    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(value(samples, "vms_in_scope")).toBe(253);
     // 1 refused whole-inventory query + one per VM folder (root, 11 systems, templates, test).
     expect(listCalls(s)).toBe(1 + s.inventory.folders.length);
     expect(new Set(vmSamples(samples).map((x) => x.target.key)).size).toBe(253);
@@ -227,7 +227,7 @@ describe("vcenter collector", () => {
       scope: { folders: SYSTEM_FOLDERS, clusters: ["Cluster-A", "Cluster-B"], expected: 253 },
     });
     const samples = await c.collect(ctx());
-    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(value(samples, "vms_in_scope")).toBe(253);
     const jyjCalls = s.requests.filter(
       (r) => r.path === "/api/vcenter/vm" && r.query.getAll("folders").includes("group-v1001"),
     );
@@ -262,7 +262,7 @@ describe("vcenter collector", () => {
     await c.collect(ctx());
     s.expireSessions();
     const samples = await c.collect(ctx());
-    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(value(samples, "vms_in_scope")).toBe(253);
     expect(s.requests.filter((r) => r.method === "POST" && r.path === "/api/session")).toHaveLength(2);
   });
 
@@ -278,7 +278,7 @@ describe("vcenter collector", () => {
     const s = await sim({ apis: "legacy", vmCap: 1000 });
     const c = collector(s);
     const samples = await c.collect(ctx());
-    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(value(samples, "vms_in_scope")).toBe(253);
     expect(vmSamples(samples).find((x) => x.target.name === "jyj-web-01")?.target.labels?.ip).toBe(
       "127.10.0.2",
     );
@@ -348,7 +348,7 @@ describe("vcenter collector", () => {
       guest_ip: false,
       vm_identity: false,
     });
-    expect(value(await insecure.collect(ctx()), "vm_inventory_count")).toBe(253);
+    expect(value(await insecure.collect(ctx()), "vms_in_scope")).toBe(253);
   });
 
   it("hostile VM names: kept, bounded, never a crash", async () => {
@@ -369,7 +369,7 @@ describe("vcenter collector", () => {
     );
     const c = collector(s, { scope: { folders: SYSTEM_FOLDERS, expected: 256 } });
     const samples = await c.collect(ctx());
-    expect(value(samples, "vm_inventory_count")).toBe(256);
+    expect(value(samples, "vms_in_scope")).toBe(256);
     const byKey = new Map(vmSamples(samples).map((x) => [x.target.key, x.target]));
     expect(byKey.get("vm:vm-9001")?.name).toBe('jyj-"quoted" <script>alert(1)</script>');
     expect(byKey.get("vm:vm-9001")?.labels?.system).toBe("jyj");
@@ -397,7 +397,7 @@ describe("vcenter collector", () => {
     const s = await sim();
     const c = collector(s, { guest_ip: false, vm_identity: false });
     const samples = await c.collect(ctx());
-    expect(value(samples, "vm_inventory_count")).toBe(253);
+    expect(value(samples, "vms_in_scope")).toBe(253);
     expect(s.requests.filter((r) => /^\/api\/vcenter\/vm\/./.test(r.path))).toHaveLength(0);
     expect(vmSamples(samples).every((x) => x.target.labels?.bios_uuid === undefined)).toBe(true);
   });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { tempDir } from "../helpers/tmp.js";
 import { findPeer } from "../helpers/peers.js";
 import { CLI, freePort, get, waitFor } from "../helpers/agent-process.js";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 
 describe("ops-agent demo (npm start)", () => {
   it("runs the default config against the simulated machine room: 253 VMs, coverage, pings; stops with exit 0", async (c) => {
@@ -41,14 +41,19 @@ describe("ops-agent demo (npm start)", () => {
       );
       const metrics = (await get(port, "/metrics")).body;
       expect(metrics).toMatch(
-        /^opsagent_vm_inventory_count\{collector="vcenter",target="maintained-systems",site="default"\} 253$/m,
+        /^opsagent_vms_in_scope\{collector="vcenter",target="maintained-systems",site="default"\} 253$/m,
       );
       expect(metrics).toMatch(
-        /^opsagent_vm_expected_count\{collector="vcenter",target="maintained-systems",site="default"\} 253$/m,
+        /^opsagent_vms_expected\{collector="vcenter",target="maintained-systems",site="default"\} 253$/m,
       );
       const coverage = Number(/^opsagent_antivirus_coverage_ratio\{[^}]*\} ([\d.]+)$/m.exec(metrics)?.[1]);
       expect(coverage).toBeGreaterThan(0.9);
       expect(coverage).toBeLessThan(1); // the simulated manager leaves some running VMs unprotected
+      const promtool = findPeer("promtool", "prometheus");
+      if (promtool) {
+        const check = spawnSync(promtool, ["check", "metrics"], { input: metrics, encoding: "utf8" });
+        expect(check.stdout + check.stderr).toBe("");
+      }
       const pingedVms =
         metrics.match(/^opsagent_icmp_probe_up\{collector="reachability",target="[a-z]+-[a-z]+-\d+"/gm) ?? [];
       expect(pingedVms.length).toBeGreaterThan(200); // the running VMs' guest IPs, from the inventory
