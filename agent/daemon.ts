@@ -21,8 +21,11 @@ import { RunRecorder } from "./recorder.js";
 import { Scheduler } from "./scheduler.js";
 import { LatestState } from "./store/latest.js";
 import { retentionCutoffs } from "./store/retention.js";
-import { SqliteStore } from "./store/sqlite.js";
+import { SqliteStore, type StoredMaintenanceWindow } from "./store/sqlite.js";
 import { VERSION } from "./version.js";
+
+/** How often the maintenance windows added from the command line are read from the store. */
+const MAINTENANCE_REFRESH_MS = 5_000;
 
 export class Agent {
   private readonly startedAt: Date;
@@ -33,7 +36,10 @@ export class Agent {
       .map((c) => ({ name: c.instance.name, type: c.instance.type })),
   );
   private readonly metrics: AgentMetrics;
-  private maintenance: MaintenanceCalendar;
+  private maintenance = MaintenanceCalendar.empty();
+  /** The command-line windows the calendar was built from (to rebuild only when they change). */
+  private storedWindowsSignature: string | undefined;
+  private maintenanceTimer: NodeJS.Timeout | undefined;
   private readonly availability: AvailabilityReport;
   private availabilityTimer: NodeJS.Timeout | undefined;
   private readonly recorder: RunRecorder;
@@ -58,7 +64,7 @@ export class Agent {
       descriptors: allMetricDescriptors(),
       databaseSizeBytes: () => this.store.sizeBytes(),
     });
-    this.maintenance = maintenanceCalendar(config);
+    this.refreshMaintenance(config, true);
     this.recorder = new RunRecorder(this.latest, log, store, this.metrics, () => this.maintenance);
     this.metrics.trackMaintenance(() => this.maintenance.active(this.clock.now()));
     this.availability = new AvailabilityReport(
@@ -106,6 +112,10 @@ export class Agent {
     agent.refreshAvailability();
     agent.availabilityTimer = setInterval(() => agent.refreshAvailability(), config.availability.refresh);
     agent.retentionTimer = setInterval(() => agent.runRetention(), config.store.retention_interval);
+    agent.maintenanceTimer = setInterval(
+      () => agent.refreshMaintenance(agent.config),
+      MAINTENANCE_REFRESH_MS,
+    );
     log.info(
       {
         version: VERSION,
@@ -192,6 +202,38 @@ export class Agent {
     }
   }
 
+  /**
+   * The maintenance calendar: the config's windows plus those added with `ops-agent maintenance
+   * add` (read from the store, so a window added beside the running agent applies without a
+   * restart). Rebuilt when the stored windows change, or always when `force` (a new config).
+   */
+  private refreshMaintenance(config: Config, force = false): void {
+    let stored: StoredMaintenanceWindow[];
+    try {
+      stored = this.store.listMaintenanceWindows();
+    } catch (error) {
+      this.log.error({ err: error }, "maintenance windows could not be read; will retry");
+      if (!force) return;
+      stored = [];
+    }
+    const signature = JSON.stringify(stored);
+    if (!force && signature === this.storedWindowsSignature) return;
+    let next: MaintenanceCalendar;
+    try {
+      next = maintenanceCalendar(config, stored);
+    } catch (error) {
+      this.log.error({ err: error }, "maintenance windows from the store rejected; config windows only");
+      next = maintenanceCalendar(config, []);
+    }
+    if (!force) {
+      this.log.info({ windows: stored.map((w) => w.name) }, "maintenance windows from the store changed");
+    }
+    this.storedWindowsSignature = signature;
+    const old = this.maintenance;
+    this.maintenance = next;
+    old.close();
+  }
+
   private runRetention(): void {
     try {
       const cutoffs = retentionCutoffs(
@@ -253,8 +295,7 @@ export class Agent {
       await old.close();
     }
     this.log.level = config.log.level;
-    this.maintenance.close();
-    this.maintenance = maintenanceCalendar(config);
+    this.refreshMaintenance(config, true);
     const oldScheduler = this.scheduler;
     const oldConfigured = this.configured;
     await oldScheduler.stop();
@@ -285,6 +326,7 @@ export class Agent {
     );
     clearInterval(this.retentionTimer);
     clearInterval(this.availabilityTimer);
+    clearInterval(this.maintenanceTimer);
     await this.scheduler.stop();
     const stillRunning = await this.scheduler.drain(this.config.shutdown_grace);
     if (stillRunning.length > 0) {
@@ -300,16 +342,23 @@ export class Agent {
   }
 }
 
-function maintenanceCalendar(config: Config): MaintenanceCalendar {
+/** The config's maintenance windows and those stored from the command line, in one calendar. */
+function maintenanceCalendar(
+  config: Config,
+  stored: readonly StoredMaintenanceWindow[],
+): MaintenanceCalendar {
   return new MaintenanceCalendar(
-    config.maintenance.map((w) => ({
-      name: w.name,
-      ...(w.applications === undefined ? {} : { applications: w.applications }),
-      ...(w.cron === undefined ? {} : { cron: w.cron }),
-      ...(w.duration === undefined ? {} : { durationMs: w.duration }),
-      ...(w.start === undefined ? {} : { start: w.start }),
-      ...(w.end === undefined ? {} : { end: w.end }),
-    })),
+    [
+      ...config.maintenance.map((w) => ({
+        name: w.name,
+        ...(w.applications === undefined ? {} : { applications: w.applications }),
+        ...(w.cron === undefined ? {} : { cron: w.cron }),
+        ...(w.duration === undefined ? {} : { durationMs: w.duration }),
+        ...(w.start === undefined ? {} : { start: w.start }),
+        ...(w.end === undefined ? {} : { end: w.end }),
+      })),
+      ...stored,
+    ],
     config.timezone,
   );
 }

@@ -6,6 +6,12 @@ import { Command } from "commander";
 import { checkConfigCommand } from "./cli/check-config.js";
 import { demoCommand } from "./cli/demo.js";
 import { DEFAULT_CONFIG_PATH } from "./cli/config-arg.js";
+import {
+  maintenanceAddCommand,
+  maintenanceListCommand,
+  maintenanceRemoveCommand,
+  type AddOptions,
+} from "./cli/maintenance.js";
 import { onceCommand } from "./cli/once.js";
 import { runCommand } from "./cli/run.js";
 import { VERSION } from "./version.js";
@@ -48,5 +54,53 @@ program
   )
   .argument("[file]", "config file (YAML)", DEFAULT_CONFIG_PATH)
   .action((file: string) => checkConfigCommand(file));
+
+const maintenance = program
+  .command("maintenance")
+  .description(
+    "maintenance windows added from the command line, beside the config's (the running agent picks them up)",
+  );
+
+maintenance
+  .command("add")
+  .description(
+    "add a window: one-off (--start, --end) or recurring (--cron, --duration, in the config's timezone); " +
+      "bad input exits 78",
+  )
+  .argument("<name>", "window name (unique)")
+  .option("--start <time>", 'one-off: start, ISO 8601 with offset, e.g. "2026-12-05T22:00:00+08:00"')
+  .option("--end <time>", "one-off: end, after --start")
+  .option("--cron <expr>", 'recurring: a cron expression, e.g. "0 2 * * 6"')
+  .option("--duration <duration>", 'recurring: how long each window lasts, e.g. "2h"')
+  .option(
+    "--application <name>",
+    "a target the window covers (repeatable); none = every application",
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .option("--note <text>", "why")
+  .option("--by <who>", "who adds it (default $USER, or cli)")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action((name: string, opts: AddOptions) => {
+    process.exitCode = maintenanceAddCommand(name, opts);
+  });
+
+maintenance
+  .command("list")
+  .description("list the config's and the command line's windows, and whether each is open now")
+  .option("--json", "print JSON instead of a table")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action((opts: { config: string; json?: boolean }) => {
+    process.exitCode = maintenanceListCommand(opts);
+  });
+
+maintenance
+  .command("remove")
+  .description("remove a window added with maintenance add (config windows are edited in the config)")
+  .argument("<name>", "window name")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action((name: string, opts: { config: string }) => {
+    process.exitCode = maintenanceRemoveCommand(name, opts);
+  });
 
 await program.parseAsync(process.argv);

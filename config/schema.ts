@@ -104,7 +104,7 @@ const isoTime = z.string().transform((text, ctx) => {
  * every application or the named ones (target names). Samples inside are stored, marked, and left
  * out of availability.
  */
-const maintenanceWindow = z
+export const maintenanceWindow = z
   .object({
     name: z.string().min(1).max(100),
     applications: z.array(z.string().min(1)).min(1).optional(),

@@ -167,4 +167,24 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: "maintenance windows added from the command line (ops-agent maintenance add)",
+    sql: `
+      -- applications: a JSON array of target names, NULL = every application. A window is either
+      -- recurring (cron, duration_ms) or one-off (start_ms, end_ms), as in the config.
+      CREATE TABLE maintenance_windows (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        applications TEXT,
+        cron TEXT,
+        duration_ms INTEGER,
+        start_ms INTEGER,
+        end_ms INTEGER,
+        note TEXT,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

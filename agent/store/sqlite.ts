@@ -13,6 +13,7 @@ import { BucketCalendar } from "./buckets.js";
 import { AgentLock } from "./lock.js";
 import { Catalogue } from "./catalogue.js";
 import { InventoryLog, type InventoryRecord } from "./inventory-log.js";
+import { MaintenanceStore, type StoredMaintenanceWindow } from "./maintenance-store.js";
 import type { InventoryEntry } from "../inventory-changes.js";
 import { migrations } from "./migrations.js";
 import * as queries from "./queries.js";
@@ -37,6 +38,7 @@ export interface StoreOptions {
 /** A sample on its way into the store: maintenance marking is decided by the runner. */
 export type StoredSample = Sample & { maintenance?: boolean };
 
+export { DuplicateWindowError, type StoredMaintenanceWindow } from "./maintenance-store.js";
 export type { EventRow, LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
 
 export interface RunRecord {
@@ -75,6 +77,7 @@ export class SqliteStore {
   private readonly rollups: RollupStore;
   private readonly catalogue: Catalogue;
   private readonly inventoryLog: InventoryLog;
+  private readonly maintenanceWindows: MaintenanceStore;
   private closed = false;
 
   static open(options: StoreOptions): SqliteStore {
@@ -99,6 +102,7 @@ export class SqliteStore {
     this.stmt = this.prepareStatements();
     this.catalogue = new Catalogue(db, this.clock);
     this.inventoryLog = new InventoryLog(db);
+    this.maintenanceWindows = new MaintenanceStore(db);
     this.rollups = new RollupStore(
       db,
       this.calendar,
@@ -206,6 +210,19 @@ export class SqliteStore {
   /** A good inventory run's VM list: its differences from the last one become events. */
   recordInventory(collector: string, entries: readonly InventoryEntry[], time: Date): InventoryRecord {
     return this.inventoryLog.record(collector, entries, time);
+  }
+
+  /** A maintenance window from the command line; a name already taken is a DuplicateWindowError. */
+  addMaintenanceWindow(window: StoredMaintenanceWindow): void {
+    this.maintenanceWindows.add(window);
+  }
+
+  listMaintenanceWindows(): StoredMaintenanceWindow[] {
+    return this.maintenanceWindows.list();
+  }
+
+  removeMaintenanceWindow(name: string): boolean {
+    return this.maintenanceWindows.remove(name);
   }
 
   listEvents(from: Date, to: Date): EventRow[] {

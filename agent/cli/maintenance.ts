@@ -1,0 +1,251 @@
+/**
+ * `ops-agent maintenance add | list | remove`: maintenance windows from the command line, stored in
+ * the database beside the config's own windows. The running agent reads them within seconds (no
+ * restart). The store is opened as a "reader", so these commands work beside a running agent.
+ *
+ * A window is validated exactly like one in the config's `maintenance:` list; bad input is printed
+ * field by field (exit 78), a name already taken is exit 1.
+ */
+import { formatDuration } from "../../config/duration.js";
+import { formatIssues } from "../../config/errors.js";
+import { databasePath, EXIT_CONFIG } from "../../config/load.js";
+import { maintenanceWindow, type Config } from "../../config/schema.js";
+import { systemClock } from "../clock.js";
+import { MaintenanceCalendar, type MaintenanceWindowSpec } from "../maintenance.js";
+import { DuplicateWindowError, SqliteStore, type StoredMaintenanceWindow } from "../store/sqlite.js";
+import { loadOrExit, printConfigErrors } from "./config-arg.js";
+import { renderTable } from "./table.js";
+
+export interface AddOptions {
+  config: string;
+  start?: string;
+  end?: string;
+  cron?: string;
+  duration?: string;
+  application?: string[];
+  note?: string;
+  by?: string;
+}
+
+export type ParsedWindow = { ok: true; window: MaintenanceWindowSpec } | { ok: false; errors: string[] };
+
+/** The command-line name of each schema field, for error lines. */
+function optionName(path: string): string {
+  if (path === "name") return "NAME";
+  if (path === "(top level)") return "options";
+  const field = /^[a-z]+/.exec(path)?.[0] ?? path;
+  return field === "applications" ? "--application" : `--${field}`;
+}
+
+/** Validate the arguments of `maintenance add` with the config's own schema for a window. */
+export function parseWindowArgs(name: string, options: Omit<AddOptions, "config">): ParsedWindow {
+  const input: Record<string, unknown> = { name };
+  if (options.application !== undefined && options.application.length > 0)
+    input.applications = options.application;
+  if (options.cron !== undefined) input.cron = options.cron;
+  if (options.duration !== undefined) input.duration = options.duration;
+  if (options.start !== undefined) input.start = options.start;
+  if (options.end !== undefined) input.end = options.end;
+  const parsed = maintenanceWindow.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: formatIssues(parsed.error, input).map((line) => {
+        const at = line.indexOf(": ");
+        const message = line.slice(at + 2).replace(/\b(cron|duration|start|end):/g, "--$1");
+        return `${optionName(line.slice(0, at))}: ${message}`;
+      }),
+    };
+  }
+  const w = parsed.data;
+  return {
+    ok: true,
+    window: {
+      name: w.name,
+      ...(w.applications === undefined ? {} : { applications: w.applications }),
+      ...(w.cron === undefined ? {} : { cron: w.cron }),
+      ...(w.duration === undefined ? {} : { durationMs: w.duration }),
+      ...(w.start === undefined ? {} : { start: w.start }),
+      ...(w.end === undefined ? {} : { end: w.end }),
+    },
+  };
+}
+
+function openStore(config: Config): SqliteStore | undefined {
+  try {
+    return SqliteStore.open({
+      path: databasePath(config),
+      clock: systemClock,
+      timeZone: config.timezone,
+      role: "reader",
+      integrityCheck: "off",
+    });
+  } catch (error) {
+    console.error(`ops-agent: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+export function maintenanceAddCommand(name: string, options: AddOptions): number {
+  const parsed = parseWindowArgs(name, options);
+  if (!parsed.ok) {
+    printConfigErrors("maintenance add", parsed.errors);
+    return EXIT_CONFIG;
+  }
+  const config = loadOrExit(options.config);
+  if (config.maintenance.some((w) => w.name === name)) {
+    console.error(
+      `maintenance add: a maintenance window named "${name}" is already in the config file ${options.config}; choose another name`,
+    );
+    return 1;
+  }
+  const store = openStore(config);
+  if (!store) return 1;
+  try {
+    store.addMaintenanceWindow({
+      ...parsed.window,
+      ...(options.note === undefined ? {} : { note: options.note }),
+      createdBy: options.by ?? (process.env.USER || "cli"),
+      createdAt: systemClock.now(),
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateWindowError)) throw error;
+    console.error(
+      `maintenance add: ${error.message}; remove it first (ops-agent maintenance remove ${name}) or choose another name`,
+    );
+    return 1;
+  } finally {
+    store.close();
+  }
+  console.log(
+    `added maintenance window "${name}": ${describeWhen(parsed.window, config.timezone)}, ` +
+      `${parsed.window.applications?.join(", ") ?? "every application"}`,
+  );
+  return 0;
+}
+
+export interface ListedWindow {
+  name: string;
+  source: "config" | "cli";
+  applications: string[] | null;
+  cron: string | null;
+  duration_ms: number | null;
+  start: string | null;
+  end: string | null;
+  note: string | null;
+  created_by: string | null;
+  created_at: string | null;
+  open_now: boolean;
+}
+
+export function maintenanceListCommand(options: { config: string; json?: boolean }): number {
+  const config = loadOrExit(options.config);
+  const store = openStore(config);
+  if (!store) return 1;
+  let stored: StoredMaintenanceWindow[];
+  try {
+    stored = store.listMaintenanceWindows();
+  } finally {
+    store.close();
+  }
+  const now = systemClock.now();
+  const fromConfig: (MaintenanceWindowSpec & Partial<StoredMaintenanceWindow>)[] = config.maintenance.map(
+    (w) => ({
+      name: w.name,
+      ...(w.applications === undefined ? {} : { applications: w.applications }),
+      ...(w.cron === undefined ? {} : { cron: w.cron }),
+      ...(w.duration === undefined ? {} : { durationMs: w.duration }),
+      ...(w.start === undefined ? {} : { start: w.start }),
+      ...(w.end === undefined ? {} : { end: w.end }),
+    }),
+  );
+  const all = [
+    ...fromConfig.map((w) => ({ w, source: "config" as const })),
+    ...stored.map((w) => ({ w, source: "cli" as const })),
+  ];
+  const listed: ListedWindow[] = all.map(({ w, source }) => {
+    const calendar = new MaintenanceCalendar([w], config.timezone);
+    const open = calendar.active(now).length > 0;
+    calendar.close();
+    return {
+      name: w.name,
+      source,
+      applications: w.applications === undefined ? null : [...w.applications],
+      cron: w.cron ?? null,
+      duration_ms: w.durationMs ?? null,
+      start: w.start?.toISOString() ?? null,
+      end: w.end?.toISOString() ?? null,
+      note: w.note ?? null,
+      created_by: w.createdBy ?? null,
+      created_at: w.createdAt?.toISOString() ?? null,
+      open_now: open,
+    };
+  });
+  if (options.json) {
+    console.log(JSON.stringify(listed, null, 2));
+    return 0;
+  }
+  if (listed.length === 0) {
+    console.log("no maintenance windows");
+    return 0;
+  }
+  console.log(
+    renderTable(
+      ["NAME", "SOURCE", "APPLICATIONS", "WHEN", "OPEN NOW", "BY", "NOTE"],
+      all.map(({ w, source }, i) => [
+        w.name,
+        source,
+        w.applications?.join(",") ?? "*",
+        describeWhen(w, config.timezone),
+        listed[i]?.open_now ? "yes" : "no",
+        w.createdBy ?? "",
+        w.note ?? "",
+      ]),
+    ),
+  );
+  return 0;
+}
+
+export function maintenanceRemoveCommand(name: string, options: { config: string }): number {
+  const config = loadOrExit(options.config);
+  const store = openStore(config);
+  if (!store) return 1;
+  let removed: boolean;
+  try {
+    removed = store.removeMaintenanceWindow(name);
+  } finally {
+    store.close();
+  }
+  if (removed) {
+    console.log(`removed maintenance window "${name}"`);
+    return 0;
+  }
+  if (config.maintenance.some((w) => w.name === name)) {
+    console.error(
+      `maintenance remove: "${name}" is defined in the config file ${options.config}; ` +
+        "edit its maintenance: list there and reload the agent (SIGHUP)",
+    );
+  } else {
+    console.error(
+      `maintenance remove: no maintenance window named "${name}" (see ops-agent maintenance list)`,
+    );
+  }
+  return 1;
+}
+
+/** "2026-12-05 22:00 – 2026-12-06 02:00 (Asia/Shanghai)" or 'cron "0 2 * * 6" for 2h (Asia/Shanghai)'. */
+function describeWhen(w: MaintenanceWindowSpec, timeZone: string): string {
+  if (w.cron !== undefined) {
+    return `cron "${w.cron}" for ${formatDuration(w.durationMs ?? 0)} (${timeZone})`;
+  }
+  const format = new Intl.DateTimeFormat("sv-SE", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  const show = (d: Date | undefined) => (d === undefined ? "?" : format.format(d));
+  return `${show(w.start)} – ${show(w.end)} (${timeZone})`;
+}
