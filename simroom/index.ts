@@ -8,10 +8,23 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../agent/package-root.js";
 import { startDeepSecuritySim, type DeepSecuritySim } from "./deepsecurity/index.js";
+import { startMcu, type Mcu } from "./mcu/index.js";
+import { startPlatforms, type Platforms } from "./platforms/index.js";
 import { generateInventory, startVcenterSim, type VcenterSim } from "./vcenter/index.js";
 
-/** Ports the default config points at. */
-export const DEMO_PORTS = { vcenter: 19443, deepSecurity: 19444 } as const;
+/**
+ * Ports the default config points at: platforms is the first of six (19450–19455, in
+ * PLATFORM_NAMES order); the MCU answers SIP on 15060 over UDP and TCP.
+ */
+export const DEMO_PORTS = { vcenter: 19443, deepSecurity: 19444, platforms: 19450, mcu: 15060 } as const;
+
+/** Ports for startSimulatedRoom; platforms and mcu default to 0 (chosen at start) when omitted. */
+export interface SimulatedRoomPorts {
+  vcenter: number;
+  deepSecurity: number;
+  platforms?: number;
+  mcu?: number;
+}
 
 /** The demo's CA, certificate and credentials (test material: never use it outside the demo). */
 export const DEMO_DIR = join(PACKAGE_ROOT, "simroom", "demo");
@@ -19,12 +32,12 @@ export const DEMO_DIR = join(PACKAGE_ROOT, "simroom", "demo");
 export interface SimulatedRoom {
   vcenter: VcenterSim;
   deepSecurity: DeepSecuritySim;
+  platforms: Platforms;
+  mcu: Mcu;
   close(): Promise<void>;
 }
 
-export async function startSimulatedRoom(
-  ports: { vcenter: number; deepSecurity: number } = DEMO_PORTS,
-): Promise<SimulatedRoom> {
+export async function startSimulatedRoom(ports: SimulatedRoomPorts = DEMO_PORTS): Promise<SimulatedRoom> {
   const tls = {
     key: readFileSync(join(DEMO_DIR, "server.key"), "utf8"),
     cert: readFileSync(join(DEMO_DIR, "server.pem"), "utf8"),
@@ -33,23 +46,25 @@ export async function startSimulatedRoom(
   const apiKey = readFileSync(join(DEMO_DIR, "dsm-api.key"), "utf8").trim();
   const inventory = generateInventory();
   const vcenter = await startVcenterSim({ tls, password, inventory, port: ports.vcenter });
-  let deepSecurity: DeepSecuritySim;
+  const started: { close(): Promise<void> }[] = [vcenter];
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(started.map((s) => s.close()));
+  };
   try {
-    deepSecurity = await startDeepSecuritySim({
+    const deepSecurity = await startDeepSecuritySim({
       tls,
       apiKey,
       port: ports.deepSecurity,
       vms: inventory.vms.map((vm) => ({ name: vm.name, biosUuid: vm.bios_uuid })),
     });
+    started.push(deepSecurity);
+    const platforms = await startPlatforms({ tls, port: ports.platforms ?? 0 });
+    started.push(platforms);
+    const mcu = await startMcu({ port: ports.mcu ?? 0 });
+    started.push(mcu);
+    return { vcenter, deepSecurity, platforms, mcu, close: closeAll };
   } catch (error) {
-    await vcenter.close();
+    await closeAll();
     throw error;
   }
-  return {
-    vcenter,
-    deepSecurity,
-    close: async () => {
-      await Promise.all([vcenter.close(), deepSecurity.close()]);
-    },
-  };
 }

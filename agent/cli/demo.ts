@@ -12,13 +12,15 @@ export async function demoCommand(path: string): Promise<void> {
     room = await startSimulatedRoom();
   } catch (error) {
     console.error(
-      `ops-agent demo: cannot start the simulated machine room on 127.0.0.1:${DEMO_PORTS.vcenter} and ` +
-        `127.0.0.1:${DEMO_PORTS.deepSecurity}: ${(error as Error).message}. Is another demo running?`,
+      `ops-agent demo: cannot start the simulated machine room (127.0.0.1 ports ${DEMO_PORTS.vcenter}, ` +
+        `${DEMO_PORTS.deepSecurity}, ${DEMO_PORTS.platforms}–${DEMO_PORTS.platforms + 5} and ${DEMO_PORTS.mcu}): ` +
+        `${(error as Error).message}. Is another demo running?`,
     );
     process.exit(1);
   }
   console.error(
-    `ops-agent demo: simulated vCenter at ${room.vcenter.url}, Deep Security Manager at ${room.deepSecurity.url}`,
+    `ops-agent demo: simulated vCenter at ${room.vcenter.url}, Deep Security Manager at ${room.deepSecurity.url}, ` +
+      `six web platforms from port ${DEMO_PORTS.platforms}, an MCU (SIP) on port ${room.mcu.port}`,
   );
   await runCommand(path, { afterStop: () => room.close() });
 }

@@ -32,14 +32,16 @@ function validate(schema: Schema, value: unknown, path = "$"): string[] {
       case "propertyNames": // only { type: "string" } is generated; YAML mapping keys are strings here
         break;
       case "type": {
-        const ok =
-          rule === "object"
+        // A single type or, as zod writes a union of scalars, a list of them.
+        const isType = (type: unknown) =>
+          type === "object"
             ? isObject(value)
-            : rule === "array"
+            : type === "array"
               ? Array.isArray(value)
-              : rule === "integer"
+              : type === "integer"
                 ? Number.isInteger(value)
-                : typeof value === rule;
+                : typeof value === type;
+        const ok = Array.isArray(rule) ? rule.some(isType) : isType(rule);
         if (!ok) errors.push(`${path}: not ${String(rule)}`);
         break;
       }

@@ -7,7 +7,7 @@ import { CLI, freePort, get, waitFor } from "../helpers/agent-process.js";
 import { spawn, spawnSync } from "node:child_process";
 
 describe("ops-agent demo (npm start)", () => {
-  it("runs the default config against the simulated machine room: 253 VMs, coverage, pings; stops with exit 0", async (c) => {
+  it("runs the default config against the simulated machine room: 253 VMs, coverage, pings, platforms, MCU; stops with exit 0", async (c) => {
     if (!findPeer("fping", "fping")) return c.skip();
     const dir = tempDir();
     const port = await freePort();
@@ -32,7 +32,7 @@ describe("ops-agent demo (npm start)", () => {
           const body = JSON.parse((await get(port, "/healthz")).body) as {
             collectors: { last_status: string }[];
           };
-          return body.collectors.length === 5 && body.collectors.every((x) => x.last_status === "ok")
+          return body.collectors.length === 7 && body.collectors.every((x) => x.last_status === "ok")
             ? true
             : undefined;
         },
@@ -57,6 +57,19 @@ describe("ops-agent demo (npm start)", () => {
       const pingedVms =
         metrics.match(/^opsagent_icmp_probe_up\{collector="reachability",target="[a-z]+-[a-z]+-\d+"/gm) ?? [];
       expect(pingedVms.length).toBeGreaterThan(200); // the running VMs' guest IPs, from the inventory
+      // The web platforms: a healthy one is up, the slow one is down (max_latency 1s, it takes 1.5 s).
+      expect(metrics).toMatch(
+        /^opsagent_http_probe_up\{collector="platforms",target="bigplatform"[^}]*\} 1$/m,
+      );
+      expect(metrics).toMatch(
+        /^opsagent_http_probe_up\{collector="platforms",target="videoconf-web"[^}]*\} 0$/m,
+      );
+      expect(metrics).toMatch(
+        /^opsagent_http_probe_up\{collector="platforms",target="ai-platform"[^}]*\} 1$/m,
+      );
+      // The MCU answers OPTIONS over both transports.
+      expect(metrics).toMatch(/^opsagent_sip_options_up\{collector="mcu",target="mcu-udp"[^}]*\} 1$/m);
+      expect(metrics).toMatch(/^opsagent_sip_options_up\{collector="mcu",target="mcu-tcp"[^}]*\} 1$/m);
     } finally {
       child.kill("SIGTERM");
     }
