@@ -1,6 +1,6 @@
 /** Probes every configured target once per run, at most `concurrency` at a time. */
 import type { Collector, Deps, Sample, TargetRef } from "../types.js";
-import { mapLimit } from "../shared/limit.js";
+import { probeAll } from "../shared/probe-all.js";
 import { loadTlsSettings } from "./client.js";
 import type { HttpMetric } from "./metrics.js";
 import type { HttpOptions } from "./options.js";
@@ -15,24 +15,15 @@ export function createHttpCollector(options: HttpOptions, deps: Deps): Collector
   });
 
   return {
-    async collect(ctx) {
-      const results = await mapLimit(
+    collect: (ctx) =>
+      probeAll(
+        "http",
         targets,
         options.concurrency,
-        async ({ spec, ref }) => {
-          const result = await probe(spec, tlsSettings, ctx.signal);
-          if (!result.up) {
-            ctx.log.debug(
-              { target: ref.key, reason: result.reason, detail: result.detail },
-              "http: probe failed",
-            );
-          }
-          return toSamples(ref, result);
-        },
-        ctx.signal,
-      );
-      return results.flat();
-    },
+        ctx,
+        (spec, signal) => probe(spec, tlsSettings, signal),
+        toSamples,
+      ),
   };
 }
 

@@ -5,6 +5,8 @@
  * and TLS failures as `code` strings; a wrapping error keeps the original as `cause`.
  */
 
+import { SOCKET_REASONS } from "../shared/socket-reasons.js";
+
 export type ProbeReason =
   | "dns"
   | "connect"
@@ -18,24 +20,7 @@ export type ProbeReason =
   | "error";
 
 const BY_CODE: Readonly<Record<string, ProbeReason>> = {
-  // getaddrinfo: the name does not exist, or the resolver could not answer.
-  ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  EAI_FAIL: "dns",
-  EAI_NODATA: "dns",
-  EAI_NONAME: "dns",
-  // No TCP connection, or it dropped before a response arrived.
-  ECONNREFUSED: "connect",
-  ECONNRESET: "connect",
-  ECONNABORTED: "connect",
-  EHOSTUNREACH: "connect",
-  EHOSTDOWN: "connect",
-  ENETUNREACH: "connect",
-  ENETDOWN: "connect",
-  EADDRNOTAVAIL: "connect",
-  EPIPE: "connect",
-  // The kernel gave up connecting (no per-target timeout was shorter).
-  ETIMEDOUT: "timeout",
+  ...SOCKET_REASONS,
   // Certificate verification and handshake failures.
   DEPTH_ZERO_SELF_SIGNED_CERT: "tls",
   SELF_SIGNED_CERT_IN_CHAIN: "tls",

@@ -1,6 +1,6 @@
 /** Probes every configured target once per run, at most `concurrency` at a time. */
 import type { Collector, Deps, Sample, TargetRef } from "../types.js";
-import { mapLimit } from "../shared/limit.js";
+import { probeAll } from "../shared/probe-all.js";
 import type { SipMetric } from "./metrics.js";
 import type { SipOptions } from "./options.js";
 import { probe, type Judgement, type ProbeResult } from "./probe.js";
@@ -22,24 +22,15 @@ export function createSipCollector(options: SipOptions, _deps?: Deps): Collector
   });
 
   return {
-    async collect(ctx) {
-      const results = await mapLimit(
+    collect: (ctx) =>
+      probeAll(
+        "sip",
         targets,
         options.concurrency,
-        async ({ spec, ref }) => {
-          const result = await probe(spec, judge, ctx.signal);
-          if (!result.up) {
-            ctx.log.debug(
-              { target: ref.key, reason: result.reason, detail: result.detail },
-              "sip: probe failed",
-            );
-          }
-          return toSamples(ref, result);
-        },
-        ctx.signal,
-      );
-      return results.flat();
-    },
+        ctx,
+        (spec, signal) => probe(spec, judge, signal),
+        toSamples,
+      ),
   };
 }
 

@@ -3,26 +3,11 @@
  * Node's socket and resolver error codes.
  */
 
+import { SOCKET_REASONS } from "../shared/socket-reasons.js";
+
 export type SipReason = "degraded" | "status" | "timeout" | "connect" | "malformed" | "dns" | "error";
 
-const BY_CODE: Readonly<Record<string, SipReason>> = {
-  ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  EAI_FAIL: "dns",
-  EAI_NODATA: "dns",
-  EAI_NONAME: "dns",
-  // TCP refused, or (UDP) an ICMP port unreachable reported on the connected socket.
-  ECONNREFUSED: "connect",
-  ECONNRESET: "connect",
-  ECONNABORTED: "connect",
-  EHOSTUNREACH: "connect",
-  EHOSTDOWN: "connect",
-  ENETUNREACH: "connect",
-  ENETDOWN: "connect",
-  EADDRNOTAVAIL: "connect",
-  EPIPE: "connect",
-  ETIMEDOUT: "timeout",
-};
+const BY_CODE: Readonly<Record<string, SipReason>> = SOCKET_REASONS;
 
 export function reasonForCode(code: string | undefined): SipReason {
   return (code !== undefined ? BY_CODE[code] : undefined) ?? "error";
