@@ -266,9 +266,9 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
     }
     // GET /api/vcenter/vm/{vm}: VM Info (a subset). `identity` (BIOS and instance UUID) exists
     // since vSphere 7.0 U1; the legacy /rest answer here leaves it out, like 6.5–6.7 did.
-    const info = /^\/vcenter\/vm\/([^/]+)$/.exec(rel);
-    if (info) {
-      const id = decodeURIComponent(info[1] as string);
+    // The VM a /vcenter/vm/{vm}… path names; answers NOT_FOUND (and gives undefined) when unknown.
+    const vmOf = (match: RegExpExecArray): SimVm | undefined => {
+      const id = decodeURIComponent(match[1] as string);
       const vm = inventory.vms.find((v) => v.vm === id);
       if (vm === undefined) {
         sendError(
@@ -278,8 +278,13 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
           `Virtual machine with identifier '${id}' does not exist.`,
           "com.vmware.api.vcenter.vm.not_found",
         );
-        return;
       }
+      return vm;
+    };
+    const info = /^\/vcenter\/vm\/([^/]+)$/.exec(rel);
+    if (info) {
+      const vm = vmOf(info);
+      if (vm === undefined) return;
       ok(res, api, 200, {
         name: vm.name,
         power_state: vm.power_state,
@@ -300,18 +305,8 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
     }
     const identity = /^\/vcenter\/vm\/([^/]+)\/guest\/identity$/.exec(rel);
     if (identity) {
-      const id = decodeURIComponent(identity[1] as string);
-      const vm = inventory.vms.find((v) => v.vm === id);
-      if (vm === undefined) {
-        sendError(
-          res,
-          api,
-          "NOT_FOUND",
-          `Virtual machine with identifier '${id}' does not exist.`,
-          "com.vmware.api.vcenter.vm.not_found",
-        );
-        return;
-      }
+      const vm = vmOf(identity);
+      if (vm === undefined) return;
       if (vm.power_state !== "POWERED_ON" || !vm.tools_running) {
         sendError(
           res,
