@@ -3,6 +3,7 @@
 // resident memory by about 4 MiB, to about 75 MiB on the default config (npm run bench, rss).
 /** The ops-agent command line. Each command lives in agent/cli/. */
 import { Command } from "commander";
+import { availabilityCommand } from "./cli/availability.js";
 import { checkConfigCommand } from "./cli/check-config.js";
 import { demoCommand } from "./cli/demo.js";
 import { DEFAULT_CONFIG_PATH } from "./cli/config-arg.js";
@@ -45,6 +46,16 @@ program
   .option("--json", "print the runs as JSON instead of a table")
   .action(async (opts: { config: string; json?: boolean }) => {
     process.exitCode = await onceCommand(opts.config, opts);
+  });
+
+program
+  .command("availability")
+  .description("education-application availability per application and window, with the accounting rule")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .option("-w, --window <window>", "day, month, half_year or year_to_date (default: all)")
+  .option("--json", "print JSON instead of a table")
+  .action((opts: { config: string; window?: string; json?: boolean }) => {
+    process.exitCode = availabilityCommand(opts.config, opts);
   });
 
 program
