@@ -9,12 +9,12 @@ import type { Config } from "../config/schema.js";
 import { databasePath } from "../config/load.js";
 import type { Clock } from "./clock.js";
 import { computeHealth } from "./health.js";
-import { MaintenanceCalendar } from "./maintenance.js";
+import { MaintenanceCalendar, windowSpec } from "./maintenance.js";
 import { INVENTORY_TYPES, LatestInventory } from "./inventory.js";
 import { AgentHttpServer, json, type Routes } from "./http.js";
-import { buildInstances, instanceName, type ConfiguredInstance } from "./instances.js";
+import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import { AvailabilityReport } from "./kpi/availability-report.js";
-import type { ApplicationSpec } from "./kpi/availability-store.js";
+import { applicationsOf } from "./kpi/availability-store.js";
 import type { Logger } from "./log.js";
 import { AgentMetrics } from "./metrics.js";
 import { RunRecorder } from "./recorder.js";
@@ -70,7 +70,7 @@ export class Agent {
     this.availability = new AvailabilityReport(
       store,
       clock,
-      () => this.applications(),
+      () => applicationsOf(this.config),
       () => ({
         unknownAsDown: this.config.availability.unknown_as_down,
         weights: this.config.availability.weights,
@@ -178,20 +178,6 @@ export class Agent {
         },
       },
     };
-  }
-
-  /** The applications whose availability the form counts: every target of the http collectors. */
-  private applications(): ApplicationSpec[] {
-    const out: ApplicationSpec[] = [];
-    for (const c of this.config.collectors) {
-      if (c.type !== "http" || !c.enabled) continue;
-      const periodMs = this.configured.find((x) => x.instance.name === instanceName(c))?.periodMs ?? 60_000;
-      // The config union is built from the plugin registry, so narrow by the http plugin's shape.
-      for (const t of (c as unknown as { targets: { name: string }[] }).targets) {
-        out.push({ application: t.name, intervalSeconds: periodMs / 1000 });
-      }
-    }
-    return out;
   }
 
   private refreshAvailability(): void {
@@ -347,20 +333,7 @@ function maintenanceCalendar(
   config: Config,
   stored: readonly StoredMaintenanceWindow[],
 ): MaintenanceCalendar {
-  return new MaintenanceCalendar(
-    [
-      ...config.maintenance.map((w) => ({
-        name: w.name,
-        ...(w.applications === undefined ? {} : { applications: w.applications }),
-        ...(w.cron === undefined ? {} : { cron: w.cron }),
-        ...(w.duration === undefined ? {} : { durationMs: w.duration }),
-        ...(w.start === undefined ? {} : { start: w.start }),
-        ...(w.end === undefined ? {} : { end: w.end }),
-      })),
-      ...stored,
-    ],
-    config.timezone,
-  );
+  return new MaintenanceCalendar([...config.maintenance.map(windowSpec), ...stored], config.timezone);
 }
 
 function allMetricDescriptors(): Map<string, MetricDescriptor> {

@@ -4,6 +4,7 @@
  * taken inside a window are stored marked and left out of availability (up ÷ (all − maintenance)).
  */
 import cron, { type ScheduledTask } from "node-cron";
+import type { MaintenanceWindowConfig } from "../config/schema.js";
 
 export interface MaintenanceWindowSpec {
   name: string;
@@ -13,6 +14,18 @@ export interface MaintenanceWindowSpec {
   durationMs?: number;
   start?: Date;
   end?: Date;
+}
+
+/** A window as the config (or the CLI, validated by the same schema) writes it. */
+export function windowSpec(w: MaintenanceWindowConfig): MaintenanceWindowSpec {
+  return {
+    name: w.name,
+    ...(w.applications === undefined ? {} : { applications: w.applications }),
+    ...(w.cron === undefined ? {} : { cron: w.cron }),
+    ...(w.duration === undefined ? {} : { durationMs: w.duration }),
+    ...(w.start === undefined ? {} : { start: w.start }),
+    ...(w.end === undefined ? {} : { end: w.end }),
+  };
 }
 
 export interface ActiveWindow {

@@ -204,6 +204,7 @@ export const configSchema = z
   })
   .strict();
 
+export type MaintenanceWindowConfig = z.output<typeof maintenanceWindow>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type CollectorConfig = Config["collectors"][number];

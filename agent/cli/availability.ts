@@ -7,9 +7,8 @@ import { databasePath } from "../../config/load.js";
 import { systemClock } from "../clock.js";
 import { errorBudget, overallAvailability } from "../kpi/availability.js";
 import { FULL_YEAR_TARGET, WINDOWS } from "../kpi/availability-report.js";
-import { availabilityForPeriod, type ApplicationSpec } from "../kpi/availability-store.js";
+import { applicationsOf, availabilityForPeriod } from "../kpi/availability-store.js";
 import { periodAt, type PeriodKind } from "../kpi/periods.js";
-import { nominalPeriodMs } from "../schedule-spec.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { loadOrExit } from "./config-arg.js";
 import { renderTable } from "./table.js";
@@ -29,18 +28,8 @@ export function availabilityCommand(path: string, options: { window?: string; js
     console.error(`--window: expected one of ${WINDOWS.join(", ")}, got "${options.window}"`);
     return 78;
   }
-  const applications: ApplicationSpec[] = config.collectors.flatMap((c) =>
-    c.type === "http" && c.enabled
-      ? (c as unknown as { targets: { name: string }[] }).targets.map((t) => ({
-          application: t.name,
-          intervalSeconds:
-            nominalPeriodMs(
-              c.cron !== undefined ? { cron: c.cron } : { every: c.every ?? 60_000 },
-              config.timezone,
-            ) / 1000,
-        }))
-      : [],
-  );
+  const applications = applicationsOf(config);
+
   const store = SqliteStore.open({
     path: databasePath(config),
     clock: systemClock,

@@ -11,7 +11,7 @@ import { formatIssues } from "../../config/errors.js";
 import { databasePath, EXIT_CONFIG } from "../../config/load.js";
 import { maintenanceWindow, type Config } from "../../config/schema.js";
 import { systemClock } from "../clock.js";
-import { MaintenanceCalendar, type MaintenanceWindowSpec } from "../maintenance.js";
+import { MaintenanceCalendar, windowSpec, type MaintenanceWindowSpec } from "../maintenance.js";
 import { DuplicateWindowError, SqliteStore, type StoredMaintenanceWindow } from "../store/sqlite.js";
 import { loadOrExit, printConfigErrors } from "./config-arg.js";
 import { renderTable } from "./table.js";
@@ -57,18 +57,7 @@ export function parseWindowArgs(name: string, options: Omit<AddOptions, "config"
       }),
     };
   }
-  const w = parsed.data;
-  return {
-    ok: true,
-    window: {
-      name: w.name,
-      ...(w.applications === undefined ? {} : { applications: w.applications }),
-      ...(w.cron === undefined ? {} : { cron: w.cron }),
-      ...(w.duration === undefined ? {} : { durationMs: w.duration }),
-      ...(w.start === undefined ? {} : { start: w.start }),
-      ...(w.end === undefined ? {} : { end: w.end }),
-    },
-  };
+  return { ok: true, window: windowSpec(parsed.data) };
 }
 
 function openStore(config: Config): SqliteStore | undefined {

@@ -3,6 +3,8 @@
  * period's whole days, hourly rows for the day still running — never raw samples, so a year to
  * date is a few hundred rows per application.
  */
+import type { Config } from "../../config/schema.js";
+import { nominalPeriodMs } from "../schedule-spec.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type { RollupCells } from "../store/rollups.js";
 import {
@@ -20,6 +22,23 @@ export interface ApplicationSpec {
 }
 
 export const AVAILABILITY_METRIC = "http_probe_up";
+
+/** The applications the form counts: every target of the enabled http collectors, at their schedule's period. */
+export function applicationsOf(config: Config): ApplicationSpec[] {
+  const out: ApplicationSpec[] = [];
+  for (const c of config.collectors) {
+    if (c.type !== "http" || !c.enabled) continue;
+    const periodMs = nominalPeriodMs(
+      c.cron !== undefined ? { cron: c.cron } : { every: c.every ?? 60_000 },
+      config.timezone,
+    );
+    // The config union is built from the plugin registry, so narrow by the http plugin's shape.
+    for (const t of (c as unknown as { targets: { name: string }[] }).targets) {
+      out.push({ application: t.name, intervalSeconds: periodMs / 1000 });
+    }
+  }
+  return out;
+}
 
 export function availabilityForPeriod(
   store: SqliteStore,
