@@ -140,6 +140,7 @@ export class Agent {
       shutdown: this.shutdown.signal,
       timeZone: config.timezone,
       inventory: this.inventory,
+      latest: this.latest,
     });
   }
 

@@ -3,7 +3,7 @@
  * type, every/cron, timeout, jitter, enabled) belong to the agent; the rest go to the plugin.
  */
 import { pluginFor } from "../collectors/index.js";
-import type { InventoryView } from "../collectors/types.js";
+import type { InventoryView, LatestView } from "../collectors/types.js";
 import type { CollectorConfig } from "../config/schema.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./log.js";
@@ -33,6 +33,8 @@ export function buildInstances(
     shutdown: AbortSignal;
     timeZone: string;
     inventory: InventoryView;
+    /** Other collectors' latest results, for plugins that combine them. */
+    latest: LatestView;
   },
 ): ConfiguredInstance[] {
   return entries
@@ -43,13 +45,16 @@ export function buildInstances(
       const name = instanceName(entry);
       const options = Object.fromEntries(Object.entries(entry).filter(([key]) => !COMMON_KEYS.has(key)));
       const log = deps.log.child({ collector: name });
+      const schedule: Schedule =
+        entry.cron !== undefined ? { cron: entry.cron } : { every: entry.every ?? 60_000 };
+      const periodMs = nominalPeriodMs(schedule, deps.timeZone);
       const collector = plugin.create(options as never, {
         clock: deps.clock,
         log,
         inventory: deps.inventory,
+        latest: deps.latest,
+        periodMs,
       });
-      const schedule: Schedule =
-        entry.cron !== undefined ? { cron: entry.cron } : { every: entry.every ?? 60_000 };
       return {
         instance: new CollectorInstance({
           name,
@@ -63,7 +68,7 @@ export function buildInstances(
           shutdown: deps.shutdown,
         }),
         schedule,
-        periodMs: nominalPeriodMs(schedule, deps.timeZone),
+        periodMs,
         timeoutMs: entry.timeout,
       };
     });

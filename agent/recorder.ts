@@ -40,7 +40,7 @@ export class RunRecorder implements RunSink {
     if (status === "ok") {
       this.writeSamples(outcome);
       if (INVENTORY_TYPES.has(type)) this.recordInventory(outcome);
-      this.latest.replace(collector, outcome.samples, outcome.startedAt);
+      this.latest.replace(collector, outcome.samples, outcome.startedAt, outcome.kept);
       this.metrics?.lastSuccess.set({ collector }, outcome.finishedAt.getTime() / 1000);
     } else {
       this.latest.markUnknown(collector);

@@ -18,6 +18,8 @@ export interface RunOutcome {
   finishedAt: Date;
   durationMs: number;
   samples: Sample[];
+  /** Target keys the collector did not probe this run on purpose (not due): their latest state stands. */
+  kept: ReadonlySet<string>;
   error?: string;
 }
 
@@ -63,6 +65,9 @@ export class CollectorInstance {
   get usesInventory(): boolean {
     return this.options.plugin.usesInventory === true;
   }
+  get readsLatest(): boolean {
+    return this.options.plugin.readsLatest === true;
+  }
   get running(): boolean {
     return this.inFlight !== undefined;
   }
@@ -96,12 +101,16 @@ export class CollectorInstance {
     const timer = setTimeout(() => timeout.abort(new RunTimeout(timeoutMs)), timeoutMs);
     let status: RunStatus = "ok";
     let samples: Sample[] = [];
+    let kept = new Set<string>();
     let error: string | undefined;
     try {
       const collecting = this.options.collector.collect({
         signal,
         now: () => clock.now(),
         log: log.child({ collector: this.name }),
+        keepLatest: (keys) => {
+          for (const key of keys) kept.add(key);
+        },
       });
       // A collector that ignores its signal must not hold the agent: stop waiting on abort and
       // leave the stray promise to settle on its own (counted while it is still pending).
@@ -123,6 +132,7 @@ export class CollectorInstance {
       this.checkSamples(samples);
     } catch (e) {
       samples = [];
+      kept = new Set();
       status = timeout.signal.aborted ? "timeout" : "failed";
       error = status === "timeout" ? `timed out after ${timeoutMs} ms` : describeError(e);
       log.warn(
@@ -140,6 +150,7 @@ export class CollectorInstance {
       finishedAt: clock.now(),
       durationMs: performance.now() - started,
       samples,
+      kept,
       ...(error === undefined ? {} : { error }),
     };
     this.options.sink.runFinished(outcome);

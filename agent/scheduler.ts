@@ -48,21 +48,23 @@ export class Scheduler {
   /**
    * Start the schedules, and run every collector once right away so a fresh agent has data at
    * once. Collectors that read the VM inventory make their first run after the inventory
-   * collectors' first run has finished (however it ended).
+   * collectors' first run has finished (however it ended); collectors that combine other
+   * collectors' results (readsLatest) make theirs after every other first run.
    */
   start(options: { runNow?: boolean; isInventory?: (instance: CollectorInstance) => boolean } = {}): void {
     for (const { task } of this.entries) void task.start();
     if (!(options.runNow ?? true)) return;
     const isInventory = options.isInventory ?? (() => false);
-    const inventoryRuns: Promise<unknown>[] = [];
-    for (const { instance } of this.entries) {
-      if (instance.usesInventory) continue;
-      const run = instance.tick();
-      if (run && isInventory(instance)) inventoryRuns.push(run);
-    }
-    void Promise.allSettled(inventoryRuns).then(() => {
-      for (const { instance } of this.entries) if (instance.usesInventory) void instance.tick();
-    });
+    const combining = this.instances.filter((i) => i.readsLatest);
+    const onInventory = this.instances.filter((i) => !i.readsLatest && i.usesInventory);
+    const first = this.instances.filter((i) => !i.readsLatest && !i.usesInventory);
+    const firstRuns = first.map((instance) => ({ instance, run: instance.tick() }));
+    const inventoryRuns = firstRuns.filter((r) => isInventory(r.instance)).map((r) => r.run);
+    void Promise.allSettled(inventoryRuns)
+      .then(() => Promise.allSettled([...firstRuns.map((r) => r.run), ...onInventory.map((i) => i.tick())]))
+      .then(() => {
+        for (const instance of combining) void instance.tick();
+      });
   }
 
   /** Stop firing new ticks; runs in flight go on (see drain). */

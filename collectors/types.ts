@@ -59,6 +59,11 @@ export interface CollectContext {
   signal: AbortSignal;
   now: () => Date;
   log: Logger;
+  /**
+   * Targets this run left alone on purpose (their own interval is longer than the collector's):
+   * their latest values stand instead of becoming unknown. Nothing is stored for them.
+   */
+  keepLatest?(targetKeys: readonly string[]): void;
 }
 
 export interface Collector {
@@ -96,11 +101,33 @@ export interface InventoryView {
   vms(): readonly InventoryVm[] | undefined;
 }
 
+/** What another collector measured last, as the agent's latest state holds it. */
+export interface LatestReading {
+  target: TargetRef;
+  metric: string;
+  labels: Labels;
+  value: number;
+  up?: boolean;
+  reason?: string;
+  detail?: string;
+  time: Date;
+}
+
+/** The latest state of the other collector instances, by instance name. */
+export interface LatestView {
+  /** undefined when that collector's state is unknown (no good run yet, last run failed, not configured). */
+  of(collector: string): readonly LatestReading[] | undefined;
+}
+
 export interface Deps {
   clock: Clock;
   log: Logger;
   /** The VM inventory, for collectors that measure the VMs it lists. */
   inventory: InventoryView;
+  /** The instance's nominal schedule period (ms); for per-target intervals. One minute when left out. */
+  periodMs?: number;
+  /** Other collectors' latest results, for plugins that combine them (readsLatest). */
+  latest?: LatestView;
 }
 
 export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
@@ -118,6 +145,11 @@ export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
    * collectors' first run, so its first run does not find the inventory unknown.
    */
   usesInventory?: boolean;
+  /**
+   * Reads other collectors' latest results (Deps.latest): at start the agent makes its first run
+   * after every other collector's first run.
+   */
+  readsLatest?: boolean;
   /** Every metric the plugin may emit; a sample naming another metric is a bug and is rejected. */
   metrics: Readonly<Record<string, MetricDescriptor>>;
   create(config: z.output<S>, deps: Deps): Collector;
@@ -125,6 +157,9 @@ export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
 
 /** For collectors and tests with no inventory: always unknown. */
 export const noInventory: InventoryView = { vms: () => undefined };
+
+/** For collectors and tests with no other collectors: always unknown. */
+export const noLatest: LatestView = { of: () => undefined };
 
 /** Identity helper that keeps a plugin's config type tied to its schema. */
 export function definePlugin<S extends z.ZodObject>(plugin: CollectorPlugin<S>): CollectorPlugin<S> {

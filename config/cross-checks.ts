@@ -26,6 +26,7 @@ export function crossFieldErrors(input: unknown): string[] {
     if (collector.every !== undefined && collector.cron !== undefined) {
       errors.push(`collectors[${index}].cron: give either every: or cron:, not both`);
     }
+    errors.push(...targetIntervalErrors(collector, index));
     const name = collector.name ?? collector.type;
     if (typeof name !== "string") return;
     const first = seen.get(name);
@@ -46,5 +47,30 @@ export function crossFieldErrors(input: unknown): string[] {
         "rollups must outlive the raw samples they summarise",
     );
   }
+  return errors;
+}
+
+/**
+ * A target's own `every` is served by the collector's runs, so it must be a multiple of the
+ * collector's every (a cron schedule has no fixed period to check against: its runs serve it as
+ * they come).
+ */
+function targetIntervalErrors(collector: Record<string, unknown>, index: number): string[] {
+  const targets = Array.isArray(collector.targets) ? collector.targets : [];
+  const periodText = collector.every ?? (collector.cron === undefined ? "60s" : undefined);
+  const period = typeof periodText === "string" ? parseDuration(periodText) : undefined;
+  if (period === undefined) return [];
+  const errors: string[] = [];
+  targets.forEach((raw, t) => {
+    const every = record(raw)?.every;
+    const ms = typeof every === "string" ? parseDuration(every) : undefined;
+    if (ms === undefined) return;
+    if (ms < period || ms % period !== 0) {
+      errors.push(
+        `collectors[${index}].targets[${t}].every: ${every} is not a multiple of the collector's every (${formatDuration(period)}); ` +
+          `the target is probed on the collector's runs: use e.g. ${formatDuration(period * Math.max(2, Math.round(ms / period)))}`,
+      );
+    }
+  });
   return errors;
 }

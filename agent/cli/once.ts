@@ -21,12 +21,12 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
   );
   const outcomes: RunOutcome[] = [];
   // Inventory collectors run first, so collectors that build on the inventory (icmp from guest
-  // IPs, antivirus coverage) see this run's VMs.
+  // IPs, antivirus coverage) see this run's VMs; collectors that combine others' results last.
   const latest = new LatestState();
   const sink: RunSink = {
     runFinished: (o) => {
       outcomes.push(o);
-      if (o.status === "ok") latest.replace(o.collector, o.samples, o.startedAt);
+      if (o.status === "ok") latest.replace(o.collector, o.samples, o.startedAt, o.kept);
     },
     tickSkipped: () => undefined,
   };
@@ -42,14 +42,23 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
         .filter((c) => INVENTORY_TYPES.has(c.instance.type))
         .map((c) => ({ name: c.instance.name, type: c.instance.type })),
     ),
+    latest,
   });
   const isInventory = (c: (typeof configured)[number]) => INVENTORY_TYPES.has(c.instance.type);
+  const combines = (c: (typeof configured)[number]) => c.instance.readsLatest;
   await Promise.all(configured.filter(isInventory).map((c) => c.instance.tick()));
-  await Promise.all(configured.filter((c) => !isInventory(c)).map((c) => c.instance.tick()));
+  await Promise.all(configured.filter((c) => !isInventory(c) && !combines(c)).map((c) => c.instance.tick()));
+  await Promise.all(configured.filter(combines).map((c) => c.instance.tick()));
   await Promise.allSettled(configured.map((c) => c.instance.close()));
   outcomes.sort((a, b) => a.collector.localeCompare(b.collector));
   if (options.json) {
-    console.log(JSON.stringify(outcomes, null, 2));
+    console.log(
+      JSON.stringify(
+        outcomes.map(({ kept: _kept, ...o }) => o),
+        null,
+        2,
+      ),
+    );
   } else {
     const rows: string[][] = [];
     for (const o of outcomes) {

@@ -33,8 +33,10 @@ export function applicationsOf(config: Config): ApplicationSpec[] {
       config.timezone,
     );
     // The config union is built from the plugin registry, so narrow by the http plugin's shape.
-    for (const t of (c as unknown as { targets: { name: string }[] }).targets) {
-      out.push({ application: t.name, intervalSeconds: periodMs / 1000 });
+    for (const t of (c as unknown as { targets: { name: string; every?: number }[] }).targets) {
+      // A target with its own every is probed on the collector's runs, the first one at or after it.
+      const every = t.every === undefined ? periodMs : Math.ceil(t.every / periodMs - 0.5) * periodMs;
+      out.push({ application: t.name, intervalSeconds: Math.max(periodMs, every) / 1000 });
     }
   }
   return out;

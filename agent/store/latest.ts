@@ -4,27 +4,28 @@
  * here — its targets are "unknown" (exported as absent series, never as a false 0 or 1) until
  * its next good run replaces them.
  */
-import type { Labels, Sample, TargetRef } from "../../collectors/types.js";
+import type { LatestReading, LatestView, Sample } from "../../collectors/types.js";
 
-export interface LatestValue {
+export interface LatestValue extends LatestReading {
   collector: string;
-  target: TargetRef;
-  metric: string;
-  labels: Labels;
-  value: number;
-  up?: boolean;
-  reason?: string;
-  detail?: string;
-  time: Date;
 }
 
-export class LatestState {
+export class LatestState implements LatestView {
   private readonly byCollector = new Map<string, LatestValue[]>();
   private byMetricCache: Map<string, LatestValue[]> | undefined;
 
-  /** A good run: its samples become the collector's current state (those with a value). */
-  replace(collector: string, samples: readonly Sample[], runTime: Date): void {
-    const values: LatestValue[] = [];
+  /**
+   * A good run: its samples become the collector's current state (those with a value). Targets
+   * in `kept` were not due this run: their previous values stand.
+   */
+  replace(
+    collector: string,
+    samples: readonly Sample[],
+    runTime: Date,
+    kept: ReadonlySet<string> = new Set(),
+  ): void {
+    const values: LatestValue[] =
+      kept.size === 0 ? [] : (this.byCollector.get(collector) ?? []).filter((v) => kept.has(v.target.key));
     for (const s of samples) {
       if (s.value === null || !Number.isFinite(s.value)) continue;
       values.push({

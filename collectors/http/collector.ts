@@ -1,5 +1,6 @@
 /** Probes every configured target once per run, at most `concurrency` at a time. */
 import type { Collector, Deps, Sample, TargetRef } from "../types.js";
+import { DueTracker } from "../shared/due.js";
 import { probeAll } from "../shared/probe-all.js";
 import { loadTlsSettings } from "./client.js";
 import type { HttpMetric } from "./metrics.js";
@@ -14,16 +15,32 @@ export function createHttpCollector(options: HttpOptions, deps: Deps): Collector
     return { spec, ref };
   });
 
+  const schedule = new DueTracker(deps.periodMs ?? 60_000);
+
   return {
-    collect: (ctx) =>
-      probeAll(
-        "http",
+    async collect(ctx) {
+      const now = ctx.now().getTime();
+      const { due, notDue } = schedule.split(
         targets,
+        now,
+        (t) => t.ref.key,
+        (t) => t.spec.every,
+      );
+      if (notDue.length > 0) ctx.keepLatest?.(notDue);
+      const samples = await probeAll(
+        "http",
+        due,
         options.concurrency,
         ctx,
         (spec, signal) => probe(spec, tlsSettings, signal),
         toSamples,
-      ),
+      );
+      schedule.probed(
+        due.map((t) => t.ref.key),
+        now,
+      );
+      return samples;
+    },
   };
 }
 

@@ -112,6 +112,12 @@ export const httpTarget = z
     auth: httpAuth.optional(),
     /** Whole-probe limit (connect, TLS, headers, body). Without it the run's timeout bounds the probe. */
     timeout: duration({ min: 1 }).optional(),
+    /**
+     * Probe this target less often than the collector runs: a multiple of the collector's every
+     * (e.g. the collector every 30s, a heavy search page every 5m). Availability expects one
+     * sample per this interval for the target.
+     */
+    every: duration({ min: 1000 }).optional(),
     /** Descriptive labels stored with the target (system, owner). Never secrets. */
     labels: z.record(z.string(), z.string()).optional(),
   })

@@ -64,6 +64,7 @@ describe("maintenance windows", () => {
         finishedAt: at(time),
         durationMs: 1,
         samples: [probe("bigplatform", false), probe("ecard", false)],
+        kept: new Set<string>(),
       });
     }
     const series = new Map(store.listSeries("http_probe_up").map((s) => [s.seriesId, s.targetName]));

@@ -59,4 +59,52 @@ describe("scheduler", () => {
     expect(runs.length).toBe(count);
     expect(await scheduler.drain(100)).toEqual([]);
   });
+
+  it("first runs: inventory collectors, then the rest, then the collectors that combine others' results", async () => {
+    const order: string[] = [];
+    const instance = (
+      name: string,
+      flags: { usesInventory?: boolean; readsLatest?: boolean },
+      ms: number,
+    ) => {
+      const plugin = definePlugin({
+        type: name,
+        description: "test",
+        schema: z.object({}).strict(),
+        metrics: {},
+        ...flags,
+        create: () => ({
+          collect: async () => {
+            order.push(`${name} start`);
+            await new Promise((r) => setTimeout(r, ms));
+            order.push(`${name} end`);
+            return [];
+          },
+        }),
+      });
+      return new CollectorInstance({
+        name,
+        plugin,
+        collector: plugin.create({}, { clock: systemClock, log: silentLogger, inventory: noInventory }),
+        timeoutMs: 5000,
+        jitterMs: 0,
+        clock: systemClock,
+        log: silentLogger,
+        sink: { runFinished: () => undefined, tickSkipped: () => undefined },
+        shutdown: new AbortController().signal,
+      });
+    };
+    const scheduler = new Scheduler("Asia/Shanghai");
+    scheduler.add(instance("videoconf", { readsLatest: true }, 1), { every: 3_600_000 });
+    scheduler.add(instance("icmp", { usesInventory: true }, 50), { every: 3_600_000 });
+    scheduler.add(instance("http", {}, 150), { every: 3_600_000 });
+    scheduler.add(instance("vcenter", {}, 20), { every: 3_600_000 });
+    scheduler.start({ isInventory: (i) => i.name === "vcenter" });
+    await new Promise((r) => setTimeout(r, 600));
+    await scheduler.stop();
+    expect(order.indexOf("icmp start")).toBeGreaterThan(order.indexOf("vcenter end"));
+    expect(order.indexOf("videoconf start")).toBeGreaterThan(order.indexOf("http end"));
+    expect(order.indexOf("videoconf start")).toBeGreaterThan(order.indexOf("icmp end"));
+    expect(order.indexOf("http start")).toBeLessThan(order.indexOf("vcenter end"));
+  });
 });

@@ -276,7 +276,7 @@ describe("http options", () => {
     [{ targets: [{ name: "", url: "http://127.0.0.1/" }] }, "too_small"],
     [{ targets: [{ name: "a", url: "http://127.0.0.1/", method: "PUT" }] }, "invalid_value"],
     [{ targets: [{ name: "a", url: "http://127.0.0.1/", timeout: "soon" }] }, "expected a duration"],
-    [{ targets: [{ name: "a", url: "http://127.0.0.1/", every: "30s" }] }, "unrecognized_keys"],
+    [{ targets: [{ name: "a", url: "http://127.0.0.1/", interval: "30s" }] }, "unrecognized_keys"],
     [{ targets: [{ name: "a", url: "http://127.0.0.1/" }], concurrency: 0 }, "too_small"],
     [
       {

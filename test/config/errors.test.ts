@@ -103,6 +103,10 @@ const cases: Record<string, string[]> = {
   ],
   "http-bad-status.yaml": ["collectors[0].targets[0].expected_status[1]: expected at most 599, got 700"],
   "http-duplicate-target-name.yaml": ['collectors[0].targets[1].name: duplicate target name "portal"'],
+  "http-target-every-not-multiple.yaml": [
+    "collectors[0].targets[0].every: 45s is not a multiple of the collector's every (30s); the target is probed on the collector's runs: use e.g. 1m",
+    "collectors[0].targets[2].every: 10s is not a multiple of the collector's every (30s); the target is probed on the collector's runs: use e.g. 1m",
+  ],
   "http-bad-concurrency.yaml": ["collectors[0].concurrency: expected at least 1, got 0"],
 
   // several mistakes in one file: all of them are reported, in file order
