@@ -10,6 +10,7 @@ import { icmpPlugin } from "./icmp/index.js";
 import { inventoryPlugin } from "./inventory/index.js";
 import { sipPlugin } from "./sip/index.js";
 import { vcenterPlugin } from "./vcenter/index.js";
+import { videoconfPlugin } from "./videoconf/index.js";
 
 export const plugins = {
   host: hostPlugin,
@@ -19,6 +20,7 @@ export const plugins = {
   icmp: icmpPlugin,
   antivirus: antivirusPlugin,
   sip: sipPlugin,
+  videoconf: videoconfPlugin,
   // Each plugin has its own options type; the registry only needs the common shape.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<string, CollectorPlugin<any>>;

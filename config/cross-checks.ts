@@ -36,6 +36,7 @@ export function crossFieldErrors(input: unknown): string[] {
       );
     } else seen.set(name, index);
   });
+  errors.push(...managementWebErrors(collectors));
   const store = record(root.store) ?? {};
   const rawText = store.raw_retention ?? DEFAULT_RAW_RETENTION;
   const hourlyText = store.hourly_retention ?? DEFAULT_HOURLY_RETENTION;
@@ -71,6 +72,43 @@ function targetIntervalErrors(collector: Record<string, unknown>, index: number)
           `the target is probed on the collector's runs: use e.g. ${formatDuration(period * Math.max(2, Math.round(ms / period)))}`,
       );
     }
+  });
+  return errors;
+}
+
+/** A videoconf system's management_web must name a configured http collector and one of its targets. */
+function managementWebErrors(collectors: readonly unknown[]): string[] {
+  const httpTargets = new Map<string, string[]>();
+  for (const raw of collectors) {
+    const c = record(raw);
+    if (c?.type !== "http") continue;
+    const name = typeof c.name === "string" ? c.name : "http";
+    const targets = Array.isArray(c.targets) ? c.targets : [];
+    httpTargets.set(
+      name,
+      targets.map((t) => record(t)?.name).filter((n): n is string => typeof n === "string"),
+    );
+  }
+  const errors: string[] = [];
+  collectors.forEach((raw, index) => {
+    const c = record(raw);
+    if (c?.type !== "videoconf" || !Array.isArray(c.systems)) return;
+    c.systems.forEach((rawSystem, s) => {
+      const web = record(record(rawSystem)?.management_web);
+      if (!web || typeof web.collector !== "string" || typeof web.target !== "string") return;
+      const path = `collectors[${index}].systems[${s}].management_web`;
+      const targets = httpTargets.get(web.collector);
+      if (targets === undefined) {
+        const known = [...httpTargets.keys()];
+        errors.push(
+          `${path}.collector: no http collector named "${web.collector}"${known.length > 0 ? ` (http collectors: ${known.join(", ")})` : "; add one that probes the management web"}`,
+        );
+      } else if (!targets.includes(web.target)) {
+        errors.push(
+          `${path}.target: http collector "${web.collector}" has no target "${web.target}" (its targets: ${targets.join(", ")})`,
+        );
+      }
+    });
   });
   return errors;
 }

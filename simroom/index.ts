@@ -16,7 +16,13 @@ import { generateInventory, startVcenterSim, type VcenterSim } from "./vcenter/i
  * Ports the default config points at: platforms is the first of six (19450–19455, in
  * PLATFORM_NAMES order); the MCU answers SIP on 15060 over UDP and TCP.
  */
-export const DEMO_PORTS = { vcenter: 19443, deepSecurity: 19444, platforms: 19450, mcu: 15060 } as const;
+export const DEMO_PORTS = {
+  vcenter: 19443,
+  deepSecurity: 19444,
+  platforms: 19450,
+  mcu: 15060,
+  busyMcu: 15062,
+} as const;
 
 /** Ports for startSimulatedRoom; platforms and mcu default to 0 (chosen at start) when omitted. */
 export interface SimulatedRoomPorts {
@@ -24,6 +30,8 @@ export interface SimulatedRoomPorts {
   deepSecurity: number;
   platforms?: number;
   mcu?: number;
+  /** A second MCU that answers OPTIONS with 486 Busy Here (every conference port taken). */
+  busyMcu?: number;
 }
 
 /** The demo's CA, certificate and credentials (test material: never use it outside the demo). */
@@ -34,6 +42,7 @@ export interface SimulatedRoom {
   deepSecurity: DeepSecuritySim;
   platforms: Platforms;
   mcu: Mcu;
+  busyMcu: Mcu;
   close(): Promise<void>;
 }
 
@@ -62,7 +71,9 @@ export async function startSimulatedRoom(ports: SimulatedRoomPorts = DEMO_PORTS)
     started.push(platforms);
     const mcu = await startMcu({ port: ports.mcu ?? 0 });
     started.push(mcu);
-    return { vcenter, deepSecurity, platforms, mcu, close: closeAll };
+    const busyMcu = await startMcu({ port: ports.busyMcu ?? 0, optionsStatus: "486 Busy Here" });
+    started.push(busyMcu);
+    return { vcenter, deepSecurity, platforms, mcu, busyMcu, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

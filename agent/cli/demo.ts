@@ -13,14 +13,14 @@ export async function demoCommand(path: string): Promise<void> {
   } catch (error) {
     console.error(
       `ops-agent demo: cannot start the simulated machine room (127.0.0.1 ports ${DEMO_PORTS.vcenter}, ` +
-        `${DEMO_PORTS.deepSecurity}, ${DEMO_PORTS.platforms}–${DEMO_PORTS.platforms + 5} and ${DEMO_PORTS.mcu}): ` +
+        `${DEMO_PORTS.deepSecurity}, ${DEMO_PORTS.platforms}–${DEMO_PORTS.platforms + 5}, ${DEMO_PORTS.mcu} and ${DEMO_PORTS.busyMcu}): ` +
         `${(error as Error).message}. Is another demo running?`,
     );
     process.exit(1);
   }
   console.error(
     `ops-agent demo: simulated vCenter at ${room.vcenter.url}, Deep Security Manager at ${room.deepSecurity.url}, ` +
-      `six web platforms from port ${DEMO_PORTS.platforms}, an MCU (SIP) on port ${room.mcu.port}`,
+      `six web platforms from port ${DEMO_PORTS.platforms}, MCUs (SIP) on ports ${room.mcu.port} and ${room.busyMcu.port} (busy)`,
   );
   await runCommand(path, { afterStop: () => room.close() });
 }

@@ -1,6 +1,7 @@
 /**
  * A simulated MCU (video-conference bridge) for the demo: a minimal SIP responder on 127.0.0.1,
- * over UDP and TCP on one port, that answers OPTIONS with 200 OK — what the sip collector probes.
+ * over UDP and TCP on one port, that answers OPTIONS with 200 OK (or a configured status, e.g. 486
+ * Busy Here for a bridge with every port taken) — what the sip and videoconf collectors probe.
  * Other requests get 405 Method Not Allowed (ACK gets nothing: it is never answered).
  *
  * Responses follow RFC 3261 §8.2.6.2 ("Headers and Tags"): the From, Call-ID and CSeq fields are
@@ -18,6 +19,8 @@ import net from "node:net";
 export interface McuOptions {
   /** Port on 127.0.0.1 for both UDP and TCP; 0 (the default) lets the system choose one. */
   port?: number;
+  /** The status line OPTIONS gets; default "200 OK". A bridge whose ports are all taken says "486 Busy Here". */
+  optionsStatus?: string;
 }
 
 export interface Mcu {
@@ -75,6 +78,7 @@ export function buildResponse(
   request: SipRequest,
   source: { address: string; port: number },
   toTag: string,
+  optionsStatus = "200 OK",
 ): string | undefined {
   if (request.method === "ACK") return undefined;
   const [topVia, ...otherVias] = values(request, "via");
@@ -83,7 +87,7 @@ export function buildResponse(
   const callId = values(request, "call-id")[0];
   const cseq = values(request, "cseq")[0];
   const ok = request.method === "OPTIONS";
-  const lines = [ok ? "SIP/2.0 200 OK" : "SIP/2.0 405 Method Not Allowed"];
+  const lines = [ok ? `SIP/2.0 ${optionsStatus}` : "SIP/2.0 405 Method Not Allowed"];
   if (topVia !== undefined) {
     // §18.2.1: received= the source address; RFC 3581: rport= the source port when asked for.
     let via = topVia.replace(/;rport(?=;|$)/, `;rport=${source.port}`);
@@ -149,7 +153,7 @@ export async function startMcu(options: McuOptions = {}): Promise<Mcu> {
     const request = parseRequest(datagram.toString("utf8"));
     if (request === undefined) return;
     requests.push({ method: request.method, transport: "udp" });
-    const response = buildResponse(request, rinfo, newTag());
+    const response = buildResponse(request, rinfo, newTag(), options.optionsStatus);
     if (response !== undefined) udp.send(response, rinfo.port, rinfo.address);
   });
 
@@ -179,7 +183,7 @@ export async function startMcu(options: McuOptions = {}): Promise<Mcu> {
         buffer = buffer.subarray(end + 4 + length);
         requests.push({ method: request.method, transport: "tcp" });
         const source = { address: socket.remoteAddress ?? "127.0.0.1", port: socket.remotePort ?? 0 };
-        const response = buildResponse(request, source, newTag());
+        const response = buildResponse(request, source, newTag(), options.optionsStatus);
         if (response !== undefined) socket.write(response);
       }
     });

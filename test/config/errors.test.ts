@@ -65,10 +65,10 @@ const cases: Record<string, string[]> = {
 
   // common collector options
   "unknown-collector-type.yaml": [
-    'collectors[0].type: unknown collector type "snmp"; expected one of: host, http, vcenter, inventory, icmp, antivirus, sip',
+    'collectors[0].type: unknown collector type "snmp"; expected one of: host, http, vcenter, inventory, icmp, antivirus, sip, videoconf',
   ],
   "missing-collector-type.yaml": [
-    "collectors[0].type: missing; every collector needs a type, one of: host, http, vcenter, inventory, icmp, antivirus, sip",
+    "collectors[0].type: missing; every collector needs a type, one of: host, http, vcenter, inventory, icmp, antivirus, sip, videoconf",
   ],
   "bad-collector-name.yaml": [
     `collectors[0].name: expected a name of lower-case letters, digits, '-' or '_', starting with a letter (max 63), got "Host-1"`,
@@ -117,7 +117,7 @@ const cases: Record<string, string[]> = {
     'store.daily_retention: expected at least 730d, got "1y"',
     `collectors[0].every: ${EVERY}, got "7m"`,
     `collectors[0].timeout: ${DURATION}, got "ten"`,
-    'collectors[1].type: unknown collector type "ping"; expected one of: host, http, vcenter, inventory, icmp, antivirus, sip',
+    'collectors[1].type: unknown collector type "ping"; expected one of: host, http, vcenter, inventory, icmp, antivirus, sip, videoconf',
     'collectors[2].targets[0].url: unsupported URL scheme "gopher": only http and https can be probed',
     `collectors[2].retries: ${UNKNOWN}`,
   ],

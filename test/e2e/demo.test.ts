@@ -67,9 +67,23 @@ describe("ops-agent demo (npm start)", () => {
       expect(metrics).toMatch(
         /^opsagent_http_probe_up\{collector="platforms",target="ai-platform"[^}]*\} 1$/m,
       );
-      // The MCU answers OPTIONS over both transports.
-      expect(metrics).toMatch(/^opsagent_sip_options_up\{collector="mcu",target="mcu-udp"[^}]*\} 1$/m);
-      expect(metrics).toMatch(/^opsagent_sip_options_up\{collector="mcu",target="mcu-tcp"[^}]*\} 1$/m);
+      // The city video-conference system: its MCU answers OPTIONS over both transports and its 300
+      // school meeting rooms answer ping; the district system (busy MCU, slow web) is degraded.
+      expect(metrics).toMatch(
+        /^opsagent_videoconf_mcu_sip_up\{collector="videoconf",target="mcu-1",transport="udp",port="15060"[^}]*\} 1$/m,
+      );
+      expect(metrics).toMatch(
+        /^opsagent_videoconf_mcu_sip_up\{collector="videoconf",target="mcu-1",transport="tcp",port="15060"[^}]*\} 1$/m,
+      );
+      expect(metrics).toMatch(
+        /^opsagent_videoconf_endpoints_online_ratio\{collector="videoconf",target="市教育视频会议系统"[^}]*\} 1$/m,
+      );
+      expect(metrics).toMatch(
+        /^opsagent_videoconf_system_health\{collector="videoconf",target="市教育视频会议系统"[^}]*\} 2$/m,
+      );
+      expect(metrics).toMatch(
+        /^opsagent_videoconf_system_health\{collector="videoconf",target="区县互动课堂系统"[^}]*\} 1$/m,
+      );
     } finally {
       child.kill("SIGTERM");
     }
