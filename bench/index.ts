@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: runs the benchmarks, prints one Markdown table (and progress on stderr), and
  * writes bench-results/results.json and results.md. Flags: --quick (smaller, for a quick look),
- * --only store,metrics,rss,room,icmp. Targets are reported as met / not met, never asserted.
+ * --only store,metrics,rss,room,icmp,http,availability. Targets are reported as met / not met, never asserted.
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
+import { runAvailabilityYtd } from "./availability-ytd.js";
+import { runHttpScale } from "./http-scale.js";
 import { runIcmpScale } from "./icmp-scale.js";
 import { runMachineRoom } from "./machine-room.js";
 import { runMetricsScrape, caseForSeries } from "./metrics-scrape.js";
@@ -14,7 +16,7 @@ import { runRss } from "./rss.js";
 import { runStoreIngest } from "./store-ingest.js";
 import type { BenchResult } from "./types.js";
 
-const ALL = ["store", "metrics", "rss", "room", "icmp"] as const;
+const ALL = ["store", "metrics", "rss", "room", "icmp", "http", "availability"] as const;
 type Name = (typeof ALL)[number];
 
 interface Args {
@@ -90,6 +92,23 @@ async function main(): Promise<void> {
       `icmp scale: ${sizes.join(", ")} loopback targets, fping, ${args.quick ? 1 : 3} round(s) per setting`,
     );
     results.push(...(await runIcmpScale({ sizes, rounds: args.quick ? 1 : 3, log })));
+  }
+  if (args.only.has("http")) {
+    const sizes = args.quick ? [50] : [50, 1_000];
+    const rounds = args.quick ? 1 : 5;
+    log(
+      `http scale: ${sizes.join(", ")} loopback targets (servers in a child process), 64 in flight, ` +
+        `${rounds} round(s), against prometheus-blackbox-exporter where installed`,
+    );
+    results.push(...(await runHttpScale({ sizes, rounds, concurrency: 64, log })));
+  }
+  if (args.only.has("availability")) {
+    const [applications, days] = args.quick ? [5, 30] : [50, 365];
+    log(
+      `availability YTD: ${applications} applications × ${days} days of 1-minute probes through the store, ` +
+        `then year-to-date availability, 20 iterations`,
+    );
+    results.push(runAvailabilityYtd({ applications, days, log }));
   }
 
   console.log(markdownTable(results));

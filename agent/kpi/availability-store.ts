@@ -6,7 +6,7 @@
 import type { Config } from "../../config/schema.js";
 import { nominalPeriodMs } from "../schedule-spec.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import type { RollupCells } from "../store/rollups.js";
+import { emptyCells, type RollupCells } from "../store/rollups.js";
 import {
   applicationAvailability,
   type ApplicationAvailability,
@@ -49,20 +49,21 @@ export function availabilityForPeriod(
   policy: AvailabilityPolicy,
 ): ApplicationAvailability[] {
   const today = store.calendar.dayStart(Math.max(period.from, period.to - 1));
+  // Summed per series inside SQLite: whole days from the daily rollups, the running day hourly.
   const rows = [
-    ...store.queryRollups({
+    ...store.sumRollupCounts({
       resolution: "day",
       from: period.from,
       to: Math.max(period.from, today),
       metric: AVAILABILITY_METRIC,
     }),
-    ...store.queryRollups({
+    ...store.sumRollupCounts({
       resolution: "hour",
       from: Math.max(period.from, today),
       to: period.to,
       metric: AVAILABILITY_METRIC,
     }),
-  ];
+  ].map((r) => ({ ...emptyCells(), ...r }));
   const seriesOf = new Map<number, string>();
   for (const s of store.listSeries(AVAILABILITY_METRIC)) seriesOf.set(s.seriesId, s.targetName);
   const firstSeen = new Map(

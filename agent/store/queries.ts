@@ -128,6 +128,35 @@ export function queryRollups(db: Database.Database, query: RollupQuery): RollupR
   return rows.map((row) => ({ seriesId: row.series_id, bucket: row.bucket, ...fromStoredRow(row) }));
 }
 
+/** Per series: the probe counts (n, up, down, maintenance) of one metric's rollups over a range. */
+export interface SeriesCounts {
+  seriesId: number;
+  n: number;
+  nUp: number;
+  nDown: number;
+  nMaint: number;
+}
+
+/**
+ * The rollup counts of one metric summed per series inside SQLite: a year of daily rows comes
+ * back as one row per series (availability over a year to date stays a few milliseconds).
+ */
+export function sumRollupCounts(
+  db: Database.Database,
+  query: { resolution: "hour" | "day"; from: number; to: number; metric: string },
+): SeriesCounts[] {
+  const table = query.resolution === "hour" ? "rollup_hour" : "rollup_day";
+  return db
+    .prepare(
+      `SELECT r.series_id AS seriesId, SUM(r.n) AS n, SUM(r.n_up) AS nUp, SUM(r.n_down) AS nDown,
+         SUM(r.n_maint) AS nMaint
+       FROM ${table} r
+       WHERE r.bucket >= ? AND r.bucket < ? AND r.series_id IN (SELECT id FROM series WHERE metric = ?)
+       GROUP BY r.series_id`,
+    )
+    .all(query.from, query.to, query.metric) as SeriesCounts[];
+}
+
 /** Raw samples of one series (for outage detail and tests); bounded by the raw retention. */
 export function querySamples(db: Database.Database, seriesId: number, from: number, to: number): RawSample[] {
   return (

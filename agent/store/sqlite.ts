@@ -13,6 +13,7 @@ import { BucketCalendar } from "./buckets.js";
 import { AgentLock } from "./lock.js";
 import { Catalogue } from "./catalogue.js";
 import { InventoryLog, type InventoryRecord } from "./inventory-log.js";
+import { IncidentStore } from "./incident-store.js";
 import { MaintenanceStore, type StoredMaintenanceWindow } from "./maintenance-store.js";
 import type { InventoryEntry } from "../inventory-changes.js";
 import { migrations } from "./migrations.js";
@@ -78,6 +79,8 @@ export class SqliteStore {
   private readonly catalogue: Catalogue;
   private readonly inventoryLog: InventoryLog;
   private readonly maintenanceWindows: MaintenanceStore;
+  /** Incidents and their event log (probe faults, Alertmanager alerts, helpdesk tickets). */
+  readonly incidents: IncidentStore;
   private closed = false;
 
   static open(options: StoreOptions): SqliteStore {
@@ -103,6 +106,7 @@ export class SqliteStore {
     this.catalogue = new Catalogue(db, this.clock);
     this.inventoryLog = new InventoryLog(db);
     this.maintenanceWindows = new MaintenanceStore(db);
+    this.incidents = new IncidentStore(db);
     this.rollups = new RollupStore(
       db,
       this.calendar,
@@ -249,6 +253,12 @@ export class SqliteStore {
   queryRollups(query: RollupQuery): RollupRow[] {
     this.flushRollups();
     return queries.queryRollups(this.db, query);
+  }
+
+  /** One metric's rollup counts summed per series over a range; pending deltas flushed first. */
+  sumRollupCounts(query: { resolution: "hour" | "day"; from: number; to: number; metric: string }) {
+    this.flushRollups();
+    return queries.sumRollupCounts(this.db, query);
   }
 
   /** Raw samples of one series (for outage detail and tests); bounded by the raw retention. */

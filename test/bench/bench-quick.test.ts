@@ -3,6 +3,8 @@
  * figures. Never a timing assertion — performance is judged by `npm run bench`, not by tests.
  */
 import { describe, expect, it } from "vitest";
+import { runAvailabilityYtd } from "../../bench/availability-ytd.js";
+import { runHttpScale } from "../../bench/http-scale.js";
 import { runIcmpScale } from "../../bench/icmp-scale.js";
 import { runMachineRoom } from "../../bench/machine-room.js";
 import { caseForSeries, runMetricsScrape } from "../../bench/metrics-scrape.js";
@@ -70,5 +72,24 @@ describe("benchmarks (quick, no timing assertions)", () => {
     if (result.skipped !== undefined) return; // no fping / procfs here
     expectFinitePositive(result);
     expect(result.rows.map((r) => r.figure)).toHaveLength(3);
+  });
+
+  it("http scale probes loopback targets served by a child process", { timeout: 60_000 }, async () => {
+    const results = await runHttpScale({ sizes: [20], rounds: 1, blackbox: false });
+    expect(results).toHaveLength(1);
+    const result = results[0] as BenchResult;
+    expectFinitePositive(result);
+    // probes/s, CPU per probe, wall per cycle; no "targets up" row: every loopback target answered.
+    expect(result.rows).toHaveLength(3);
+  });
+
+  it("availability YTD equals the figure from the generator's own counts", { timeout: 60_000 }, () => {
+    const result = runAvailabilityYtd({ applications: 3, days: 3, iterations: 3, warmup: 1 });
+    expectFinitePositive(result);
+    const mean = result.details?.meanAvailability as number;
+    expect(mean).toBeGreaterThan(0);
+    expect(mean).toBeLessThanOrEqual(1);
+    expect(mean).toBeCloseTo(result.details?.independentMean as number, 12);
+    expect(result.details?.samples).toBe(3 * 2 * (2 * 1440 + 15 * 60));
   });
 });
