@@ -187,4 +187,47 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "incidents with their event log (open, ack, resolve, notes), replacing the unused v1 tables",
+    sql: `
+      -- The v1 incident tables were never written to; their shape could not say where an incident
+      -- came from (probe, Alertmanager, ticket) nor keep its history.
+      DROP TABLE incident_notes;
+      DROP TABLE incidents;
+
+      -- source_key identifies the incident across re-deliveries: the probe's collector, target and
+      -- start; Alertmanager's fingerprint and startsAt; the helpdesk's ticket id. subject groups the
+      -- incidents of one thing (collector and target; fingerprint) to find the open one.
+      CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        source_key TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        category TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        title TEXT NOT NULL,
+        target TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        resolved_at INTEGER,
+        resolved_by TEXT,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (source, source_key)
+      );
+      CREATE INDEX incidents_by_start ON incidents(started_at);
+      CREATE INDEX incidents_by_subject ON incidents(source, subject, started_at);
+
+      CREATE TABLE incident_events (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        ts INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        text TEXT
+      );
+      CREATE INDEX incident_events_by_incident ON incident_events(incident_id, ts);
+    `,
+  },
 ];
