@@ -1,0 +1,50 @@
+/**
+ * Generic webhook: POST application/json
+ *   { "event": "open"|"ack"|"resolve", "at": ISO time, "actor"?: name,
+ *     "incident": { id, source, source_key, category, category_name, priority, title, target,
+ *                   status, started_at, acknowledged_at?, acknowledged_by?, resolved_at?, resolved_by? },
+ *     "text": the formatted message }
+ * Any 2xx is success. This shape is ours (no outside document); it is the one the centre's
+ * helpdesk bridge reads, and the same text the robots get.
+ */
+import type { HttpAnswer } from "../../../collectors/shared/request.js";
+import { CATEGORY_NAMES } from "../../incidents/types.js";
+import { cleanText, LIMITS } from "../message.js";
+import { checkStatus, JSON_HEADERS, type ChannelDriver, type ChannelPayload } from "./common.js";
+
+export function webhookBody(payload: ChannelPayload): Record<string, unknown> {
+  const { event } = payload;
+  const i = event.incident;
+  const incident: Record<string, unknown> = {
+    id: i.id,
+    source: i.source,
+    source_key: cleanText(i.sourceKey, LIMITS.sourceKey),
+    category: i.category,
+    category_name: CATEGORY_NAMES[i.category],
+    priority: i.priority,
+    title: cleanText(i.title, LIMITS.title),
+    target: cleanText(i.target, LIMITS.target),
+    status: i.status,
+    started_at: i.startedAt.toISOString(),
+  };
+  if (i.acknowledgedAt !== undefined) incident.acknowledged_at = i.acknowledgedAt.toISOString();
+  if (i.acknowledgedBy !== undefined) incident.acknowledged_by = cleanText(i.acknowledgedBy, LIMITS.actor);
+  if (i.resolvedAt !== undefined) incident.resolved_at = i.resolvedAt.toISOString();
+  if (i.resolvedBy !== undefined) incident.resolved_by = cleanText(i.resolvedBy, LIMITS.actor);
+  const body: Record<string, unknown> = { event: event.kind, at: event.at.toISOString() };
+  if (event.actor !== undefined) body.actor = cleanText(event.actor, LIMITS.actor);
+  body.incident = incident;
+  body.text = payload.text;
+  return body;
+}
+
+export function webhookChannel(url: string): ChannelDriver {
+  return {
+    build: (payload) => ({
+      url: new URL(url),
+      headers: { ...JSON_HEADERS },
+      body: JSON.stringify(webhookBody(payload)),
+    }),
+    check: (answer: HttpAnswer) => checkStatus(answer),
+  };
+}
