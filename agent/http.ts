@@ -10,11 +10,46 @@ export interface HttpResponse {
   status: number;
   contentType: string;
   body: string;
+  headers?: Readonly<Record<string, string>>;
 }
 
-export type RouteHandler = (request: IncomingMessage) => Promise<HttpResponse> | HttpResponse;
+/** `params` are a pattern route's capture groups (e.g. the incident id of /api/incidents/7/ack). */
+export type RouteHandler = (
+  request: IncomingMessage,
+  params: readonly string[],
+) => Promise<HttpResponse> | HttpResponse;
 
-export type Routes = Readonly<Record<string, { GET?: RouteHandler; POST?: RouteHandler }>>;
+export interface Route {
+  GET?: RouteHandler;
+  POST?: RouteHandler;
+}
+
+export type Routes = Readonly<Record<string, Route>>;
+
+/** Routes with a path parameter, tried in order when no exact route matches. */
+export type PatternRoutes = readonly { pattern: RegExp; route: Route }[];
+
+/** Bodies the agent accepts (Alertmanager groups, API calls) are small; more is refused. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLargeError extends Error {
+  constructor() {
+    super(`request body over ${MAX_BODY_BYTES} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/** The request body as UTF-8 text, at most MAX_BODY_BYTES. */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 export function json(status: number, value: unknown): HttpResponse {
   return {
@@ -30,6 +65,7 @@ export class AgentHttpServer {
   constructor(
     private readonly routes: Routes,
     private readonly log: Logger,
+    private readonly patternRoutes: PatternRoutes = [],
   ) {}
 
   async listen(host: string, port: number): Promise<AddressInfo> {
@@ -54,7 +90,18 @@ export class AgentHttpServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://agent").pathname;
-    const route = this.routes[path];
+    let route: Route | undefined = this.routes[path];
+    let params: string[] = [];
+    if (!route) {
+      for (const candidate of this.patternRoutes) {
+        const match = candidate.pattern.exec(path);
+        if (match) {
+          route = candidate.route;
+          params = match.slice(1);
+          break;
+        }
+      }
+    }
     let response: HttpResponse;
     try {
       if (!route) response = json(404, { error: `no such endpoint: ${path}` });
@@ -66,14 +113,21 @@ export class AgentHttpServer {
               ? route.POST
               : undefined;
         response = handler
-          ? await handler(req)
+          ? await handler(req, params)
           : json(405, { error: `${req.method} not allowed on ${path}` });
       }
     } catch (error) {
-      this.log.error({ err: error, path }, "HTTP handler failed");
-      response = json(500, { error: "internal error; see the agent's log" });
+      if (error instanceof BodyTooLargeError) response = json(413, { error: error.message });
+      else {
+        this.log.error({ err: error, path }, "HTTP handler failed");
+        response = json(500, { error: "internal error; see the agent's log" });
+      }
     }
-    res.writeHead(response.status, { "content-type": response.contentType, "cache-control": "no-store" });
+    res.writeHead(response.status, {
+      "content-type": response.contentType,
+      "cache-control": "no-store",
+      ...response.headers,
+    });
     res.end(req.method === "HEAD" ? undefined : response.body);
   }
 

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
+import { incidentsSchema } from "./incidents.js";
 import { duration } from "./duration.js";
 
 const DAY = 86_400_000;
@@ -200,6 +201,8 @@ export const configSchema = z
       .prefault({}),
     /** Maintenance windows: samples inside are marked and left out of availability. */
     maintenance: z.array(maintenanceWindow).default([]),
+    /** Incidents: probe-fault detection, SLA bounds, the incident API / Alertmanager token. */
+    incidents: incidentsSchema.prefault({}),
     collectors: z.array(collectorEntry).default([]),
   })
   .strict();

@@ -212,14 +212,25 @@ export class IncidentStore {
     spec: ExternalIncident,
     actor: string,
     now: Date,
-  ): { incident: StoredIncident; change: "created" | "updated" | "unchanged" } {
+    /**
+     * Whether the source knows the first response (a helpdesk ticket does; Alertmanager does not:
+     * there an operator's acknowledgement through the API or CLI is kept as it is).
+     */
+    ownsAcknowledgement = true,
+  ): { incident: StoredIncident; change: "created" | "updated" | "unchanged"; resolvedNow: boolean } {
     return this.db.transaction(() => {
       const row = this.byKey.get(spec.source, spec.sourceKey) as Row | undefined;
+      const ackAt = ownsAcknowledgement ? ms(spec.acknowledgedAt) : (row?.acknowledged_at ?? null);
+      const ackBy = ownsAcknowledgement
+        ? spec.acknowledgedAt === undefined
+          ? null
+          : (spec.acknowledgedBy ?? actor)
+        : (row?.acknowledged_by ?? null);
       const values = {
         ...spec,
         startedAt: spec.startedAt.getTime(),
-        acknowledgedAt: ms(spec.acknowledgedAt),
-        acknowledgedBy: spec.acknowledgedAt === undefined ? null : (spec.acknowledgedBy ?? actor),
+        acknowledgedAt: ackAt,
+        acknowledgedBy: ackBy,
         resolvedAt: ms(spec.resolvedAt),
         resolvedBy: spec.resolvedAt === undefined ? null : (spec.resolvedBy ?? actor),
       };
@@ -231,7 +242,11 @@ export class IncidentStore {
           this.addEvent.run(id, values.acknowledgedAt, "ack", values.acknowledgedBy, null);
         if (values.resolvedAt !== null)
           this.addEvent.run(id, values.resolvedAt, "resolve", values.resolvedBy, null);
-        return { incident: this.get(id) as StoredIncident, change: "created" as const };
+        return {
+          incident: this.get(id) as StoredIncident,
+          change: "created" as const,
+          resolvedNow: values.resolvedAt !== null,
+        };
       }
       const changed: string[] = [];
       const compare: [keyof Row, string | number | null][] = [
@@ -244,7 +259,9 @@ export class IncidentStore {
         ["resolved_at", values.resolvedAt],
       ];
       for (const [column, value] of compare) if (row[column] !== value) changed.push(column);
-      if (changed.length === 0) return { incident: toIncident(row), change: "unchanged" as const };
+      if (changed.length === 0) {
+        return { incident: toIncident(row), change: "unchanged" as const, resolvedNow: false };
+      }
       const at = now.getTime();
       this.db
         .prepare(
@@ -262,7 +279,11 @@ export class IncidentStore {
         this.addEvent.run(row.id, at, "reopen", actor, null);
       }
       this.addEvent.run(row.id, at, "update", actor, `changed: ${changed.join(", ")}`);
-      return { incident: this.get(row.id) as StoredIncident, change: "updated" as const };
+      return {
+        incident: this.get(row.id) as StoredIncident,
+        change: "updated" as const,
+        resolvedNow: row.resolved_at === null && values.resolvedAt !== null,
+      };
     })();
   }
 

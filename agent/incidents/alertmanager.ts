@@ -1,0 +1,87 @@
+/**
+ * The Alertmanager receiver: the webhook payload (webhook_config, payload version "4", as the
+ * Alertmanager configuration docs give it: https://prometheus.io/docs/alerting/latest/configuration/#webhook_config)
+ * parsed strictly enough to refuse what is not one, each alert turned into an incident keyed by
+ * its fingerprint and start. Re-deliveries (Alertmanager repeats a group every repeat_interval,
+ * and after a restart) change nothing; a resolved alert resolves its incident at endsAt.
+ */
+import { z } from "zod";
+import type { IncidentsConfig } from "../../config/incidents.js";
+import type { ExternalIncident } from "../store/incident-store.js";
+import { CATEGORIES, type Category, type Priority } from "./types.js";
+
+const labels = z.record(z.string(), z.string());
+
+const alert = z.object({
+  status: z.enum(["firing", "resolved"]),
+  labels,
+  annotations: labels.default(() => ({})),
+  startsAt: z.iso.datetime({ offset: true }),
+  /** "0001-01-01T00:00:00Z" while firing; the resolution time once resolved. */
+  endsAt: z.string().optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/, "expected a hexadecimal fingerprint"),
+});
+
+export const alertmanagerPayload = z.object({
+  version: z.literal("4"),
+  status: z.enum(["firing", "resolved"]),
+  receiver: z.string().optional(),
+  groupKey: z.string().optional(),
+  alerts: z.array(alert).max(10_000),
+});
+
+export type AlertmanagerPayload = z.output<typeof alertmanagerPayload>;
+type Alert = z.output<typeof alert>;
+
+const MAX_TEXT = 200;
+
+function bound(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+  const chars = Array.from(clean);
+  return chars.length <= MAX_TEXT ? clean : `${chars.slice(0, MAX_TEXT - 1).join("")}…`;
+}
+
+function categoryOf(a: Alert, config: IncidentsConfig["alertmanager"]): Category {
+  const value = a.labels[config.category_label];
+  if (value === undefined) return config.default_category;
+  const mapped = config.category_map[value];
+  if (mapped !== undefined) return mapped;
+  return (CATEGORIES as readonly string[]).includes(value) ? (value as Category) : config.default_category;
+}
+
+function priorityOf(a: Alert, config: IncidentsConfig["alertmanager"]): Priority {
+  const value = a.labels[config.priority_label];
+  if (value === undefined) return config.default_priority;
+  return (
+    config.priority_map[value] ?? (/^P[1-4]$/.test(value) ? (value as Priority) : config.default_priority)
+  );
+}
+
+/** The incident each alert describes. A resolved alert's endsAt is its resolution. */
+export function incidentsFromPayload(
+  payload: AlertmanagerPayload,
+  config: IncidentsConfig["alertmanager"],
+): ExternalIncident[] {
+  return payload.alerts.map((a) => {
+    const startedAt = new Date(a.startsAt);
+    const name = a.labels.alertname ?? "alert";
+    const ends = a.endsAt === undefined ? NaN : Date.parse(a.endsAt);
+    const resolvedAt =
+      a.status === "resolved"
+        ? new Date(Number.isFinite(ends) && ends >= startedAt.getTime() ? ends : startedAt.getTime())
+        : undefined;
+    return {
+      source: "alertmanager",
+      sourceKey: `${a.fingerprint}|${startedAt.getTime()}`,
+      subject: a.fingerprint,
+      category: categoryOf(a, config),
+      priority: priorityOf(a, config),
+      title: bound(a.annotations.summary ?? a.annotations.description ?? name),
+      target: bound(a.labels.instance ?? a.labels.target ?? a.labels.job ?? name),
+      startedAt,
+      ...(resolvedAt === undefined ? {} : { resolvedAt, resolvedBy: "alertmanager" }),
+    };
+  });
+}
