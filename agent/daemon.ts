@@ -11,13 +11,15 @@ import type { Clock } from "./clock.js";
 import { computeHealth } from "./health.js";
 import { MaintenanceCalendar, windowSpec } from "./maintenance.js";
 import { INVENTORY_TYPES, LatestInventory } from "./inventory.js";
-import { AgentHttpServer, json, type Routes } from "./http.js";
+import { AgentHttpServer, json, type PatternRoutes, type Routes } from "./http.js";
+import { IncidentService } from "./incidents/service.js";
 import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import { AvailabilityReport } from "./kpi/availability-report.js";
 import { applicationsOf } from "./kpi/availability-store.js";
 import type { Logger } from "./log.js";
 import { AgentMetrics } from "./metrics.js";
 import { RunRecorder } from "./recorder.js";
+import type { RunSink } from "./runner.js";
 import { Scheduler } from "./scheduler.js";
 import { LatestState } from "./store/latest.js";
 import { retentionCutoffs } from "./store/retention.js";
@@ -43,6 +45,9 @@ export class Agent {
   private readonly availability: AvailabilityReport;
   private availabilityTimer: NodeJS.Timeout | undefined;
   private readonly recorder: RunRecorder;
+  private readonly incidents: IncidentService;
+  /** Where finished runs go: the recorder (store, latest state, metrics), then incident detection. */
+  private readonly sink: RunSink;
   private http: AgentHttpServer;
   private readonly shutdown = new AbortController();
   private scheduler: Scheduler;
@@ -66,6 +71,20 @@ export class Agent {
     });
     this.refreshMaintenance(config, true);
     this.recorder = new RunRecorder(this.latest, log, store, this.metrics, () => this.maintenance);
+    this.incidents = new IncidentService(config, {
+      store,
+      clock,
+      log,
+      metrics: this.metrics,
+      inMaintenance: (target, time) => this.maintenance.covers(target, time),
+    });
+    this.sink = {
+      runFinished: (outcome) => {
+        this.recorder.runFinished(outcome);
+        this.incidents.observe(outcome);
+      },
+      tickSkipped: (collector) => this.recorder.tickSkipped(collector),
+    };
     this.metrics.trackMaintenance(() => this.maintenance.active(this.clock.now()));
     this.availability = new AvailabilityReport(
       store,
@@ -77,7 +96,7 @@ export class Agent {
       }),
     );
     this.metrics.trackAvailability(() => this.availability.current);
-    this.http = new AgentHttpServer(this.routes(), log);
+    this.http = new AgentHttpServer(this.routes(), log, this.patternRoutes());
     this.scheduler = new Scheduler(config.timezone);
   }
 
@@ -110,7 +129,11 @@ export class Agent {
     }
     agent.runRetention();
     agent.refreshAvailability();
-    agent.availabilityTimer = setInterval(() => agent.refreshAvailability(), config.availability.refresh);
+    agent.incidents.start();
+    agent.availabilityTimer = setInterval(() => {
+      agent.refreshAvailability();
+      agent.incidents.refresh();
+    }, config.availability.refresh);
     agent.retentionTimer = setInterval(() => agent.runRetention(), config.store.retention_interval);
     agent.maintenanceTimer = setInterval(
       () => agent.refreshMaintenance(agent.config),
@@ -136,7 +159,7 @@ export class Agent {
     return buildInstances(config.collectors, {
       clock: this.clock,
       log: this.log,
-      sink: this.recorder,
+      sink: this.sink,
       shutdown: this.shutdown.signal,
       timeZone: config.timezone,
       inventory: this.inventory,
@@ -151,8 +174,14 @@ export class Agent {
     this.scheduler.start({ isInventory: (instance) => INVENTORY_TYPES.has(instance.type) });
   }
 
+  /** Routes with an id in the path (the incident API). */
+  private patternRoutes(): PatternRoutes {
+    return this.incidents.routes().patterns;
+  }
+
   private routes(): Routes {
     return {
+      ...this.incidents.routes().routes,
       "/metrics": {
         GET: async () => ({
           status: 200,
@@ -266,7 +295,7 @@ export class Agent {
       config.http.listen.port !== this.config.http.listen.port;
     if (listenChanged) {
       // Listen on the new address before letting go of the old one.
-      const server = new AgentHttpServer(this.routes(), this.log);
+      const server = new AgentHttpServer(this.routes(), this.log, this.patternRoutes());
       try {
         await server.listen(config.http.listen.host, config.http.listen.port);
       } catch (error) {
@@ -283,6 +312,7 @@ export class Agent {
     }
     this.log.level = config.log.level;
     this.refreshMaintenance(config, true);
+    await this.incidents.reload(config);
     const oldScheduler = this.scheduler;
     const oldConfigured = this.configured;
     await oldScheduler.stop();
@@ -323,6 +353,7 @@ export class Agent {
     }
     await Promise.allSettled(this.configured.map((c) => c.instance.close()));
     await this.http.close();
+    await this.incidents.close();
     this.maintenance.close();
     this.store.close();
     this.log.info("stopped; database closed");

@@ -13,6 +13,7 @@ import {
   maintenanceRemoveCommand,
   type AddOptions,
 } from "./cli/maintenance.js";
+import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { onceCommand } from "./cli/once.js";
 import { runCommand } from "./cli/run.js";
 import { VERSION } from "./version.js";
@@ -113,5 +114,7 @@ maintenance
   .action((name: string, opts: { config: string }) => {
     process.exitCode = maintenanceRemoveCommand(name, opts);
   });
+
+registerIncidentCommands(program);
 
 await program.parseAsync(process.argv);

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { CATEGORIES, PRIORITIES } from "../agent/incidents/types.js";
+import { notificationsConfig } from "../agent/notify/config.js";
+import { ticketsConfig } from "../agent/tickets/config.js";
 import { duration } from "./duration.js";
 import { secretRef } from "./secret.js";
 
@@ -96,6 +98,10 @@ export const incidentsSchema = z
       })
       .strict()
       .prefault({}),
+    /** The helpdesk's tickets: `ops-agent tickets import FILE` and the optional periodic pull. */
+    tickets: ticketsConfig.optional(),
+    /** Chat robots and webhooks told when an incident opens, is acknowledged and is resolved. */
+    notifications: notificationsConfig.prefault({}),
   })
   .strict();
 

@@ -8,12 +8,13 @@
  */
 import { formatDuration } from "../../config/duration.js";
 import { formatIssues } from "../../config/errors.js";
-import { databasePath, EXIT_CONFIG } from "../../config/load.js";
-import { maintenanceWindow, type Config } from "../../config/schema.js";
+import { EXIT_CONFIG } from "../../config/load.js";
+import { maintenanceWindow } from "../../config/schema.js";
 import { systemClock } from "../clock.js";
 import { MaintenanceCalendar, windowSpec, type MaintenanceWindowSpec } from "../maintenance.js";
-import { DuplicateWindowError, SqliteStore, type StoredMaintenanceWindow } from "../store/sqlite.js";
+import { DuplicateWindowError, type StoredMaintenanceWindow } from "../store/sqlite.js";
 import { loadOrExit, printConfigErrors } from "./config-arg.js";
+import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
 
 export interface AddOptions {
@@ -60,20 +61,7 @@ export function parseWindowArgs(name: string, options: Omit<AddOptions, "config"
   return { ok: true, window: windowSpec(parsed.data) };
 }
 
-function openStore(config: Config): SqliteStore | undefined {
-  try {
-    return SqliteStore.open({
-      path: databasePath(config),
-      clock: systemClock,
-      timeZone: config.timezone,
-      role: "reader",
-      integrityCheck: "off",
-    });
-  } catch (error) {
-    console.error(`ops-agent: ${(error as Error).message}`);
-    return undefined;
-  }
-}
+const openStore = openStoreForCli;
 
 export function maintenanceAddCommand(name: string, options: AddOptions): number {
   const parsed = parseWindowArgs(name, options);

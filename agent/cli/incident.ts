@@ -1,0 +1,251 @@
+/**
+ * `ops-agent incident list | show | ack | resolve | note | timeliness` and `ops-agent tickets
+ * import FILE`: the incidents in the store, from the command line. They open the store as a
+ * reader, so they work beside a running agent (which reads the store, not a copy, so an ack here
+ * counts at once). Exit 1 for an unknown incident or an unreadable file, 78 for a bad config.
+ */
+import { readFileSync } from "node:fs";
+import { systemClock } from "../clock.js";
+import { judgeResponse } from "../incidents/sla.js";
+import { importTickets } from "../incidents/tickets.js";
+import { incidentTimeliness, type TimelinessWindow } from "../incidents/timeliness-report.js";
+import { CATEGORIES, type Category, type IncidentStatus } from "../incidents/types.js";
+import { NoSuchIncidentError, type StoredIncident } from "../store/incident-store.js";
+import type { SqliteStore } from "../store/sqlite.js";
+import { describeTicketProblems, parseTicketsCsv } from "../tickets/parse.js";
+import { loadOrExit } from "./config-arg.js";
+import { openStoreForCli } from "./open-store.js";
+import { renderTable } from "./table.js";
+
+export interface CliOptions {
+  config: string;
+  json?: boolean;
+}
+
+function withStore(
+  options: CliOptions,
+  body: (store: SqliteStore, config: ReturnType<typeof loadOrExit>) => number,
+): number {
+  const config = loadOrExit(options.config);
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  try {
+    return body(store, config);
+  } catch (error) {
+    if (error instanceof NoSuchIncidentError) {
+      console.error(`ops-agent: ${error.message} (see ops-agent incident list)`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+const minutes = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 60_000).toFixed(1)} min`);
+
+function local(at: Date | undefined, timeZone: string): string {
+  if (at === undefined) return "-";
+  return new Intl.DateTimeFormat("sv-SE", { timeZone, dateStyle: "short", timeStyle: "short" }).format(at);
+}
+
+export function incidentListCommand(
+  options: CliOptions & { status?: string; category?: string; limit?: string },
+): number {
+  const status = options.status as IncidentStatus | "unresolved" | undefined;
+  if (status !== undefined && !["open", "acknowledged", "resolved", "unresolved"].includes(status)) {
+    console.error(
+      `incident list: --status: expected open, acknowledged, resolved or unresolved, got "${status}"`,
+    );
+    return 78;
+  }
+  if (options.category !== undefined && !(CATEGORIES as readonly string[]).includes(options.category)) {
+    console.error(
+      `incident list: --category: expected one of ${CATEGORIES.join(", ")}, got "${options.category}"`,
+    );
+    return 78;
+  }
+  return withStore(options, (store, config) => {
+    const now = systemClock.now();
+    const list = store.incidents.list({
+      ...(status === undefined ? {} : { status }),
+      ...(options.category === undefined ? {} : { category: options.category as Category }),
+      limit: Number(options.limit ?? 100),
+    });
+    if (options.json) {
+      console.log(
+        JSON.stringify(
+          list.map((i) => ({ ...i, sla: judgeResponse(i, config.incidents.sla, now) })),
+          null,
+          2,
+        ),
+      );
+      return 0;
+    }
+    const rows = list.map((i) => {
+      const judged = judgeResponse(i, config.incidents.sla, now);
+      return [
+        `#${i.id}`,
+        i.status,
+        i.category,
+        i.priority,
+        local(i.startedAt, config.timezone),
+        minutes(judged.responseMs),
+        judged.verdict,
+        i.title,
+      ];
+    });
+    console.log(
+      renderTable(["ID", "STATUS", "CATEGORY", "PRIORITY", "STARTED", "RESPONSE", "SLA", "TITLE"], rows),
+    );
+    return 0;
+  });
+}
+
+export function incidentShowCommand(id: string, options: CliOptions): number {
+  return withStore(options, (store, config) => {
+    const incident = store.incidents.get(Number(id));
+    if (incident === undefined) throw new NoSuchIncidentError(Number(id));
+    const judged = judgeResponse(incident, config.incidents.sla, systemClock.now());
+    const events = store.incidents.events(incident.id);
+    if (options.json) {
+      console.log(JSON.stringify({ ...incident, sla: judged, events }, null, 2));
+      return 0;
+    }
+    printIncident(incident, config.timezone);
+    console.log(
+      `response   ${minutes(judged.responseMs)} (bound ${minutes(judged.boundMs)}: ${judged.verdict})` +
+        `\nresolution ${minutes(judged.resolutionMs)}\n`,
+    );
+    console.log(
+      renderTable(
+        ["AT", "EVENT", "BY", "TEXT"],
+        events.map((e) => [local(e.at, config.timezone), e.kind, e.actor, e.text ?? ""]),
+      ),
+    );
+    return 0;
+  });
+}
+
+function printIncident(i: StoredIncident, timeZone: string): void {
+  console.log(
+    [
+      `#${i.id} ${i.title}`,
+      `status     ${i.status} (${i.source})`,
+      `category   ${i.category}, priority ${i.priority}, target ${i.target}`,
+      `started    ${local(i.startedAt, timeZone)}`,
+      `acknowledged ${local(i.acknowledgedAt, timeZone)}${i.acknowledgedBy ? ` by ${i.acknowledgedBy}` : ""}`,
+      `resolved   ${local(i.resolvedAt, timeZone)}${i.resolvedBy ? ` by ${i.resolvedBy}` : ""}`,
+    ].join("\n"),
+  );
+}
+
+export function incidentChangeCommand(
+  kind: "ack" | "resolve" | "note",
+  id: string,
+  options: CliOptions & { by?: string; note?: string; text?: string },
+): number {
+  const by = options.by ?? (process.env.USER || "cli");
+  return withStore(options, (store) => {
+    const now = systemClock.now();
+    const n = Number(id);
+    if (kind === "note") {
+      if (!options.text) {
+        console.error("incident note: the note's text is required");
+        return 78;
+      }
+      store.incidents.note(n, by, now, options.text);
+      console.log(`#${n}: note added by ${by}`);
+      return 0;
+    }
+    const result =
+      kind === "ack"
+        ? store.incidents.acknowledge(n, by, now, options.note)
+        : store.incidents.resolve(n, by, now, options.note);
+    const what = kind === "ack" ? "acknowledged" : "resolved";
+    console.log(result.first ? `#${n}: ${what} by ${by}` : `#${n}: already ${what}; recorded as a note`);
+    return 0;
+  });
+}
+
+export function incidentTimelinessCommand(options: CliOptions & { window?: string }): number {
+  const window = (options.window ?? "month") as TimelinessWindow;
+  if (!["month", "half_year", "year_to_date"].includes(window)) {
+    console.error(
+      `incident timeliness: --window: expected month, half_year or year_to_date, got "${window}"`,
+    );
+    return 78;
+  }
+  return withStore(options, (store, config) => {
+    const report = incidentTimeliness(
+      store.incidents,
+      config.incidents.sla,
+      systemClock.now(),
+      config.timezone,
+      window,
+    );
+    if (options.json) {
+      console.log(JSON.stringify(report, null, 2));
+      return 0;
+    }
+    const rows = report.categories.map((c) => [
+      c.category,
+      String(c.incidents),
+      String(c.within),
+      String(c.late),
+      String(c.pending),
+      c.share === null ? "-" : `${(c.share * 100).toFixed(1)}%`,
+      c.noData ? "及时 (no faults)" : c.timely ? "及时" : "不及时",
+    ]);
+    console.log(
+      `${window}: ${local(new Date(report.from), config.timezone)} – ${local(new Date(report.to), config.timezone)}`,
+    );
+    console.log(renderTable(["CATEGORY", "FAULTS", "WITHIN", "LATE", "PENDING", "SHARE", "TIMELY"], rows));
+    console.log(`\nRule: ${report.rule}`);
+    return 0;
+  });
+}
+
+export function ticketsImportCommand(file: string, options: CliOptions): number {
+  return withStore(options, (store, config) => {
+    const tickets = config.incidents.tickets;
+    if (tickets === undefined) {
+      console.error(
+        "tickets import: no incidents.tickets section in the config: map the helpdesk's columns there first",
+      );
+      return 78;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      console.error(
+        `tickets import: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+      return 1;
+    }
+    const parsed = parseTicketsCsv(bytes, tickets, file);
+    const counts = importTickets(
+      store.incidents,
+      parsed.tickets,
+      `tickets import ${file}`,
+      systemClock.now(),
+    );
+    for (const line of describeTicketProblems(file, parsed.problems)) console.error(line);
+    const summary = {
+      file,
+      encoding: parsed.encoding ?? null,
+      ...counts,
+      rejected: parsed.problems.length,
+    };
+    if (options.json) console.log(JSON.stringify(summary, null, 2));
+    else {
+      console.log(
+        `${file} (${summary.encoding ?? "unreadable"}): ${counts.created} new, ${counts.updated} updated, ` +
+          `${counts.unchanged} unchanged, ${parsed.problems.length} rejected`,
+      );
+    }
+    // Good rows are kept even when some are bad; exit 1 says the file needs attention.
+    return parsed.problems.length > 0 ? 1 : 0;
+  });
+}
