@@ -46,17 +46,16 @@ function bound(text: string): string {
 function categoryOf(a: Alert, config: IncidentsConfig["alertmanager"]): Category {
   const value = a.labels[config.category_label];
   if (value === undefined) return config.default_category;
-  const mapped = config.category_map[value];
-  if (mapped !== undefined) return mapped;
+  // Label values come from outside: only the map's own keys count ("constructor" is not one).
+  if (Object.hasOwn(config.category_map, value)) return config.category_map[value] as Category;
   return (CATEGORIES as readonly string[]).includes(value) ? (value as Category) : config.default_category;
 }
 
 function priorityOf(a: Alert, config: IncidentsConfig["alertmanager"]): Priority {
   const value = a.labels[config.priority_label];
   if (value === undefined) return config.default_priority;
-  return (
-    config.priority_map[value] ?? (/^P[1-4]$/.test(value) ? (value as Priority) : config.default_priority)
-  );
+  if (Object.hasOwn(config.priority_map, value)) return config.priority_map[value] as Priority;
+  return /^P[1-4]$/.test(value) ? (value as Priority) : config.default_priority;
 }
 
 /** The incident each alert describes. A resolved alert's endsAt is its resolution. */

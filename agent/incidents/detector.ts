@@ -86,7 +86,10 @@ export class IncidentDetector {
     state.good = 0;
     delete state.firstGoodAt;
     if (state.open !== undefined && this.store.get(state.open)?.resolvedAt !== undefined) {
-      delete state.open; // resolved by an operator meanwhile: a new failure cycle starts
+      // Resolved by an operator meanwhile: a new failure cycle starts with this failure.
+      delete state.open;
+      state.fails = 0;
+      delete state.firstFailAt;
     }
     if (this.inMaintenance(target.name, time)) {
       state.fails = 0;

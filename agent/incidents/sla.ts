@@ -32,7 +32,11 @@ export function responseBoundMs(policy: SlaPolicy, category: Category, priority:
 export function judgeResponse(incident: Incident, policy: SlaPolicy, asOf: Date): ResponseJudgement {
   const boundMs = responseBoundMs(policy, incident.category, incident.priority);
   const start = incident.startedAt.getTime();
-  const responded = incident.acknowledgedAt ?? incident.resolvedAt;
+  // The first of acknowledgement and resolution: an acknowledgement after the fault was resolved
+  // does not move the response later.
+  const candidates = [incident.acknowledgedAt, incident.resolvedAt].filter((d): d is Date => d !== undefined);
+  const responded =
+    candidates.length === 0 ? undefined : new Date(Math.min(...candidates.map((d) => d.getTime())));
   const resolutionMs = incident.resolvedAt === undefined ? undefined : incident.resolvedAt.getTime() - start;
   const extra = resolutionMs === undefined ? {} : { resolutionMs };
   if (responded !== undefined) {
@@ -104,9 +108,16 @@ export function timelinessRule(policy: SlaPolicy): string {
   const bounds = (["P1", "P2", "P3", "P4"] as const)
     .map((p) => `${p} ≤ ${minutes(policy.response[p])}`)
     .join(", ");
+  const overrides = Object.entries(policy.categories)
+    .flatMap(([category, bounds]) =>
+      Object.entries(bounds ?? {})
+        .filter((entry): entry is [string, number] => entry[1] !== undefined)
+        .map(([p, ms]) => `${category} ${p} ≤ ${minutes(ms)}`),
+    )
+    .join(", ");
   return (
     `response time = first acknowledgement − start (a fault resolved before any acknowledgement: its resolution); ` +
-    `within SLA when ≤ the bound (${bounds}); unanswered past the bound = late; ` +
+    `within SLA when ≤ the bound (${bounds}${overrides ? `; overrides: ${overrides}` : ""}); unanswered past the bound = late; ` +
     `timely when within ÷ (within + late) ≥ ${(policy.timely_share * 100).toFixed(0)}%`
   );
 }
