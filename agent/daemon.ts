@@ -13,6 +13,7 @@ import { MaintenanceCalendar, windowSpec } from "./maintenance.js";
 import { INVENTORY_TYPES, LatestInventory } from "./inventory.js";
 import { AgentHttpServer, json, type PatternRoutes, type Routes } from "./http.js";
 import { IncidentService } from "./incidents/service.js";
+import { KpiService } from "./kpi/kpi-service.js";
 import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import { AvailabilityReport } from "./kpi/availability-report.js";
 import { applicationsOf } from "./kpi/availability-store.js";
@@ -46,6 +47,8 @@ export class Agent {
   private availabilityTimer: NodeJS.Timeout | undefined;
   private readonly recorder: RunRecorder;
   private readonly incidents: IncidentService;
+  /** The performance-target form: kpi metrics and the manual-records API. */
+  private readonly kpi: KpiService;
   /** Where finished runs go: the recorder (store, latest state, metrics), then incident detection. */
   private readonly sink: RunSink;
   private http: AgentHttpServer;
@@ -78,6 +81,7 @@ export class Agent {
       metrics: this.metrics,
       inMaintenance: (target, time) => this.maintenance.covers(target, time),
     });
+    this.kpi = new KpiService(config, store, clock, log, this.metrics.registry);
     this.sink = {
       runFinished: (outcome) => {
         this.recorder.runFinished(outcome);
@@ -130,9 +134,11 @@ export class Agent {
     agent.runRetention();
     agent.refreshAvailability();
     agent.incidents.start();
+    agent.kpi.refresh();
     agent.availabilityTimer = setInterval(() => {
       agent.refreshAvailability();
       agent.incidents.refresh();
+      agent.kpi.refresh();
     }, config.availability.refresh);
     agent.retentionTimer = setInterval(() => agent.runRetention(), config.store.retention_interval);
     agent.maintenanceTimer = setInterval(
@@ -182,6 +188,7 @@ export class Agent {
   private routes(): Routes {
     return {
       ...this.incidents.routes().routes,
+      ...this.kpi.routes(),
       "/metrics": {
         GET: async () => ({
           status: 200,
@@ -313,6 +320,7 @@ export class Agent {
     this.log.level = config.log.level;
     this.refreshMaintenance(config, true);
     await this.incidents.reload(config);
+    this.kpi.reload(config);
     const oldScheduler = this.scheduler;
     const oldConfigured = this.configured;
     await oldScheduler.stop();

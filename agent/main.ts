@@ -14,6 +14,7 @@ import {
   type AddOptions,
 } from "./cli/maintenance.js";
 import { registerIncidentCommands } from "./cli/incident-commands.js";
+import { registerKpiCommands } from "./cli/kpi-commands.js";
 import { onceCommand } from "./cli/once.js";
 import { runCommand } from "./cli/run.js";
 import { VERSION } from "./version.js";
@@ -116,5 +117,6 @@ maintenance
   });
 
 registerIncidentCommands(program);
+registerKpiCommands(program);
 
 await program.parseAsync(process.argv);

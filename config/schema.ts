@@ -167,6 +167,8 @@ export const configSchema = z
     timezone: timeZone.default("Asia/Shanghai"),
     /** Where the database and generated reports live. */
     data_dir: z.string().min(1).default("./data"),
+    /** The performance-target form's indicators (ops-agent targets import writes one from the form). */
+    targets_file: z.string().min(1).default("config/targets-2026.yaml"),
     log: z
       .object({
         level: z.enum(LOG_LEVELS).default("info"),

@@ -13,10 +13,10 @@
  *   GET  /api/timeliness?window=month|half_year|year_to_date
  *   POST /api/alertmanager            Alertmanager webhook payload (version 4)
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import type { IncidentsConfig } from "../../config/incidents.js";
+import { bearerGuard } from "../api-auth.js";
 import type { Clock } from "../clock.js";
 import { json, readBody, type HttpResponse, type PatternRoutes, type Routes } from "../http.js";
 import type { Logger } from "../log.js";
@@ -39,10 +39,6 @@ export interface IncidentApiDeps {
 const actor = z.string().trim().min(1).max(100);
 const ackBody = z.object({ by: actor, note: z.string().max(2000).optional() }).strict();
 const noteBody = z.object({ by: actor, text: z.string().trim().min(1).max(2000) }).strict();
-
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
 
 function issues(error: z.ZodError): string {
   return error.issues
@@ -87,22 +83,7 @@ function eventView(e: IncidentEvent) {
 }
 
 export function incidentRoutes(deps: IncidentApiDeps): { routes: Routes; patterns: PatternRoutes } {
-  /** undefined when the request may go on; else the refusal. */
-  const refuse = (request: IncomingMessage): HttpResponse | undefined => {
-    const token = deps.config().api_token;
-    if (token === undefined) {
-      return json(404, { error: "the incident API is off: set incidents.api_token in the config" });
-    }
-    const header = request.headers.authorization ?? "";
-    const given = /^Bearer (.+)$/.exec(header)?.[1] ?? "";
-    if (!timingSafeEqual(digest(given), digest(token.reveal()))) {
-      return {
-        ...json(401, { error: "missing or wrong bearer token" }),
-        headers: { "www-authenticate": 'Bearer realm="ops-agent"' },
-      };
-    }
-    return undefined;
-  };
+  const refuse = bearerGuard(() => deps.config().api_token, "incident API");
 
   const withId =
     (handle: (id: number, request: IncomingMessage) => Promise<HttpResponse> | HttpResponse) =>

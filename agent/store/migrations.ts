@@ -230,4 +230,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX incident_events_by_incident ON incident_events(incident_id, ts);
     `,
   },
+  {
+    version: 5,
+    name: "manual records: dated values with corrections kept as new records",
+    sql: `
+      -- The v1 manual_records table was never written to. A record is a value of one indicator
+      -- on one date; a correction is a new record naming the one it corrects (never an
+      -- overwrite), so the history of what was recorded, by whom and when stays.
+      DROP TABLE manual_records;
+      CREATE TABLE manual_records (
+        id INTEGER PRIMARY KEY,
+        indicator TEXT NOT NULL,
+        day TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        note TEXT,
+        corrects INTEGER REFERENCES manual_records(id),
+        recorded_by TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL
+      );
+      CREATE INDEX manual_records_by_indicator ON manual_records(indicator, ts);
+    `,
+  },
 ];

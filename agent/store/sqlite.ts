@@ -14,6 +14,8 @@ import { AgentLock } from "./lock.js";
 import { Catalogue } from "./catalogue.js";
 import { InventoryLog, type InventoryRecord } from "./inventory-log.js";
 import { IncidentStore } from "./incident-store.js";
+import { ManualRecordStore } from "./manual-records.js";
+import { ReportLog } from "./report-log.js";
 import { MaintenanceStore, type StoredMaintenanceWindow } from "./maintenance-store.js";
 import type { InventoryEntry } from "../inventory-changes.js";
 import { migrations } from "./migrations.js";
@@ -81,6 +83,10 @@ export class SqliteStore {
   private readonly maintenanceWindows: MaintenanceStore;
   /** Incidents and their event log (probe faults, Alertmanager alerts, helpdesk tickets). */
   readonly incidents: IncidentStore;
+  /** Values of the form's indicators entered by people, with their corrections. */
+  readonly records: ManualRecordStore;
+  /** Generated reports and form exports (each counted once per kind, period and format). */
+  readonly reports: ReportLog;
   private closed = false;
 
   static open(options: StoreOptions): SqliteStore {
@@ -107,6 +113,8 @@ export class SqliteStore {
     this.inventoryLog = new InventoryLog(db);
     this.maintenanceWindows = new MaintenanceStore(db);
     this.incidents = new IncidentStore(db);
+    this.records = new ManualRecordStore(db);
+    this.reports = new ReportLog(db);
     this.rollups = new RollupStore(
       db,
       this.calendar,

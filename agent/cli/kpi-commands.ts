@@ -1,0 +1,90 @@
+/** Registers `ops-agent targets import|check`, `ops-agent kpi` and `ops-agent record` on the command line. */
+import type { Command } from "commander";
+import { DEFAULT_CONFIG_PATH } from "./config-arg.js";
+import { kpiCommand, recordCommand, recordListCommand } from "./kpi.js";
+import { targetsCheckCommand, targetsImportCommand } from "./targets.js";
+
+export function registerKpiCommands(program: Command): void {
+  const targets = program
+    .command("targets")
+    .description("the performance-target form's indicators file (config targets_file)");
+  targets
+    .command("import")
+    .description(
+      "read the tab-separated export of a performance-target form and write a targets file (bindings manual, " +
+        "the 履职 rows' duty and task to fill in); a malformed export exits 78 and writes nothing",
+    )
+    .argument("<form>", "the form exported as tab-separated text")
+    .option("--out <file>", "where to write (default: config/targets-<year>.yaml)")
+    .option("--year <year>", "the form's year (default: read from the form)")
+    .option("--force", "overwrite an existing --out file")
+    .action((form: string, opts: { out?: string; year?: string; force?: boolean }) => {
+      process.exitCode = targetsImportCommand(form, {
+        ...(opts.out === undefined ? {} : { out: opts.out }),
+        ...(opts.year === undefined ? {} : { year: Number(opts.year) }),
+        ...(opts.force === undefined ? {} : { force: opts.force }),
+      });
+    });
+  targets
+    .command("check")
+    .description("validate a targets file: every error with its line (exit 78)")
+    .argument("<file>")
+    .action((file: string) => {
+      process.exitCode = targetsCheckCommand(file);
+    });
+
+  program
+    .command("kpi")
+    .description(
+      "the form's indicators for a period (2026, 2026-H1, 2026-10): value, target, status, coverage; " +
+        "exit 1 when an automatic indicator is not met",
+    )
+    .requiredOption("--period <period>", "2026 (the year), 2026-H1 (the half-year) or 2026-10 (a month)")
+    .option("--json", "print JSON (with how each value was computed)")
+    .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+    .action((opts: { config: string; period: string; json?: boolean }) => {
+      process.exitCode = kpiCommand(opts);
+    });
+
+  program
+    .command("record")
+    .description(
+      "record a value of a manual indicator (one no probe sees), e.g. `record equipment_overhauls 1 --date 2026-11-20`; " +
+        "a correction is a new record (--corrects ID), never an overwrite; --list shows the history",
+    )
+    .argument("[key]", "indicator key (see the targets file)")
+    .argument("[value]", 'value in the indicator\'s unit: "7", "96.5%", "1.2万人次", "及时" / "不及时"')
+    .option("--date <YYYY-MM-DD>", "the local date the value belongs to (default today)")
+    .option("--note <text>", "why / where from (kept with the record)")
+    .option("--corrects <id>", "this record corrects record ID")
+    .option("--by <who>", "who records it (default $USER, or cli)")
+    .option("--list", "list the records (of KEY, or all) instead of adding one")
+    .option("--json", "with --list: print JSON")
+    .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+    .action(
+      (
+        key: string | undefined,
+        value: string | undefined,
+        opts: {
+          config: string;
+          date?: string;
+          note?: string;
+          corrects?: string;
+          by?: string;
+          list?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        if (opts.list) {
+          process.exitCode = recordListCommand(key, opts);
+          return;
+        }
+        if (key === undefined || value === undefined) {
+          console.error("record: give KEY and VALUE (or --list)");
+          process.exitCode = 78;
+          return;
+        }
+        process.exitCode = recordCommand(key, value, opts);
+      },
+    );
+}

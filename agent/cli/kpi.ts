@@ -1,0 +1,141 @@
+/**
+ * `ops-agent kpi --period 2026-H1|2026|2026-10 [--json]`: the form's indicators for a period with
+ * their Chinese names, value, target, status and coverage. Exit 0 when every automatic indicator
+ * with data is met (or on track), 1 when one is not met — for scripts — and 78 for a bad period
+ * or targets file.
+ *
+ * `ops-agent record KEY VALUE [--date YYYY-MM-DD] [--note …] [--corrects ID]` and
+ * `ops-agent record --list [KEY]`: manual values for the rows no probe sees.
+ */
+import { formatValue } from "../form/value.js";
+import type { IndicatorResult } from "../kpi/evaluate.js";
+import { indicatorsOf, kpiReport, TargetsFileError } from "../kpi/kpi-report.js";
+import { recordManualValue } from "../kpi/records.js";
+import { systemClock } from "../clock.js";
+import { loadOrExit } from "./config-arg.js";
+import { openStoreForCli } from "./open-store.js";
+import { renderTable } from "./table.js";
+
+const STATUS_TEXT: Readonly<Record<IndicatorResult["status"], string>> = {
+  met: "达成 met",
+  not_met: "未达成 NOT MET",
+  at_risk: "有风险 at risk",
+  no_data: "无数据 no data",
+  "n/a": "—",
+};
+
+export function valueText(r: IndicatorResult): string {
+  if (r.value === null) return "-";
+  const text = formatValue(r.target, r.value);
+  if (r.projected === undefined || r.projected === r.value) return text;
+  return `${text} (→ ${formatValue(r.target, r.projected)})`;
+}
+
+export function kpiCommand(options: { config: string; period: string; json?: boolean }): number {
+  const config = loadOrExit(options.config);
+  let indicators;
+  try {
+    indicators = indicatorsOf(config);
+  } catch (error) {
+    if (!(error instanceof TargetsFileError)) throw error;
+    console.error(`kpi: ${error.message}`);
+    return 78;
+  }
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  try {
+    const report = kpiReport(store, config, indicators, options.period, systemClock.now());
+    if ("error" in report) {
+      console.error(`kpi: --period: ${report.error}`);
+      return 78;
+    }
+    if (options.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      const rows = report.results.map((r) => [
+        r.name,
+        r.automatic ? "auto" : "manual",
+        valueText(r),
+        r.target.text,
+        STATUS_TEXT[r.status],
+        r.coverage === null ? "" : `${(r.coverage * 100).toFixed(1)}%`,
+      ]);
+      console.log(`${report.period.label}${report.period.running ? " (so far)" : ""}`);
+      console.log(renderTable(["指标 INDICATOR", "SOURCE", "VALUE", "TARGET", "STATUS", "COVERAGE"], rows));
+    }
+    return report.results.some((r) => r.automatic && r.status === "not_met") ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+export function recordCommand(
+  key: string,
+  value: string,
+  options: { config: string; date?: string; note?: string; corrects?: string; by?: string },
+): number {
+  const config = loadOrExit(options.config);
+  let indicators;
+  try {
+    indicators = indicatorsOf(config);
+  } catch (error) {
+    if (!(error instanceof TargetsFileError)) throw error;
+    console.error(`record: ${error.message}`);
+    return 78;
+  }
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  try {
+    const result = recordManualValue(store, config, indicators, systemClock.now(), {
+      key,
+      value,
+      ...(options.date === undefined ? {} : { date: options.date }),
+      ...(options.note === undefined ? {} : { note: options.note }),
+      ...(options.corrects === undefined ? {} : { corrects: Number(options.corrects) }),
+      by: options.by ?? (process.env.USER || "cli"),
+    });
+    if (!result.ok) {
+      console.error(`record: ${result.error}`);
+      return 78;
+    }
+    const r = result.record;
+    console.log(
+      `recorded #${r.id}: ${key} = ${r.value} on ${r.day}${r.corrects === undefined ? "" : ` (corrects #${r.corrects})`}`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export function recordListCommand(
+  key: string | undefined,
+  options: { config: string; json?: boolean },
+): number {
+  const config = loadOrExit(options.config);
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  try {
+    const history = store.records.history(key);
+    if (options.json) console.log(JSON.stringify(history, null, 2));
+    else {
+      const corrected = new Set(history.flatMap((r) => (r.corrects === undefined ? [] : [r.corrects])));
+      console.log(
+        renderTable(
+          ["ID", "INDICATOR", "DATE", "VALUE", "BY", "NOTE", "STATE"],
+          history.map((r) => [
+            `#${r.id}`,
+            r.indicator,
+            r.day,
+            r.value,
+            r.recordedBy,
+            r.note ?? "",
+            corrected.has(r.id) ? "corrected" : r.corrects === undefined ? "" : `corrects #${r.corrects}`,
+          ]),
+        ),
+      );
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}

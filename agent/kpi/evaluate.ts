@@ -1,0 +1,174 @@
+/**
+ * The form's indicators evaluated for a period: value, the target in force (half-year value for
+ * 2026-H1, full-year value for the year and for a month), status, coverage, and how the value was
+ * computed. Rules (also in DESIGN.md, "The form"):
+ *  - automatic indicators take their measurement (sources.ts); manual ones their records;
+ *  - counts (次 场 份 条 题 人次, and the monthly reports) are summed over the period; other
+ *    values (ratios, people, items, qualitative words) are the latest record in the period;
+ *  - a month is judged against the full-year value, except counts, which the form only sets per
+ *    half-year and year (status n/a);
+ *  - while the year runs, the full-year figure is the year to date, projected to Dec 31: counts
+ *    pro rata (rounded to whole counts), everything else as it stands; "at risk" when the projection misses the target,
+ *    "met" (projected) when it reaches it;
+ *  - no measurement or no record in the period: "no data", never 0.
+ */
+import { isMet } from "../form/value.js";
+import { parseRecordedValue } from "../form/recorded-value.js";
+import type { Indicator, TargetValue } from "../form/types.js";
+import type { ManualRecord } from "../store/manual-records.js";
+import type { KpiPeriod } from "./kpi-period.js";
+import type { KpiSources, Measured } from "./sources.js";
+
+export type KpiStatus = "met" | "not_met" | "at_risk" | "no_data" | "n/a";
+
+export interface IndicatorResult {
+  key: string;
+  name: string;
+  group: Indicator["group"];
+  automatic: boolean;
+  target: TargetValue;
+  value: number | boolean | null;
+  /** The full-year projection while the year runs. */
+  projected?: number | boolean;
+  status: KpiStatus;
+  coverage: number | null;
+  how: string;
+  /** The manual records the value came from (ids), for the evidence. */
+  records?: number[];
+}
+
+const SUMMED_UNITS = new Set(["次", "场", "份", "条", "题", "人次"]);
+
+export function isCount(target: TargetValue): boolean {
+  return target.kind === "number" && SUMMED_UNITS.has(target.unit);
+}
+
+export interface EvaluateInput {
+  indicators: readonly Indicator[];
+  period: KpiPeriod;
+  now: Date;
+  sources: KpiSources;
+  /** The records in force for an indicator in [from, to). */
+  records: (key: string, from: Date, to: Date) => ManualRecord[];
+  /** "YYYY-MM" of a unix time in the centre's time zone. */
+  monthOf: (ts: number) => string;
+}
+
+export function evaluate(input: EvaluateInput): IndicatorResult[] {
+  return input.indicators.map((indicator) => evaluateOne(indicator, input));
+}
+
+function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResult {
+  const { period } = input;
+  const target = period.side === "half" ? indicator.half : indicator.full;
+  const base = {
+    key: indicator.key,
+    name: indicator.name,
+    group: indicator.group,
+    automatic: indicator.binding.source !== "manual",
+    target,
+  };
+  const measured = measure(indicator, input, target);
+  const count = isCount(target) || indicator.binding.source === "monthly_reports";
+  if (measured.value === null)
+    return {
+      ...base,
+      value: null,
+      status: "no_data",
+      coverage: measured.coverage,
+      how: measured.how,
+      ...recordsOf(measured),
+    };
+  if (period.kind === "month" && count) {
+    return {
+      ...base,
+      value: measured.value,
+      status: "n/a",
+      coverage: measured.coverage,
+      how: `${measured.how}; the form sets counts per half-year and year only`,
+      ...recordsOf(measured),
+    };
+  }
+  const value = measured.value;
+  if (period.kind === "year" && period.running) {
+    const elapsed = (period.to - period.from) / (period.end - period.from);
+    // Counts are whole: the pro-rata projection is rounded (9 reports by September → 12).
+    const projected = count && typeof value === "number" && elapsed > 0 ? Math.round(value / elapsed) : value;
+    return {
+      ...base,
+      value,
+      projected,
+      status: isMet(target, projected) ? "met" : "at_risk",
+      coverage: measured.coverage,
+      how: `${measured.how}; year to date (${(elapsed * 100).toFixed(1)}% of the year), projected to Dec 31${count ? " pro rata" : " as it stands"}`,
+      ...recordsOf(measured),
+    };
+  }
+  return {
+    ...base,
+    value,
+    status: isMet(target, value) ? "met" : "not_met",
+    coverage: measured.coverage,
+    how: measured.how,
+    ...recordsOf(measured),
+  };
+}
+
+function recordsOf(m: Measured<number | boolean> & { records?: number[] }): { records?: number[] } {
+  return m.records === undefined ? {} : { records: m.records };
+}
+
+function measure(
+  indicator: Indicator,
+  input: EvaluateInput,
+  target: TargetValue,
+): Measured<number | boolean> & { records?: number[] } {
+  const { period, sources } = input;
+  const binding = indicator.binding;
+  switch (binding.source) {
+    case "availability":
+      return sources.availability(period.from, period.to);
+    case "vm_count":
+      return sources.vmCount(period.from, period.to);
+    case "antivirus_coverage":
+      return sources.antivirusCoverage(period.from, period.to);
+    case "fault_timeliness":
+      return sources.faultTimeliness(binding.category, period.from, period.to, input.now);
+    case "monthly_reports":
+      return sources.monthlyReports(input.monthOf(period.from), input.monthOf(period.to - 1));
+    case "manual":
+      return manualValue(indicator, input, target);
+  }
+}
+
+function manualValue(
+  indicator: Indicator,
+  input: EvaluateInput,
+  target: TargetValue,
+): Measured<number | boolean> & { records: number[] } {
+  const { period } = input;
+  const records = input.records(indicator.key, new Date(period.from * 1000), new Date(period.to * 1000));
+  const values = records.flatMap((r) => {
+    const v = parseRecordedValue(r.value, target);
+    return typeof v === "object" ? [] : [{ record: r, value: v }];
+  });
+  if (values.length === 0) {
+    return { value: null, coverage: null, how: "manual indicator: no record in the period", records: [] };
+  }
+  if (isCount(target)) {
+    const sum = values.reduce((s, v) => s + (v.value as number), 0);
+    return {
+      value: sum,
+      coverage: null,
+      how: `manual: sum of ${values.length} record(s) in the period`,
+      records: values.map((v) => v.record.id),
+    };
+  }
+  const latest = values.reduce((a, b) => (b.record.at >= a.record.at ? b : a));
+  return {
+    value: latest.value,
+    coverage: null,
+    how: `manual: latest record in the period (${latest.record.day}, by ${latest.record.recordedBy}${latest.record.note ? `: ${latest.record.note}` : ""})`,
+    records: [latest.record.id],
+  };
+}

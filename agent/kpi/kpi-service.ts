@@ -1,0 +1,196 @@
+/**
+ * The form inside the running agent: the targets file loaded (again on reload), the kpi metrics
+ * refreshed on the availability timer, and the manual-records and kpi API routes (behind the
+ * same bearer token as the incident API).
+ *
+ * Metrics, for the automatic indicators:
+ *  - opsagent_kpi_value{indicator}: the year-to-date value (ratios 0–1, counts, 1/0 for 及时);
+ *  - opsagent_kpi_target_value{indicator,period}: the form's half-year / full-year value;
+ *  - opsagent_kpi_met{indicator,period}: 1 met (for the running year: projected to be met), 0 not
+ *    met / at risk; absent when there is no data.
+ */
+import type { IncomingMessage } from "node:http";
+import { Gauge, type Registry } from "prom-client";
+import { z } from "zod";
+import type { Config } from "../../config/schema.js";
+import { bearerGuard } from "../api-auth.js";
+import type { Clock } from "../clock.js";
+import type { Indicator, TargetValue } from "../form/types.js";
+import { json, readBody, type Routes } from "../http.js";
+import type { Logger } from "../log.js";
+import type { SqliteStore } from "../store/sqlite.js";
+import type { IndicatorResult } from "./evaluate.js";
+import { indicatorsOf, kpiReport } from "./kpi-report.js";
+import { recordManualValue } from "./records.js";
+
+const recordBody = z
+  .object({
+    key: z.string().min(1).max(100),
+    value: z.string().min(1).max(200),
+    date: z.string().optional(),
+    note: z.string().max(2000).optional(),
+    corrects: z.number().int().positive().optional(),
+    by: z.string().trim().min(1).max(100),
+  })
+  .strict();
+
+const targetNumber = (t: TargetValue): number => (t.kind === "number" ? t.value : 1);
+const numeric = (v: number | boolean): number => (typeof v === "boolean" ? (v ? 1 : 0) : v);
+
+export class KpiService {
+  private indicators: Indicator[] = [];
+  private results: { period: "half_year" | "year"; results: IndicatorResult[] }[] = [];
+
+  constructor(
+    private config: Config,
+    private readonly store: SqliteStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    registry: Registry,
+  ) {
+    this.loadIndicators();
+    const indicators = () => this.indicators;
+    const automatic = () =>
+      this.results.map((r) => ({ ...r, results: r.results.filter((x) => x.automatic) }));
+    new Gauge({
+      name: "opsagent_kpi_value",
+      help: "Year-to-date value of each automatic indicator of the form (ratios 0–1, counts, 1/0 for 及时).",
+      labelNames: ["indicator"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const r of automatic().find((x) => x.period === "year")?.results ?? [])
+          if (r.value !== null) this.set({ indicator: r.key }, numeric(r.value));
+      },
+    });
+    new Gauge({
+      name: "opsagent_kpi_target_value",
+      help: "The form's target for each automatic indicator: the half-year or the full-year value (1 for a word such as 及时).",
+      labelNames: ["indicator", "period"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const i of indicators().filter((x) => x.binding.source !== "manual")) {
+          this.set({ indicator: i.key, period: "half_year" }, targetNumber(i.half));
+          this.set({ indicator: i.key, period: "year" }, targetNumber(i.full));
+        }
+      },
+    });
+    new Gauge({
+      name: "opsagent_kpi_met",
+      help: "1 when the automatic indicator meets its target for the period (the running year: projected to), 0 when not or at risk; absent without data.",
+      labelNames: ["indicator", "period"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of automatic())
+          for (const r of p.results) {
+            if (r.status === "met") this.set({ indicator: r.key, period: p.period }, 1);
+            else if (r.status === "not_met" || r.status === "at_risk")
+              this.set({ indicator: r.key, period: p.period }, 0);
+          }
+      },
+    });
+  }
+
+  reload(config: Config): void {
+    this.config = config;
+    this.loadIndicators();
+    this.refresh();
+  }
+
+  refresh(): void {
+    if (this.indicators.length === 0) return;
+    try {
+      const now = this.clock.now();
+      const year = String(this.localYear(now));
+      this.results = (["half_year", "year"] as const).flatMap((period) => {
+        const report = kpiReport(
+          this.store,
+          this.config,
+          this.indicators,
+          period === "year" ? year : `${year}-H1`,
+          now,
+        );
+        return "error" in report ? [] : [{ period, results: report.results }];
+      });
+    } catch (error) {
+      this.log.error({ err: error }, "form indicators could not be evaluated; will retry");
+    }
+  }
+
+  routes(): Routes {
+    const refuse = bearerGuard(() => this.config.incidents.api_token, "records API");
+    return {
+      "/api/records": {
+        GET: (request) => {
+          const refused = refuse(request);
+          if (refused) return refused;
+          const key = new URL(request.url ?? "/", "http://agent").searchParams.get("key") ?? undefined;
+          return json(200, this.store.records.history(key));
+        },
+        POST: async (request: IncomingMessage) => {
+          const refused = refuse(request);
+          if (refused) return refused;
+          let body: unknown;
+          try {
+            body = JSON.parse(await readBody(request));
+          } catch (err) {
+            return json(400, { error: `body is not JSON: ${(err as Error).message}` });
+          }
+          const parsed = recordBody.safeParse(body);
+          if (!parsed.success) {
+            return json(400, {
+              error: parsed.error.issues
+                .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+                .join("; "),
+            });
+          }
+          if (this.indicators.length === 0)
+            return json(503, {
+              error: `targets file ${this.config.targets_file} is not loaded; see the agent's log`,
+            });
+          const result = recordManualValue(
+            this.store,
+            this.config,
+            this.indicators,
+            this.clock.now(),
+            parsed.data,
+          );
+          if (!result.ok) return json(400, { error: result.error });
+          return json(201, result.record);
+        },
+      },
+      "/api/kpi": {
+        GET: (request) => {
+          const refused = refuse(request);
+          if (refused) return refused;
+          const period =
+            new URL(request.url ?? "/", "http://agent").searchParams.get("period") ??
+            String(this.localYear(this.clock.now()));
+          const report = kpiReport(this.store, this.config, this.indicators, period, this.clock.now());
+          if ("error" in report) return json(400, { error: `period: ${report.error}` });
+          return json(200, report);
+        },
+      },
+    };
+  }
+
+  private localYear(now: Date): number {
+    return Number(
+      new Intl.DateTimeFormat("en-CA", { timeZone: this.config.timezone, year: "numeric" }).format(now),
+    );
+  }
+
+  private loadIndicators(): void {
+    try {
+      this.indicators = indicatorsOf(this.config);
+    } catch (error) {
+      this.indicators = [];
+      this.log.error(
+        { err: (error as Error).message },
+        "the targets file could not be loaded: no form indicators until it is fixed",
+      );
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Recording a manual value (CLI and API share this): the key must be an indicator of the targets
+ * file, the value must parse in the indicator's unit, the date is a local calendar date (default
+ * today) not in the future, and a correction must name an existing record of the same indicator.
+ * A rejected record changes nothing.
+ */
+import type { Config } from "../../config/schema.js";
+import { parseRecordedValue } from "../form/recorded-value.js";
+import type { Indicator } from "../form/types.js";
+import { BucketCalendar } from "../store/buckets.js";
+import { NoSuchRecordError, type ManualRecord } from "../store/manual-records.js";
+import type { SqliteStore } from "../store/sqlite.js";
+import { localMidnight } from "./periods.js";
+
+export interface RecordRequest {
+  key: string;
+  value: string;
+  date?: string;
+  note?: string;
+  corrects?: number;
+  by: string;
+}
+
+export function recordManualValue(
+  store: SqliteStore,
+  config: Config,
+  indicators: readonly Indicator[],
+  now: Date,
+  request: RecordRequest,
+): { ok: true; record: ManualRecord } | { ok: false; error: string } {
+  const indicator = indicators.find((i) => i.key === request.key);
+  if (indicator === undefined) {
+    const manual = indicators.filter((i) => i.binding.source === "manual").map((i) => i.key);
+    return {
+      ok: false,
+      error: `unknown indicator "${request.key}"; manual indicators: ${manual.join(", ")}`,
+    };
+  }
+  if (indicator.binding.source !== "manual") {
+    return {
+      ok: false,
+      error: `${request.key} (${indicator.name}) is measured by the agent (${indicator.binding.source}); it takes no manual records`,
+    };
+  }
+  // Both the half-year and the full-year value share the unit (the targets file checks it).
+  const parsed = parseRecordedValue(request.value, indicator.full);
+  if (typeof parsed === "object")
+    return { ok: false, error: `${request.key} (${indicator.name}): ${parsed.error}` };
+  const calendar = new BucketCalendar(config.timezone);
+  const today = calendar.dayStart(Math.floor(now.getTime() / 1000));
+  let dayStart = today;
+  if (request.date !== undefined) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(request.date);
+    const valid =
+      m !== null &&
+      (() => {
+        const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+        return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+      })();
+    if (!m || !valid)
+      return { ok: false, error: `--date: expected a date like 2026-11-28, got "${request.date}"` };
+    dayStart = localMidnight(Number(m[1]), Number(m[2]), Number(m[3]), calendar);
+    if (dayStart > today) return { ok: false, error: `--date: ${request.date} is in the future` };
+  }
+  if (request.note !== undefined && request.note.length > 2000)
+    return { ok: false, error: "--note: at most 2000 characters" };
+  const local = new Date((dayStart + calendar.offsetAt(dayStart)) * 1000).toISOString().slice(0, 10);
+  try {
+    const record = store.records.add({
+      indicator: request.key,
+      day: local,
+      at: new Date(dayStart * 1000),
+      value: request.value.trim(),
+      ...(request.note === undefined ? {} : { note: request.note }),
+      ...(request.corrects === undefined ? {} : { corrects: request.corrects }),
+      recordedBy: request.by,
+      recordedAt: now,
+    });
+    return { ok: true, record };
+  } catch (error) {
+    if (error instanceof NoSuchRecordError) return { ok: false, error: `--corrects: ${error.message}` };
+    if (error instanceof Error && /a correction keeps the indicator/.test(error.message))
+      return { ok: false, error: error.message };
+    throw error;
+  }
+}
