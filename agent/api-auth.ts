@@ -21,7 +21,8 @@ export function bearerGuard(token: () => Secret | undefined, what: string): Guar
     if (secret === undefined) {
       return json(404, { error: `the ${what} is off: set incidents.api_token in the config` });
     }
-    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
+    // The scheme is case-insensitive (RFC 7235 §2.1); the token is not.
+    const given = /^bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1] ?? "";
     if (!timingSafeEqual(digest(given), digest(secret.reveal()))) {
       return {
         ...json(401, { error: "missing or wrong bearer token" }),
