@@ -14,6 +14,7 @@ import { INVENTORY_TYPES, LatestInventory } from "./inventory.js";
 import { AgentHttpServer, json, type PatternRoutes, type Routes } from "./http.js";
 import { IncidentService } from "./incidents/service.js";
 import { KpiService } from "./kpi/kpi-service.js";
+import { ReportSchedule } from "./report/schedule.js";
 import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import { AvailabilityReport } from "./kpi/availability-report.js";
 import { applicationsOf } from "./kpi/availability-store.js";
@@ -49,6 +50,8 @@ export class Agent {
   private readonly incidents: IncidentService;
   /** The performance-target form: kpi metrics and the manual-records API. */
   private readonly kpi: KpiService;
+  /** The monthly operations report, written on schedule. */
+  private readonly reports: ReportSchedule;
   /** Where finished runs go: the recorder (store, latest state, metrics), then incident detection. */
   private readonly sink: RunSink;
   private http: AgentHttpServer;
@@ -82,6 +85,7 @@ export class Agent {
       inMaintenance: (target, time) => this.maintenance.covers(target, time),
     });
     this.kpi = new KpiService(config, store, clock, log, this.metrics.registry);
+    this.reports = new ReportSchedule(store, clock, log);
     this.sink = {
       runFinished: (outcome) => {
         this.recorder.runFinished(outcome);
@@ -135,6 +139,7 @@ export class Agent {
     agent.refreshAvailability();
     agent.incidents.start();
     agent.kpi.refresh();
+    agent.reports.start(config);
     agent.availabilityTimer = setInterval(() => {
       agent.refreshAvailability();
       agent.incidents.refresh();
@@ -321,6 +326,7 @@ export class Agent {
     this.refreshMaintenance(config, true);
     await this.incidents.reload(config);
     this.kpi.reload(config);
+    this.reports.start(config);
     const oldScheduler = this.scheduler;
     const oldConfigured = this.configured;
     await oldScheduler.stop();
@@ -362,6 +368,7 @@ export class Agent {
     await Promise.allSettled(this.configured.map((c) => c.instance.close()));
     await this.http.close();
     await this.incidents.close();
+    await this.reports.stop();
     this.maintenance.close();
     this.store.close();
     this.log.info("stopped; database closed");

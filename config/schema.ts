@@ -8,6 +8,7 @@ import { z } from "zod";
 import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
 import { incidentsSchema } from "./incidents.js";
+import { reportSchema } from "./report.js";
 import { duration } from "./duration.js";
 
 const DAY = 86_400_000;
@@ -205,6 +206,8 @@ export const configSchema = z
     maintenance: z.array(maintenanceWindow).default([]),
     /** Incidents: probe-fault detection, SLA bounds, the incident API / Alertmanager token. */
     incidents: incidentsSchema.prefault({}),
+    /** The monthly operations report (大平台月度运营报告): schedule, formats, where. */
+    report: reportSchema.prefault({}),
     collectors: z.array(collectorEntry).default([]),
   })
   .strict();

@@ -12,12 +12,7 @@ import { periodAt, type PeriodKind } from "../kpi/periods.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { loadOrExit } from "./config-arg.js";
 import { renderTable } from "./table.js";
-
-export const ACCOUNTING_RULE =
-  "availability = up samples ÷ (all samples − samples inside maintenance windows), per application; " +
-  "the education-application figure is the mean over the applications (weights from availability.weights); " +
-  "time without samples (agent down, collector failed) is unknown: shown as coverage, not counted up or down" +
-  " (availability.unknown_as_down counts it as down).";
+import { ACCOUNTING_RULE } from "../kpi/availability.js";
 
 const pct = (v: number | null) => (v === null ? "unknown" : `${(v * 100).toFixed(3)}%`);
 

@@ -1,7 +1,8 @@
-/** Registers `ops-agent targets import|check`, `ops-agent kpi` and `ops-agent record` on the command line. */
+/** Registers `ops-agent targets import|check`, `report`, `kpi` and `record` on the command line. */
 import type { Command } from "commander";
 import { DEFAULT_CONFIG_PATH } from "./config-arg.js";
 import { kpiCommand, recordCommand, recordListCommand } from "./kpi.js";
+import { reportCommand, type ReportOptions } from "./report.js";
 import { targetsCheckCommand, targetsImportCommand } from "./targets.js";
 
 export function registerKpiCommands(program: Command): void {
@@ -31,6 +32,24 @@ export function registerKpiCommands(program: Command): void {
     .argument("<file>")
     .action((file: string) => {
       process.exitCode = targetsCheckCommand(file);
+    });
+
+  program
+    .command("report")
+    .description(
+      "write the monthly platform operations report (大平台月度运营报告) for a month (default: the last one) " +
+        "in HTML, Markdown and DOCX, and record it; --list shows a year's reports (the form's count)",
+    )
+    .option("--month <YYYY-MM>", "the month (default: the previous month)")
+    .option("--format <list>", "html,md,docx (default: the config's report.formats)")
+    .option("--out <dir>", "where to write (default: report.out_dir, or <data_dir>/reports)")
+    .option("--lang <lang>", "zh (default) or en")
+    .option("--list", "list the reports generated in --year (default this year) instead")
+    .option("--year <year>", "with --list")
+    .option("--json", "print JSON")
+    .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+    .action(async (opts: ReportOptions) => {
+      process.exitCode = await reportCommand(opts);
     });
 
   program

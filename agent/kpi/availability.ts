@@ -8,6 +8,13 @@
  */
 import type { RollupCells } from "../store/rollups.js";
 
+/** The rule in words, printed under every availability figure (DESIGN.md, Availability). */
+export const ACCOUNTING_RULE =
+  "availability = up samples ÷ (all samples − samples inside maintenance windows), per application; " +
+  "the education-application figure is the mean over the applications (weights from availability.weights); " +
+  "time without samples (agent down, collector failed) is unknown: shown as coverage, not counted up or down" +
+  " (availability.unknown_as_down counts it as down).";
+
 export interface AvailabilityPolicy {
   /** Count time with no samples as down (default false: it is reported as coverage). */
   unknownAsDown: boolean;

@@ -1,0 +1,108 @@
+/**
+ * `ops-agent report --month 2026-10 [--format html,md,docx] [--out DIR] [--lang zh|en]` writes a
+ * month's operations report (beside a running agent) and records it; `ops-agent report --list
+ * [--year 2026]` lists the reports generated in a year — their count is the value of the form's
+ * 大平台月度运营报告 row.
+ */
+import { REPORT_FORMATS, type ReportFormat } from "../../config/report.js";
+import { systemClock } from "../clock.js";
+import { indicatorsOf, TargetsFileError } from "../kpi/kpi-report.js";
+import { previousMonth, REPORT_KIND, writeMonthlyReport } from "../report/write.js";
+import { loadOrExit } from "./config-arg.js";
+import { openStoreForCli } from "./open-store.js";
+import { renderTable } from "./table.js";
+
+export interface ReportOptions {
+  config: string;
+  month?: string;
+  format?: string;
+  out?: string;
+  lang?: string;
+  list?: boolean;
+  year?: string;
+  json?: boolean;
+}
+
+export async function reportCommand(options: ReportOptions): Promise<number> {
+  const config = loadOrExit(options.config);
+  if (options.list) return listReports(options, config);
+  const formats = (options.format ?? config.report.formats.join(","))
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || formats.length === 0) {
+    console.error(
+      `report: --format: expected a list of ${REPORT_FORMATS.join(", ")}, got "${options.format ?? ""}"`,
+    );
+    return 78;
+  }
+  if (options.lang !== undefined && options.lang !== "zh" && options.lang !== "en") {
+    console.error(`report: --lang: expected zh or en, got "${options.lang}"`);
+    return 78;
+  }
+  const now = systemClock.now();
+  const month = options.month ?? previousMonth(now, config.timezone);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    console.error(`report: --month: expected a month like 2026-10, got "${month}"`);
+    return 78;
+  }
+  let indicators;
+  try {
+    indicators = indicatorsOf(config);
+  } catch (error) {
+    if (!(error instanceof TargetsFileError)) throw error;
+    console.error(`report: ${error.message}`);
+    return 78;
+  }
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  try {
+    const files = await writeMonthlyReport(store, config, indicators, {
+      month,
+      formats: formats as ReportFormat[],
+      ...(options.out === undefined ? {} : { outDir: options.out }),
+      ...(options.lang === undefined ? {} : { lang: options.lang as "zh" | "en" }),
+      now,
+    });
+    if (options.json) console.log(JSON.stringify(files, null, 2));
+    else for (const f of files) console.log(`wrote ${f.path} (${f.bytes} bytes)`);
+    return 0;
+  } catch (error) {
+    if (error instanceof Error && /has not begun yet|expected a month/.test(error.message)) {
+      console.error(`report: --month: ${error.message}`);
+      return 78;
+    }
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+function listReports(options: ReportOptions, config: ReturnType<typeof loadOrExit>): number {
+  const year =
+    options.year ??
+    new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone, year: "numeric" }).format(
+      systemClock.now(),
+    );
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  try {
+    const files = store.reports.list(REPORT_KIND, `${year}-`);
+    const months = [...new Set(files.map((f) => f.period))];
+    if (options.json) {
+      console.log(JSON.stringify({ year, count: months.length, months, files }, null, 2));
+      return 0;
+    }
+    console.log(
+      renderTable(
+        ["MONTH", "FORMAT", "GENERATED", "FILE"],
+        files.map((f) => [f.period, f.format, f.generatedAt.toISOString(), f.path]),
+      ),
+    );
+    console.log(`\n${year}: ${months.length} monthly report(s) — the value of 大平台月度运营报告`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * Gathers the monthly platform operations report for one month from the store: the form's
+ * operational indicators (month, half-year, year to date), availability per application with
+ * its outages, the machine room, the video-conference systems, the faults, the maintenance
+ * windows, the month's manual records, and the rules behind every figure.
+ */
+import type { Config } from "../../config/schema.js";
+import { formatValue } from "../form/value.js";
+import type { Indicator } from "../form/types.js";
+import { judgeResponse, timeliness, timelinessRule } from "../incidents/sla.js";
+import type { StoredIncident } from "../store/incident-store.js";
+import { ACCOUNTING_RULE, errorBudget, overallAvailability } from "../kpi/availability.js";
+import { AVAILABILITY_METRIC, applicationsOf, availabilityForPeriod } from "../kpi/availability-store.js";
+import { FULL_YEAR_TARGET } from "../kpi/availability-report.js";
+import { kpiReport } from "../kpi/kpi-report.js";
+import { localMidnight } from "../kpi/periods.js";
+import { windowSpec, type MaintenanceWindowSpec } from "../maintenance.js";
+import type { SqliteStore } from "../store/sqlite.js";
+import type {
+  FaultSummary,
+  IncidentRow,
+  Lang,
+  MaintenanceRow,
+  MonthlyReport,
+  SummaryPeriod,
+} from "./model.js";
+import { dailyPoints, outagesOf, seriesFigures } from "./series.js";
+
+export interface BuildOptions {
+  /** "2026-10". */
+  month: string;
+  lang: Lang;
+  now: Date;
+  organisation?: string;
+}
+
+const HEALTH_RULE =
+  "视频会议系统健康：全部MCU无SIP OPTIONS应答为中断；任一MCU未正常应答、MCU不可ping通、终端在线率低于阈值或管理平台探测失败为降级；否则为正常。无法测量的部分记为未知，不计入故障。" +
+  " (Video conference: down when no MCU answers SIP OPTIONS; degraded when an MCU is not fully up or does not answer ping, endpoints online below the bound, or the management web is down; unknown parts change nothing.)";
+
+const KPI_RULE =
+  "指标评价：计数类（次、场、份、条、题、人次及月度报告）按期间累加，其余取期间内最新值；上半年对照半年指标值，全年对照全年指标值，年度进行中按年初至今推算至12月31日，推算不达标为“有风险”；无数据显示为“无数据”，从不记为0。";
+
+export function monthBounds(
+  month: string,
+  calendar: SqliteStore["calendar"],
+): { from: number; end: number; year: number; m: number } {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!match) throw new Error(`expected a month like 2026-10, got "${month}"`);
+  const year = Number(match[1]);
+  const m = Number(match[2]);
+  const from = localMidnight(year, m, 1, calendar);
+  const end = m === 12 ? localMidnight(year + 1, 1, 1, calendar) : localMidnight(year, m + 1, 1, calendar);
+  return { from, end, year, m };
+}
+
+export function buildMonthlyReport(
+  store: SqliteStore,
+  config: Config,
+  indicators: readonly Indicator[],
+  options: BuildOptions,
+): MonthlyReport {
+  const calendar = store.calendar;
+  const { from, end, year } = monthBounds(options.month, calendar);
+  const nowTs = Math.floor(options.now.getTime() / 1000);
+  if (from >= nowTs) throw new Error(`${options.month} has not begun yet`);
+  const to = Math.min(end, nowTs);
+
+  const summary = summaryPeriods(store, config, indicators, options, year);
+  const apps = applicationsOf(config);
+  const policy = { unknownAsDown: config.availability.unknown_as_down };
+  const monthResults = availabilityForPeriod(store, { kind: "month", from, to, end }, apps, policy);
+  const yearFrom = localMidnight(year, 1, 1, calendar);
+  const yearEnd = localMidnight(year + 1, 1, 1, calendar);
+  const ytdResults = availabilityForPeriod(
+    store,
+    { kind: "year_to_date", from: yearFrom, to, end: yearEnd },
+    apps,
+    policy,
+  );
+  const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
+  const applications = monthResults.map((a) => {
+    const ytd = ytdResults.find((y) => y.application === a.application);
+    const spec = apps.find((x) => x.application === a.application);
+    const seriesId = seriesByApp.get(a.application);
+    return {
+      application: a.application,
+      month: a.ratio,
+      monthCoverage: a.coverage,
+      yearToDate: ytd?.ratio ?? null,
+      budgetLeftMinutes:
+        ytd === undefined || spec === undefined
+          ? null
+          : errorBudget(FULL_YEAR_TARGET, yearEnd - yearFrom, spec.intervalSeconds, ytd, policy).leftMinutes,
+      daily: dailyPoints(
+        store,
+        AVAILABILITY_METRIC,
+        from,
+        to,
+        "up",
+        seriesId === undefined ? new Set() : new Set([seriesId]),
+      ),
+    };
+  });
+  const outages = apps
+    .flatMap((app) => {
+      const seriesId = seriesByApp.get(app.application);
+      return seriesId === undefined
+        ? []
+        : outagesOf(store, seriesId, app.application, from, to, app.intervalSeconds);
+    })
+    .sort((a, b) => a.start.getTime() - b.start.getTime());
+
+  const vm = seriesFigures(store, "vms_in_scope", from, to);
+  const expected = seriesFigures(store, "vms_expected", from, to);
+  const av = seriesFigures(store, "antivirus_coverage_ratio", from, to);
+  const unprotected = seriesFigures(store, "antivirus_protected", from, to)
+    .filter((s) => s.last === 0)
+    .map((s) => ({ name: s.target }));
+  const changes = store
+    .listEvents(new Date(from * 1000), new Date(to * 1000))
+    .filter((e) => e.kind.startsWith("vm_"))
+    .map((e) => ({
+      at: e.time,
+      kind: e.kind.replace(/^vm_/, ""),
+      vm: String(e.detail.name ?? e.targetKey ?? ""),
+      ...(e.detail.previousName !== undefined
+        ? { detail: `${String(e.detail.previousName)} → ${String(e.detail.name)}` }
+        : e.detail.previousPowerState !== undefined
+          ? { detail: `${String(e.detail.previousPowerState)} → ${String(e.detail.powerState)}` }
+          : {}),
+    }));
+
+  const incidents = store.incidents.list({ to: new Date(to * 1000), from: new Date(from * 1000) });
+  const started = incidents.filter((i) => i.startedAt.getTime() >= from * 1000);
+  const faults = faultSummary(started, config, from, to, options.now);
+
+  const coverageValues = monthResults.map((a) => a.coverage);
+  return {
+    lang: options.lang,
+    month: options.month,
+    organisation: options.organisation ?? "苏州市电化教育馆",
+    site: config.site,
+    timeZone: config.timezone,
+    generatedAt: options.now,
+    coverage:
+      coverageValues.length > 0 ? coverageValues.reduce((s, c) => s + c, 0) / coverageValues.length : 0,
+    summary,
+    availability: {
+      overallMonth: overallAvailability(monthResults, config.availability.weights),
+      overallYearToDate: overallAvailability(ytdResults, config.availability.weights),
+      applications,
+      outages,
+    },
+    machineRoom: {
+      vmCount: vm.length > 0 ? vm.reduce((s, v) => s + (v.last ?? 0), 0) : null,
+      vmExpected: expected[0]?.last ?? indicatorTarget(indicators, "vm_count") ?? 253,
+      vmCountDaily: dailyPoints(store, "vms_in_scope", from, to, "sum_of_last"),
+      changes,
+      antivirusCoverage: av[0]?.mean ?? null,
+      antivirusDaily: dailyPoints(store, "antivirus_coverage_ratio", from, to, "mean"),
+      unprotected,
+    },
+    videoconf: {
+      systems: videoconfSystems(store, from, to),
+      incidents: started
+        .filter((i) => i.category === "videoconf")
+        .map((i) => incidentRow(i, config, options.now)),
+    },
+    faults,
+    maintenance: maintenanceRows(config, store, from, to),
+    records: store.records
+      .history()
+      .filter((r) => r.at.getTime() >= from * 1000 && r.at.getTime() < to * 1000)
+      .map((r) => ({
+        indicator: r.indicator,
+        name: indicators.find((i) => i.key === r.indicator)?.name ?? r.indicator,
+        day: r.day,
+        value: r.value,
+        by: r.recordedBy,
+        ...(r.note === undefined ? {} : { note: r.note }),
+        ...(r.corrects === undefined ? {} : { corrects: r.corrects }),
+      })),
+    rules: [
+      { title: "可用率 Availability", text: ACCOUNTING_RULE },
+      { title: "故障响应及时 Fault response timeliness", text: timelinessRule(config.incidents.sla) },
+      { title: "视频会议健康 Video conference health", text: HEALTH_RULE },
+      { title: "指标评价 Indicator evaluation", text: KPI_RULE },
+    ],
+  };
+}
+
+function indicatorTarget(indicators: readonly Indicator[], key: string): number | undefined {
+  const t = indicators.find((i) => i.key === key)?.full;
+  return t?.kind === "number" ? t.value : undefined;
+}
+
+function summaryPeriods(
+  store: SqliteStore,
+  config: Config,
+  indicators: readonly Indicator[],
+  options: BuildOptions,
+  year: number,
+): SummaryPeriod[] {
+  const automatic = indicators.filter((i) => i.binding.source !== "manual");
+  // Each period is judged as of the month's end (or now): the report for October shows the year to date at October.
+  const { end } = monthBounds(options.month, store.calendar);
+  const asOf = new Date(Math.min(end * 1000, options.now.getTime()));
+  const periods: { label: string; caption: string }[] = [
+    { label: options.month, caption: `${Number(options.month.slice(5))}月` },
+    { label: `${year}-H1`, caption: "上半年" },
+    { label: String(year), caption: "年初至今" },
+  ];
+  return periods.flatMap(({ label, caption }) => {
+    const report = kpiReport(store, config, automatic, label, asOf);
+    if ("error" in report) return [];
+    return [
+      {
+        label,
+        caption,
+        rows: report.results.map((r) => ({
+          key: r.key,
+          name: r.name,
+          value: r.value === null ? "—" : formatValue(r.target, r.value),
+          target: r.target.text,
+          status: r.status,
+          coverage: r.coverage,
+          how: r.how,
+        })),
+      },
+    ];
+  });
+}
+
+function incidentRow(i: StoredIncident, config: Config, now: Date): IncidentRow {
+  const judged = judgeResponse(i, config.incidents.sla, now);
+  return {
+    id: i.id,
+    category: i.category,
+    priority: i.priority,
+    title: i.title,
+    start: i.startedAt,
+    responseMinutes: judged.responseMs === undefined ? null : judged.responseMs / 60_000,
+    resolutionMinutes: judged.resolutionMs === undefined ? null : judged.resolutionMs / 60_000,
+    withinSla: judged.verdict,
+  };
+}
+
+const RESPONSE_BUCKETS: { label: string; maxMinutes: number }[] = [
+  { label: "≤5 min", maxMinutes: 5 },
+  { label: "≤15 min", maxMinutes: 15 },
+  { label: "≤30 min", maxMinutes: 30 },
+  { label: "≤1 h", maxMinutes: 60 },
+  { label: "≤4 h", maxMinutes: 240 },
+  { label: ">4 h", maxMinutes: Infinity },
+];
+
+function faultSummary(
+  incidents: readonly StoredIncident[],
+  config: Config,
+  from: number,
+  to: number,
+  now: Date,
+): FaultSummary {
+  const rows = incidents.map((i) => incidentRow(i, config, now));
+  const distribution = RESPONSE_BUCKETS.map((b) => ({ bucket: b.label, count: 0 }));
+  let unanswered = 0;
+  for (const r of rows) {
+    if (r.responseMinutes === null) {
+      unanswered += 1;
+      continue;
+    }
+    const index = RESPONSE_BUCKETS.findIndex((b) => (r.responseMinutes as number) <= b.maxMinutes);
+    (distribution[index] as { count: number }).count += 1;
+  }
+  distribution.push({ bucket: "未响应 unanswered", count: unanswered });
+  const byCategory = timeliness(
+    incidents,
+    config.incidents.sla,
+    new Date(from * 1000),
+    new Date(to * 1000),
+    now,
+  )
+    .filter((t) => t.incidents > 0)
+    .map((t) => ({
+      category: t.category,
+      count: t.incidents,
+      within: t.within,
+      late: t.late,
+      pending: t.pending,
+      share: t.share,
+      timely: t.timely,
+    }));
+  const duration = (r: IncidentRow) => r.resolutionMinutes ?? (now.getTime() - r.start.getTime()) / 60_000;
+  return {
+    total: incidents.length,
+    byCategory,
+    responseDistribution: distribution,
+    longest: [...rows].sort((a, b) => duration(b) - duration(a)).slice(0, 5),
+  };
+}
+
+function videoconfSystems(store: SqliteStore, from: number, to: number) {
+  const states = seriesFigures(store, "videoconf_system_state", from, to);
+  const ratio = seriesFigures(store, "videoconf_endpoints_online_ratio", from, to);
+  const sip = seriesFigures(store, "videoconf_mcu_sip_up", from, to);
+  const rtt = seriesFigures(store, "videoconf_mcu_sip_rtt_seconds", from, to);
+  const systems = [...new Set(states.map((s) => s.target))].sort();
+  const mcuSystem = new Map(
+    store
+      .listTargets()
+      .filter((t) => t.kind === "mcu")
+      .map((t) => [t.name, t.labels.system ?? ""]),
+  );
+  return systems.map((system) => {
+    const share = (state: string) =>
+      states.find((s) => s.target === system && s.labels.state === state)?.mean ?? 0;
+    const mcus = [...new Set(sip.filter((s) => mcuSystem.get(s.target) === system).map((s) => s.target))].map(
+      (name) => {
+        const ups = sip.filter((s) => s.target === name && s.mean !== null);
+        const rtts = rtt.filter((s) => s.target === name && s.mean !== null);
+        return {
+          name,
+          sipUp: ups.length > 0 ? ups.reduce((s, u) => s + (u.mean as number), 0) / ups.length : null,
+          meanRttMs:
+            rtts.length > 0 ? (rtts.reduce((s, u) => s + (u.mean as number), 0) / rtts.length) * 1000 : null,
+        };
+      },
+    );
+    return {
+      system,
+      healthy: share("healthy"),
+      degraded: share("degraded"),
+      down: share("down"),
+      endpointsOnline: ratio.find((r) => r.target === system)?.mean ?? null,
+      mcus,
+    };
+  });
+}
+
+function maintenanceRows(config: Config, store: SqliteStore, from: number, to: number): MaintenanceRow[] {
+  const fmt = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: config.timezone,
+    dateStyle: "short",
+    timeStyle: "short",
+  });
+  const describe = (w: MaintenanceWindowSpec): string =>
+    w.cron !== undefined
+      ? `cron "${w.cron}"，每次 ${Math.round((w.durationMs ?? 0) / 60_000)} 分钟`
+      : `${fmt.format(w.start as Date)} – ${fmt.format(w.end as Date)}`;
+  const inMonth = (w: MaintenanceWindowSpec) =>
+    w.cron !== undefined ||
+    ((w.end as Date).getTime() > from * 1000 && (w.start as Date).getTime() < to * 1000);
+  const rows = (specs: readonly MaintenanceWindowSpec[], source: "config" | "cli") =>
+    specs.filter(inMonth).map((w) => ({
+      name: w.name,
+      when: describe(w),
+      applications: w.applications?.join(", ") ?? "全部应用 all",
+      source,
+    }));
+  return [
+    ...rows(config.maintenance.map(windowSpec), "config"),
+    ...rows(store.listMaintenanceWindows(), "cli"),
+  ];
+}

@@ -1,0 +1,168 @@
+/**
+ * The monthly platform operations report (大平台月度运营报告) as data: everything the renderers
+ * (HTML, Markdown, DOCX) print, already computed and checked, so each format shows the same
+ * figures. Strings from the outside world (VM names, reasons, notes, titles) are raw here; each
+ * renderer escapes them for its format.
+ */
+import type { KpiStatus } from "../kpi/evaluate.js";
+
+export type Lang = "zh" | "en";
+
+/** A KPI row of the summary: one operational indicator for one period. */
+export interface SummaryRow {
+  key: string;
+  /** The form's Chinese name. */
+  name: string;
+  /** Measured value in the form's notation ("96.3%", "253个", "及时"); "—" without data. */
+  value: string;
+  /** The target in force for that period, as written on the form ("≥95%"). */
+  target: string;
+  status: KpiStatus;
+  /** 0–1, or null when coverage has no meaning for the indicator. */
+  coverage: number | null;
+  /** How it was computed (one sentence). */
+  how: string;
+}
+
+export interface SummaryPeriod {
+  /** "2026-10", "2026-H1", "2026". */
+  label: string;
+  /** Chinese caption, e.g. "10月", "上半年", "年初至今". */
+  caption: string;
+  rows: SummaryRow[];
+}
+
+/** One day of a chart series (local date). */
+export interface DailyPoint {
+  /** YYYY-MM-DD. */
+  day: string;
+  /** The day's figure (a ratio 0–1, or a count such as the VM count); null when nothing was measured. */
+  value: number | null;
+}
+
+export interface Outage {
+  application: string;
+  start: Date;
+  end: Date;
+  durationMinutes: number;
+  /** Reason code of the first failed probe (status, timeout, connect, …). */
+  reason: string;
+  /** Raw detail (e.g. "status 502, expected 200") when known. */
+  detail?: string;
+}
+
+export interface ApplicationAvailabilityRow {
+  application: string;
+  /** The month's availability, 0–1; null without data. */
+  month: number | null;
+  monthCoverage: number;
+  yearToDate: number | null;
+  /** Error budget left against the full-year 95 %, minutes (negative: overspent). */
+  budgetLeftMinutes: number | null;
+  daily: DailyPoint[];
+}
+
+export interface InventoryChange {
+  at: Date;
+  /** added, removed, powered_on, powered_off, renamed, … */
+  kind: string;
+  vm: string;
+  detail?: string;
+}
+
+export interface UnprotectedVm {
+  name: string;
+  system?: string;
+  reason?: string;
+}
+
+export interface VideoconfSystemRow {
+  system: string;
+  /** Share of the month's runs per state, 0–1 each. */
+  healthy: number;
+  degraded: number;
+  down: number;
+  /** Mean endpoints online share, 0–1; null when none listed. */
+  endpointsOnline: number | null;
+  mcus: { name: string; sipUp: number | null; meanRttMs: number | null }[];
+}
+
+export interface IncidentRow {
+  id: number;
+  category: string;
+  priority: string;
+  title: string;
+  start: Date;
+  responseMinutes: number | null;
+  resolutionMinutes: number | null;
+  withinSla: "within" | "late" | "pending";
+}
+
+export interface FaultSummary {
+  total: number;
+  byCategory: {
+    category: string;
+    count: number;
+    within: number;
+    late: number;
+    pending: number;
+    share: number | null;
+    timely: boolean;
+  }[];
+  /** Counts of response times per bucket, e.g. "≤5 min": 3. */
+  responseDistribution: { bucket: string; count: number }[];
+  longest: IncidentRow[];
+}
+
+export interface MaintenanceRow {
+  name: string;
+  /** "每周六 02:00 起 2小时" / a one-off range, in the centre's time zone. */
+  when: string;
+  applications: string;
+  source: "config" | "cli";
+}
+
+export interface ManualRecordRow {
+  indicator: string;
+  name: string;
+  day: string;
+  value: string;
+  by: string;
+  note?: string;
+  corrects?: number;
+}
+
+export interface MonthlyReport {
+  lang: Lang;
+  /** "2026-10". */
+  month: string;
+  /** e.g. 苏州市电化教育馆 (the config's site label when nothing better is known). */
+  organisation: string;
+  site: string;
+  timeZone: string;
+  generatedAt: Date;
+  /** Share of the month the agent observed (collector runs), 0–1. */
+  coverage: number;
+  summary: SummaryPeriod[];
+  availability: {
+    overallMonth: number | null;
+    overallYearToDate: number | null;
+    applications: ApplicationAvailabilityRow[];
+    outages: Outage[];
+  };
+  machineRoom: {
+    vmCount: number | null;
+    vmExpected: number;
+    vmCountDaily: DailyPoint[];
+    changes: InventoryChange[];
+    antivirusCoverage: number | null;
+    antivirusDaily: DailyPoint[];
+    unprotected: UnprotectedVm[];
+  };
+  videoconf: { systems: VideoconfSystemRow[]; incidents: IncidentRow[] };
+  faults: FaultSummary;
+  maintenance: MaintenanceRow[];
+  records: ManualRecordRow[];
+  /** The accounting rules used, each one paragraph (DESIGN.md). */
+  rules: { title: string; text: string }[];
+}
