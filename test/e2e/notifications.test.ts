@@ -3,7 +3,7 @@
  * is told (Chinese text by default); an acknowledgement through the API is told too. A webhook that
  * never answers does not hold the probes back: the collector keeps its schedule.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -34,9 +34,7 @@ afterEach(async () => {
   }
 });
 
-async function listen(
-  handler: (req: IncomingMessage, body: string, res: import("node:http").ServerResponse) => void,
-) {
+async function listen(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void) {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
