@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: runs the benchmarks, prints one Markdown table (and progress on stderr), and
  * writes bench-results/results.json and results.md. Flags: --quick (smaller, for a quick look),
- * --only store,metrics,rss,room,icmp,http,availability. Targets are reported as met / not met, never asserted.
+ * --only store,metrics,rss,room,icmp,http,availability,kpi. Targets are reported as met / not met, never asserted.
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { runAvailabilityYtd } from "./availability-ytd.js";
 import { runHttpScale } from "./http-scale.js";
 import { runIcmpScale } from "./icmp-scale.js";
+import { runKpiYear } from "./kpi-year.js";
 import { runMachineRoom } from "./machine-room.js";
 import { runMetricsScrape, caseForSeries } from "./metrics-scrape.js";
 import { repoRoot } from "./paths.js";
@@ -16,7 +17,7 @@ import { runRss } from "./rss.js";
 import { runStoreIngest } from "./store-ingest.js";
 import type { BenchResult } from "./types.js";
 
-const ALL = ["store", "metrics", "rss", "room", "icmp", "http", "availability"] as const;
+const ALL = ["store", "metrics", "rss", "room", "icmp", "http", "availability", "kpi"] as const;
 type Name = (typeof ALL)[number];
 
 interface Args {
@@ -109,6 +110,15 @@ async function main(): Promise<void> {
         `then year-to-date availability, 20 iterations`,
     );
     results.push(runAvailabilityYtd({ applications, days, log }));
+  }
+  if (args.only.has("kpi")) {
+    const [days, applications, vms, endpoints] = args.quick ? [5, 5, 20, 20] : [365, 50, 253, 300];
+    log(
+      `kpi year: ${applications} applications, ${vms} VMs, ${endpoints} endpoints × ${days} days ` +
+        `(1-minute probes; ICMP/endpoint rollups of the middle hours inserted directly), then ` +
+        `\`ops-agent kpi --period 2026\` (kpiReport), 20 iterations`,
+    );
+    results.push(runKpiYear({ days, applications, vms, endpoints, log }));
   }
 
   console.log(markdownTable(results));

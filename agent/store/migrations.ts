@@ -252,4 +252,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX manual_records_by_indicator ON manual_records(indicator, ts);
     `,
   },
+  {
+    version: 6,
+    name: "daily rollups by series: a year of one metric without scanning every series",
+    sql: `
+      -- The daily table is keyed (bucket, series_id) for writing and retention; the year's figures
+      -- of the form read a few series (one metric) over every day of the year. This index makes
+      -- that a few hundred rows per series instead of every series of every day.
+      CREATE INDEX rollup_day_by_series ON rollup_day(series_id, bucket);
+    `,
+  },
 ];

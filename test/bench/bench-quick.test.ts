@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runAvailabilityYtd } from "../../bench/availability-ytd.js";
 import { runHttpScale } from "../../bench/http-scale.js";
 import { runIcmpScale } from "../../bench/icmp-scale.js";
+import { runKpiYear } from "../../bench/kpi-year.js";
 import { runMachineRoom } from "../../bench/machine-room.js";
 import { caseForSeries, runMetricsScrape } from "../../bench/metrics-scrape.js";
 import { markdownTable } from "../../bench/report.js";
@@ -92,4 +93,23 @@ describe("benchmarks (quick, no timing assertions)", () => {
     expect(mean).toBeCloseTo(result.details?.independentMean as number, 12);
     expect(result.details?.samples).toBe(3 * 2 * (2 * 1440 + 15 * 60));
   });
+
+  it(
+    "kpi over a year evaluates every automatic indicator from a generated store",
+    { timeout: 60_000 },
+    () => {
+      const result = runKpiYear({
+        days: 2,
+        applications: 2,
+        vms: 3,
+        endpoints: 3,
+        iterations: 2,
+        warmup: 1,
+        cli: false,
+      });
+      expectFinitePositive(result);
+      expect(result.details?.availability).toBeCloseTo(result.details?.independentAvailability as number, 12);
+      expect(result.details?.vmCount).toBe(3);
+    },
+  );
 });
