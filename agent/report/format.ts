@@ -1,0 +1,64 @@
+/** The formatting of the report's figures: ratios, durations, counts, times in the centre's time zone. */
+import type { Lang } from "./model.js";
+export function formatRatio(value: number | null, digits = 2): string {
+  if (value === null || !Number.isFinite(value)) return "—";
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** Minutes as hours and minutes: 125 → "2小时5分" / "2 h 5 min"; negative values keep their sign. */
+export function formatMinutes(minutes: number | null, lang: Lang): string {
+  if (minutes === null || !Number.isFinite(minutes)) return "—";
+  const sign = minutes < 0 ? "-" : "";
+  const total = Math.round(Math.abs(minutes));
+  const h = Math.floor(total / 60);
+  const m = total % 60;
+  if (lang === "en") return `${sign}${h > 0 ? `${h} h ` : ""}${m} min`;
+  return `${sign}${h > 0 ? `${h}小时` : ""}${m}分`;
+}
+
+/** The error budget left: "3小时20分" or "超支 1小时5分" / "overspent 1 h 5 min". */
+export function formatBudget(minutes: number | null, lang: Lang): string {
+  if (minutes === null || !Number.isFinite(minutes)) return "—";
+  if (minutes >= 0) return formatMinutes(minutes, lang);
+  return `${lang === "en" ? "overspent " : "超支 "}${formatMinutes(-minutes, lang)}`;
+}
+
+/** A number with at most `digits` decimals, trailing zeros dropped. */
+export function formatNumber(value: number | null, digits = 1): string {
+  if (value === null || !Number.isFinite(value)) return "—";
+  const f = 10 ** digits;
+  const rounded = Math.round(value * f) / f;
+  return String(Object.is(rounded, -0) ? 0 : rounded);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function parts(at: Date, timeZone: string): Record<string, string> {
+  let fmt = formatters.get(timeZone);
+  if (fmt === undefined) {
+    fmt = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, fmt);
+  }
+  const out: Record<string, string> = {};
+  for (const p of fmt.formatToParts(at)) out[p.type] = p.value;
+  return out;
+}
+
+/** "2026-10-03 14:05" in the centre's time zone. */
+export function formatDateTime(at: Date, timeZone: string): string {
+  const p = parts(at, timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** "10-03 14:05" (within the report's month, the year is implied). */
+export function formatShortDateTime(at: Date, timeZone: string): string {
+  return formatDateTime(at, timeZone).slice(5);
+}
