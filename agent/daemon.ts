@@ -15,6 +15,7 @@ import { AgentHttpServer, json, type PatternRoutes, type Routes } from "./http.j
 import { IncidentService } from "./incidents/service.js";
 import { KpiService } from "./kpi/kpi-service.js";
 import { ReportSchedule } from "./report/schedule.js";
+import { FormExportSchedule } from "./form-export/schedule.js";
 import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import { AvailabilityReport } from "./kpi/availability-report.js";
 import { applicationsOf } from "./kpi/availability-store.js";
@@ -52,6 +53,8 @@ export class Agent {
   private readonly kpi: KpiService;
   /** The monthly operations report, written on schedule. */
   private readonly reports: ReportSchedule;
+  /** The self-evaluation export (绩效自评表) on July 1 and January 1. */
+  private readonly formExports: FormExportSchedule;
   /** Where finished runs go: the recorder (store, latest state, metrics), then incident detection. */
   private readonly sink: RunSink;
   private http: AgentHttpServer;
@@ -86,6 +89,7 @@ export class Agent {
     });
     this.kpi = new KpiService(config, store, clock, log, this.metrics.registry);
     this.reports = new ReportSchedule(store, clock, log);
+    this.formExports = new FormExportSchedule(store, clock, log);
     this.sink = {
       runFinished: (outcome) => {
         this.recorder.runFinished(outcome);
@@ -140,6 +144,7 @@ export class Agent {
     agent.incidents.start();
     agent.kpi.refresh();
     agent.reports.start(config);
+    agent.formExports.start(config, config.form_export);
     agent.availabilityTimer = setInterval(() => {
       agent.refreshAvailability();
       agent.incidents.refresh();
@@ -327,6 +332,7 @@ export class Agent {
     await this.incidents.reload(config);
     this.kpi.reload(config);
     this.reports.start(config);
+    this.formExports.start(config, config.form_export);
     const oldScheduler = this.scheduler;
     const oldConfigured = this.configured;
     await oldScheduler.stop();
@@ -369,6 +375,7 @@ export class Agent {
     await this.http.close();
     await this.incidents.close();
     await this.reports.stop();
+    await this.formExports.stop();
     this.maintenance.close();
     this.store.close();
     this.log.info("stopped; database closed");

@@ -15,6 +15,7 @@ import {
 } from "./cli/maintenance.js";
 import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { registerKpiCommands } from "./cli/kpi-commands.js";
+import { registerFormExportCommand } from "./cli/form-export.js";
 import { onceCommand } from "./cli/once.js";
 import { runCommand } from "./cli/run.js";
 import { VERSION } from "./version.js";
@@ -118,5 +119,6 @@ maintenance
 
 registerIncidentCommands(program);
 registerKpiCommands(program);
+registerFormExportCommand(program);
 
 await program.parseAsync(process.argv);

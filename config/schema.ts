@@ -9,6 +9,7 @@ import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
 import { incidentsSchema } from "./incidents.js";
 import { reportSchema } from "./report.js";
+import { formExportSchema } from "../agent/form-export/config.js";
 import { duration } from "./duration.js";
 
 const DAY = 86_400_000;
@@ -208,6 +209,8 @@ export const configSchema = z
     incidents: incidentsSchema.prefault({}),
     /** The monthly operations report (大平台月度运营报告): schedule, formats, where. */
     report: reportSchema.prefault({}),
+    /** The half-year and year-end self-evaluation export (绩效自评表): schedule, formats, where. */
+    form_export: formExportSchema.prefault({}),
     collectors: z.array(collectorEntry).default([]),
   })
   .strict();

@@ -17,7 +17,7 @@ import { parseRecordedValue } from "../form/recorded-value.js";
 import type { Indicator, TargetValue } from "../form/types.js";
 import type { ManualRecord } from "../store/manual-records.js";
 import type { KpiPeriod } from "./kpi-period.js";
-import type { KpiSources, Measured } from "./sources.js";
+import type { Evidence, KpiSources, Measured } from "./sources.js";
 
 export type KpiStatus = "met" | "not_met" | "at_risk" | "no_data" | "n/a";
 
@@ -35,6 +35,13 @@ export interface IndicatorResult {
   how: string;
   /** The manual records the value came from (ids), for the evidence. */
   records?: number[];
+  /** The computation as numbers over the period (automatic indicators that have one). */
+  evidence?: ResultEvidence;
+}
+
+/** A measurement's figures with the period they cover (unix seconds, [from, to)). */
+export interface ResultEvidence extends Evidence {
+  period: { label: string; from: number; to: number };
 }
 
 const SUMMED_UNITS = new Set(["次", "场", "份", "条", "题", "人次"]);
@@ -69,6 +76,15 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
     target,
   };
   const measured = measure(indicator, input, target);
+  const evidence: { evidence?: ResultEvidence } =
+    measured.evidence === undefined
+      ? {}
+      : {
+          evidence: {
+            ...measured.evidence,
+            period: { label: period.label, from: period.from, to: period.to },
+          },
+        };
   const count = isCount(target) || indicator.binding.source === "monthly_reports";
   if (measured.value === null)
     return {
@@ -78,6 +94,7 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
       coverage: measured.coverage,
       how: measured.how,
       ...recordsOf(measured),
+      ...evidence,
     };
   if (period.kind === "month" && count) {
     return {
@@ -87,6 +104,7 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
       coverage: measured.coverage,
       how: `${measured.how}; the form sets counts per half-year and year only`,
       ...recordsOf(measured),
+      ...evidence,
     };
   }
   const value = measured.value;
@@ -102,6 +120,7 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
       coverage: measured.coverage,
       how: `${measured.how}; year to date (${(elapsed * 100).toFixed(1)}% of the year), projected to Dec 31${count ? " pro rata" : " as it stands"}`,
       ...recordsOf(measured),
+      ...evidence,
     };
   }
   return {
@@ -111,6 +130,7 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
     coverage: measured.coverage,
     how: measured.how,
     ...recordsOf(measured),
+    ...evidence,
   };
 }
 

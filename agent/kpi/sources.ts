@@ -16,6 +16,20 @@ export interface Measured<V> {
   /** 0–1: how much of the period the measurement covers; null when coverage has no meaning. */
   coverage: number | null;
   how: string;
+  /** The computation behind `value` as numbers (the form export's 佐证 sheet); `how` in figures. */
+  evidence?: Evidence;
+}
+
+/**
+ * The figures behind a measurement: value = numerator ÷ denominator (denominator null for a
+ * plain count or level, e.g. VMs in scope). `unit` says what is counted; `parts` gives the
+ * per-application fractions when the value is a (weighted) mean of fractions.
+ */
+export interface Evidence {
+  numerator: number;
+  denominator: number | null;
+  unit: string;
+  parts?: { label: string; numerator: number; denominator: number; unit: string }[];
 }
 
 export interface KpiSources {
@@ -26,6 +40,12 @@ export interface KpiSources {
   faultTimeliness(category: Category, from: number, to: number, asOf: Date): Measured<boolean>;
   /** Distinct months with a generated monthly report, between two YYYY-MM labels (inclusive). */
   monthlyReports(fromMonth: string, toMonth: string): Measured<number>;
+}
+
+/** Months from one YYYY-MM label to another, inclusive ("2026-01" … "2026-06" → 6); 0 when reversed. */
+export function monthsBetween(fromMonth: string, toMonth: string): number {
+  const index = (label: string) => Number(label.slice(0, 4)) * 12 + Number(label.slice(5, 7)) - 1;
+  return Math.max(0, index(toMonth) - index(fromMonth) + 1);
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -48,9 +68,25 @@ export class StoreKpiSources implements KpiSources {
     const up = results.reduce((s, r) => s + r.up, 0);
     const down = results.reduce((s, r) => s + r.down, 0);
     const maintenance = results.reduce((s, r) => s + r.maintenance, 0);
+    const unknownAsDown = this.config.availability.unknown_as_down;
+    const judgedOf = (r: (typeof results)[number]) => r.up + r.down + (unknownAsDown ? r.unknown : 0);
+    const weighted = results.filter((r) => r.ratio !== null);
+    const weightOf = (application: string) => this.config.availability.weights[application] ?? 1;
+    const evidence: Evidence = {
+      numerator: weighted.reduce((s, r) => s + (r.ratio as number) * weightOf(r.application), 0),
+      denominator: weighted.reduce((s, r) => s + weightOf(r.application), 0),
+      unit: "weighted application ratios",
+      parts: results.map((r) => ({
+        label: r.application,
+        numerator: r.up,
+        denominator: judgedOf(r),
+        unit: "samples",
+      })),
+    };
     return {
       value,
       coverage,
+      evidence,
       how:
         `mean over ${results.length} applications of up ÷ (all − maintenance) samples ` +
         `(${up} up, ${down} down, ${maintenance} in maintenance; DESIGN.md, Availability)`,
@@ -63,6 +99,7 @@ export class StoreKpiSources implements KpiSources {
     return {
       value: series.lastSum,
       coverage: series.days / series.daysInPeriod,
+      evidence: { numerator: series.lastSum, denominator: null, unit: "VMs in scope" },
       how:
         `VMs in scope in the last inventory of the period (sum over ${series.seriesCount} inventory source(s)); ` +
         `lowest ${series.min}, highest ${series.max} in the period`,
@@ -82,6 +119,11 @@ export class StoreKpiSources implements KpiSources {
     return {
       value: mean,
       coverage: series.days / series.daysInPeriod,
+      evidence: {
+        numerator: series.sum,
+        denominator: series.count,
+        unit: "coverage measurements (sum of ratios)",
+      },
       how:
         `mean of ${series.count} coverage measurements (protected running VMs ÷ running VMs in scope); ` +
         `lowest ${pct(series.min)}`,
@@ -102,6 +144,11 @@ export class StoreKpiSources implements KpiSources {
     return {
       value: row.timely,
       coverage: null,
+      evidence: {
+        numerator: row.within,
+        denominator: row.within + row.late,
+        unit: `${category} faults within SLA`,
+      },
       how: row.noData
         ? `no ${category} faults decided in the period (${row.pending} pending): timely, no data behind it`
         : `${row.within} of ${row.within + row.late} ${category} faults answered within SLA ` +
@@ -114,6 +161,11 @@ export class StoreKpiSources implements KpiSources {
     return {
       value: months.length,
       coverage: null,
+      evidence: {
+        numerator: months.length,
+        denominator: monthsBetween(fromMonth, toMonth),
+        unit: "months with a report",
+      },
       how: `monthly operations reports generated for ${months.length === 0 ? "no month" : months.join(", ")}`,
     };
   }

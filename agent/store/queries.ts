@@ -123,9 +123,7 @@ export function queryRollups(db: Database.Database, query: RollupQuery): RollupR
     params.push(...query.seriesIds);
   }
   const rows = db
-    .prepare(
-      `SELECT r.* FROM ${table} r WHERE ${where.join(" AND ")} ORDER BY r.series_id, r.bucket`,
-    )
+    .prepare(`SELECT r.* FROM ${table} r WHERE ${where.join(" AND ")} ORDER BY r.series_id, r.bucket`)
     .all(...params) as StoredRollupRow[];
   return rows.map((row) => ({ seriesId: row.series_id, bucket: row.bucket, ...fromStoredRow(row) }));
 }

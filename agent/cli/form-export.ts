@@ -1,0 +1,119 @@
+/**
+ * `ops-agent form export [--period 2026-H1|2026] [--format xlsx,csv] [--out DIR] [--json]` writes
+ * the performance self-evaluation (绩效自评表) of the half-year or the year — the form filled in
+ * from the store, with the evidence behind every figure — beside a running agent, and records it.
+ * Without --period: the period that ended last (2026-H1 from July 1, the previous year before).
+ */
+import type { Command } from "commander";
+import type { Config } from "../../config/schema.js";
+import { systemClock } from "../clock.js";
+import { FormExportPeriodError, EXPORT_PERIOD } from "../form-export/build.js";
+import { FORM_EXPORT_FORMATS, type FormExportFormat, type FormExportOptions } from "../form-export/config.js";
+import { lastEndedPeriod } from "../form-export/schedule.js";
+import { writeFormExport } from "../form-export/write.js";
+import { indicatorsOf, TargetsFileError } from "../kpi/kpi-report.js";
+import { DEFAULT_CONFIG_PATH, loadOrExit } from "./config-arg.js";
+import { openStoreForCli } from "./open-store.js";
+
+export interface FormExportCommandOptions {
+  config: string;
+  period?: string;
+  format?: string;
+  out?: string;
+  json?: boolean;
+  /** For tests; default the system clock. */
+  now?: Date;
+}
+
+const EX_CONFIG = 78;
+
+/** The config's `form_export` section when the schema has it (a plain object either way). */
+export function formExportOptionsOf(config: Config): FormExportOptions {
+  const section = (config as Config & { form_export?: Partial<FormExportOptions> }).form_export;
+  return {
+    enabled: section?.enabled ?? true,
+    formats: section?.formats ?? [...FORM_EXPORT_FORMATS],
+    ...(section?.schedule === undefined ? {} : { schedule: section.schedule }),
+    ...(section?.out_dir === undefined ? {} : { out_dir: section.out_dir }),
+  };
+}
+
+/** Returns the exit code: 0 written, 78 bad arguments or targets file, 1 store unavailable. */
+export async function formExportCommand(options: FormExportCommandOptions): Promise<number> {
+  const config = loadOrExit(options.config);
+  const defaults = formExportOptionsOf(config);
+  const formats =
+    options.format === undefined
+      ? [...defaults.formats]
+      : options.format
+          .split(",")
+          .map((f) => f.trim().toLowerCase())
+          .filter(Boolean);
+  const unknown = formats.filter((f) => !(FORM_EXPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || formats.length === 0) {
+    console.error(
+      `form export: --format: expected a list of ${FORM_EXPORT_FORMATS.join(", ")}, got "${options.format ?? ""}"`,
+    );
+    return EX_CONFIG;
+  }
+  const now = options.now ?? systemClock.now();
+  const period = options.period?.trim() ?? lastEndedPeriod(now, config.timezone);
+  if (!EXPORT_PERIOD.test(period)) {
+    console.error(
+      `form export: --period: expected 2026-H1 (the half-year) or 2026 (the year), got "${period}"`,
+    );
+    return EX_CONFIG;
+  }
+  let indicators;
+  try {
+    indicators = indicatorsOf(config);
+  } catch (error) {
+    if (!(error instanceof TargetsFileError)) throw error;
+    console.error(`form export: ${error.message}`);
+    return EX_CONFIG;
+  }
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  try {
+    const outDir = options.out ?? defaults.out_dir;
+    const files = await writeFormExport(store, config, indicators, {
+      period,
+      formats: formats as FormExportFormat[],
+      ...(outDir === undefined ? {} : { outDir }),
+      now,
+    });
+    if (options.json) console.log(JSON.stringify(files, null, 2));
+    else for (const f of files) console.log(`wrote ${f.path} (${f.bytes} bytes)`);
+    return 0;
+  } catch (error) {
+    if (error instanceof FormExportPeriodError) {
+      console.error(`form export: --period: ${error.message}`);
+      return EX_CONFIG;
+    }
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+/** Registers `ops-agent form export` (one line in main.ts: registerFormExportCommand(program)). */
+export function registerFormExportCommand(program: Command): void {
+  const form = program.command("form").description("the performance-target form filled in from the store");
+  form
+    .command("export")
+    .description(
+      "write the self-evaluation (绩效自评表) of the half-year or the year as XLSX and CSV — target, value " +
+        "achieved, met or not, source and reason for every row of the form, and the evidence — and record it",
+    )
+    .option("--period <period>", "2026-H1 or 2026 (default: the period that ended last)")
+    .option("--format <list>", "xlsx,csv (default: form_export.formats, or both)")
+    .option(
+      "--out <dir>",
+      "where to write (default: form_export.out_dir, report.out_dir, or <data_dir>/reports)",
+    )
+    .option("--json", "print the written files as JSON")
+    .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+    .action(async (opts: FormExportCommandOptions) => {
+      process.exitCode = await formExportCommand(opts);
+    });
+}

@@ -1,0 +1,249 @@
+/**
+ * 偏差原因 of the automatic rows that are not met (or at risk): what in the store explains the
+ * figure — the outages that cost availability, the unprotected running VMs, the faults answered
+ * late, the inventory changes, the months without a report. Read-only, from the same helpers the
+ * monthly report uses (report/series.ts, incidents/sla.ts).
+ */
+import type { Config } from "../../config/schema.js";
+import type { Binding } from "../form/types.js";
+import { judgeResponse } from "../incidents/sla.js";
+import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
+import { overallAvailability } from "../kpi/availability.js";
+import { AVAILABILITY_METRIC, applicationsOf, availabilityForPeriod } from "../kpi/availability-store.js";
+import { outagesOf, seriesFigures } from "../report/series.js";
+import type { SqliteStore } from "../store/sqlite.js";
+
+/** At most this many items are named in one cell; the rest are counted. */
+export const MAX_LISTED = 10;
+
+export interface ReasonContext {
+  store: SqliteStore;
+  config: Config;
+  /** Unix seconds, [from, to). */
+  from: number;
+  to: number;
+  now: Date;
+  /** YYYY-MM labels of the period's first and last month. */
+  fromMonth: string;
+  toMonth: string;
+}
+
+export function deviationReason(binding: Binding, ctx: ReasonContext): string {
+  switch (binding.source) {
+    case "availability":
+      return availabilityReason(ctx);
+    case "vm_count":
+      return vmCountReason(ctx);
+    case "antivirus_coverage":
+      return antivirusReason(ctx);
+    case "fault_timeliness":
+      return faultReason(binding.category, ctx);
+    case "monthly_reports":
+      return monthlyReportsReason(ctx);
+    case "manual":
+      return "";
+  }
+}
+
+/** "2026-03-05 10:00" in the centre's time zone. */
+export function localTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone, dateStyle: "short", timeStyle: "short" }).format(at);
+}
+
+/** "2026-03-05" in the centre's time zone. */
+export function localDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone, dateStyle: "short" }).format(at);
+}
+
+/** 180 → "3小时", 45 → "45分钟", 90 → "1小时30分钟". */
+export function duration(minutes: number): string {
+  const m = Math.round(minutes);
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  if (h === 0) return `${rest}分钟`;
+  return rest === 0 ? `${h}小时` : `${h}小时${rest}分钟`;
+}
+
+/** Percentage points with two decimals: 0.004 → "0.40%". */
+const points = (ratio: number) => `${(ratio * 100).toFixed(2)}%`;
+
+function listed(items: readonly string[], separator = "；"): string {
+  const shown = items.slice(0, MAX_LISTED).join(separator);
+  return items.length > MAX_LISTED ? `${shown}${separator}…另有${items.length - MAX_LISTED}项` : shown;
+}
+
+interface Loss {
+  start: number;
+  text: string;
+  cost: number;
+  /** Down time known only from the daily rollups (raw samples past their retention). */
+  pruned?: boolean;
+}
+
+function availabilityReason(ctx: ReasonContext): string {
+  const { store, config, from, to } = ctx;
+  const apps = applicationsOf(config);
+  const policy = { unknownAsDown: config.availability.unknown_as_down };
+  const results = availabilityForPeriod(store, { kind: "year_to_date", from, to, end: to }, apps, policy);
+  const overall = overallAvailability(results, config.availability.weights);
+  const weightOf = (application: string) => config.availability.weights[application] ?? 1;
+  const totalWeight = results
+    .filter((r) => r.ratio !== null)
+    .reduce((s, r) => s + weightOf(r.application), 0);
+  const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
+  const losses: Loss[] = [];
+  const unknown: string[] = [];
+  for (const app of apps) {
+    const result = results.find((r) => r.application === app.application);
+    const seriesId = seriesByApp.get(app.application);
+    if (result === undefined || result.ratio === null || seriesId === undefined || totalWeight === 0)
+      continue;
+    const judged = result.up + result.down + (policy.unknownAsDown ? result.unknown : 0);
+    // One down sample of this application costs this much of the overall figure.
+    const perSample = weightOf(app.application) / totalWeight / judged;
+    const outages = outagesOf(store, seriesId, app.application, from, to, app.intervalSeconds);
+    for (const o of outages) {
+      const samples = Math.max(1, Math.round((o.durationMinutes * 60) / app.intervalSeconds));
+      losses.push({
+        start: o.start.getTime(),
+        cost: samples * perSample,
+        text: `${app.application} ${localTime(o.start, config.timezone)} 起${duration(o.durationMinutes)}（${o.reason}）`,
+      });
+    }
+    // Raw samples are pruned after their retention; older down time is only in the daily
+    // rollups: consecutive such days of an application make one entry.
+    let run: { first: number; last: number; down: number } | undefined;
+    const closeRun = () => {
+      if (run === undefined) return;
+      const first = localDay(new Date(run.first * 1000), config.timezone);
+      const last = localDay(new Date(run.last * 1000), config.timezone);
+      losses.push({
+        start: run.first * 1000,
+        cost: run.down * perSample,
+        pruned: true,
+        text:
+          `${app.application} ${first === last ? first : `${first} 至 ${last}`} ` +
+          `共${duration((run.down * app.intervalSeconds) / 60)}（日汇总）`,
+      });
+      run = undefined;
+    };
+    const days = store
+      .queryRollups({ resolution: "day", from, to, metric: AVAILABILITY_METRIC })
+      .filter((d) => d.seriesId === seriesId && d.nDown > 0)
+      .sort((x, y) => x.bucket - y.bucket);
+    for (const day of days) {
+      const next = store.calendar.nextDayStart(day.bucket);
+      if (store.querySamples(seriesId, day.bucket, next).length > 0) {
+        closeRun();
+        continue;
+      }
+      if (run !== undefined && store.calendar.nextDayStart(run.last) === day.bucket) {
+        run.last = day.bucket;
+        run.down += day.nDown;
+      } else {
+        closeRun();
+        run = { first: day.bucket, last: day.bucket, down: day.nDown };
+      }
+    }
+    closeRun();
+    if (policy.unknownAsDown && result.unknown > 0) {
+      unknown.push(`${app.application} ${duration((result.unknown * app.intervalSeconds) / 60)}`);
+    }
+  }
+  const parts: string[] = [];
+  if (losses.length > 0) {
+    losses.sort((a, b) => a.start - b.start);
+    const cost = losses.reduce((s, l) => s + l.cost, 0);
+    const pruned = losses.filter((l) => l.pruned).length;
+    const outages = losses.length - pruned;
+    const head =
+      pruned === 0
+        ? `${outages}次中断使可用率降低${points(cost)}`
+        : `不可用时间使可用率降低${points(cost)}（${outages}次中断；${pruned}段原始采样已过保留期，按日汇总）`;
+    parts.push(`${head}：${listed(losses.map((l) => l.text))}`);
+  }
+  if (unknown.length > 0)
+    parts.push(`无采样时段按不可用计（availability.unknown_as_down）：${listed(unknown, "、")}`);
+  const missing = results.filter((r) => r.ratio === null).map((r) => r.application);
+  if (missing.length > 0) parts.push(`无数据的应用（未计入）：${listed(missing, "、")}`);
+  if (parts.length === 0) {
+    return overall === null ? "期间无可用率采样" : `可用率${points(overall)}，期间未发现中断记录`;
+  }
+  return parts.join("。");
+}
+
+function vmCountReason(ctx: ReasonContext): string {
+  const { store, config, from, to } = ctx;
+  const figures = seriesFigures(store, "vms_in_scope", from, to);
+  const changes = store
+    .listEvents(new Date(from * 1000), new Date(to * 1000))
+    .filter((e) => e.kind === "vm_added" || e.kind === "vm_removed");
+  const names = (kind: string) =>
+    changes
+      .filter((e) => e.kind === kind)
+      .map((e) => `${String(e.detail.name ?? e.targetKey ?? "")}（${localDay(e.time, config.timezone)}）`);
+  const parts: string[] = [];
+  const last = figures.reduce((s, f) => s + (f.last ?? 0), 0);
+  if (figures.length > 0) parts.push(`期末在管虚拟机${last}个（${figures.length}个清单来源）`);
+  const added = names("vm_added");
+  const removed = names("vm_removed");
+  if (added.length > 0) parts.push(`期间新增${added.length}台：${listed(added, "、")}`);
+  if (removed.length > 0) parts.push(`期间移除${removed.length}台：${listed(removed, "、")}`);
+  if (added.length === 0 && removed.length === 0) parts.push("期间无虚拟机增减记录");
+  return parts.join("；");
+}
+
+function antivirusReason(ctx: ReasonContext): string {
+  const { store, from, to } = ctx;
+  const unprotected = seriesFigures(store, "antivirus_protected", from, to)
+    .filter((s) => s.last === 0)
+    .map((s) => s.target)
+    .sort();
+  if (unprotected.length === 0) return "覆盖率低于目标；期末未记录到未受保护的运行虚拟机";
+  return `期末未受保护的运行虚拟机${unprotected.length}台：${listed(unprotected, "、")}`;
+}
+
+function faultReason(category: Category, ctx: ReasonContext): string {
+  const { store, config, from, to, now } = ctx;
+  const policy = config.incidents.sla;
+  const started = store.incidents
+    .list({ from: new Date(from * 1000), to: new Date(to * 1000) })
+    .filter((i) => i.category === category && i.startedAt.getTime() >= from * 1000);
+  const judged = started.map((i) => ({ incident: i, judgement: judgeResponse(i, policy, now) }));
+  const late = judged.filter((j) => j.judgement.verdict === "late");
+  const decided = judged.filter((j) => j.judgement.verdict !== "pending").length;
+  const name = CATEGORY_NAMES[category];
+  if (late.length === 0) return `期间${name}故障${started.length}起，无超时响应`;
+  const items = late
+    .sort((a, b) => a.incident.startedAt.getTime() - b.incident.startedAt.getTime())
+    .map(({ incident, judgement }) => {
+      const response =
+        judgement.responseMs === undefined
+          ? "未响应"
+          : `响应${Math.round(judgement.responseMs / 60_000)}分钟`;
+      return `#${incident.id} ${incident.title}（${localTime(incident.startedAt, config.timezone)}，${response}，时限${Math.round(judgement.boundMs / 60_000)}分钟）`;
+    });
+  const share = decided > 0 ? (decided - late.length) / decided : 0;
+  return (
+    `${decided}起已判定的${name}故障中${late.length}起响应超时（及时率${points(share)}，要求≥${points(policy.timely_share)}）：` +
+    listed(items)
+  );
+}
+
+function monthlyReportsReason(ctx: ReasonContext): string {
+  const { store, fromMonth, toMonth } = ctx;
+  const have = new Set(store.reports.periods("monthly_report", fromMonth, toMonth));
+  const missing: string[] = [];
+  let year = Number(fromMonth.slice(0, 4));
+  let month = Number(fromMonth.slice(5, 7));
+  for (let label = fromMonth; label <= toMonth;) {
+    if (!have.has(label)) missing.push(label);
+    month += 1;
+    if (month === 13) {
+      month = 1;
+      year += 1;
+    }
+    label = `${year}-${String(month).padStart(2, "0")}`;
+  }
+  return missing.length === 0 ? "" : `缺少以下月份的月度运营报告：${listed(missing, "、")}`;
+}

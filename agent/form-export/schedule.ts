@@ -1,0 +1,104 @@
+/**
+ * When the self-evaluation is due: the half-year ("2026-H1") once June has ended, the year
+ * ("2026") once December has. The daemon runs FormExportSchedule on `form_export.schedule`
+ * (09:00 on January 1 and July 1 by default, in the centre's time zone); each run writes the
+ * period that ended last. A failure is logged and retried at the next tick;
+ * `ops-agent form export --period …` writes one by hand.
+ */
+import cron, { type ScheduledTask } from "node-cron";
+import type { Config } from "../../config/schema.js";
+import type { Clock } from "../clock.js";
+import { indicatorsOf } from "../kpi/kpi-report.js";
+import { localMidnight } from "../kpi/periods.js";
+import type { Logger } from "../log.js";
+import { BucketCalendar } from "../store/buckets.js";
+import type { SqliteStore } from "../store/sqlite.js";
+import { DEFAULT_FORM_EXPORT_SCHEDULE, type FormExportOptions } from "./config.js";
+import { writeFormExport, type WrittenExport } from "./write.js";
+
+function localYearMonth(now: Date, timeZone: string): { year: number; month: number } {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+  }).formatToParts(now);
+  return {
+    year: Number(parts.find((p) => p.type === "year")?.value),
+    month: Number(parts.find((p) => p.type === "month")?.value),
+  };
+}
+
+/** The period that ended last before `now`: "2026-H1" from July 1 to December 31, else the previous year. */
+export function lastEndedPeriod(now: Date, timeZone: string): string {
+  const { year, month } = localYearMonth(now, timeZone);
+  return month >= 7 ? `${year}-H1` : String(year - 1);
+}
+
+/** The next export's moment after `now`: local midnight of the next July 1 or January 1. */
+export function nextExportDue(now: Date, timeZone: string): { period: string; at: Date } {
+  const { year, month } = localYearMonth(now, timeZone);
+  const calendar = new BucketCalendar(timeZone);
+  return month < 7
+    ? { period: `${year}-H1`, at: new Date(localMidnight(year, 7, 1, calendar) * 1000) }
+    : { period: String(year), at: new Date(localMidnight(year + 1, 1, 1, calendar) * 1000) };
+}
+
+export class FormExportSchedule {
+  private task: ScheduledTask | undefined;
+  private running: Promise<WrittenExport[]> | undefined;
+
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** (Re)starts on `options.schedule`; stops when `options.enabled` is false. */
+  start(config: Config, options: FormExportOptions): void {
+    void this.task?.destroy();
+    this.task = undefined;
+    if (!options.enabled) return;
+    this.task = cron.createTask(
+      options.schedule ?? DEFAULT_FORM_EXPORT_SCHEDULE,
+      () => void this.runOnce(config, options),
+      {
+        timezone: config.timezone,
+        name: "form-export",
+      },
+    );
+    void this.task.start();
+  }
+
+  /** Writes the period that ended last, now (the schedule's job; tests call it directly). Never throws. */
+  runOnce(config: Config, options: FormExportOptions): Promise<WrittenExport[]> {
+    this.running ??= (async () => {
+      const now = this.clock.now();
+      const period = lastEndedPeriod(now, config.timezone);
+      try {
+        const files = await writeFormExport(this.store, config, indicatorsOf(config), {
+          period,
+          formats: options.formats,
+          ...(options.out_dir === undefined ? {} : { outDir: options.out_dir }),
+          now,
+        });
+        this.log.info({ period, files: files.map((f) => f.path) }, "performance self-evaluation written");
+        return files;
+      } catch (error) {
+        this.log.error(
+          { err: error, period },
+          "performance self-evaluation failed; write it with ops-agent form export --period",
+        );
+        return [];
+      }
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.destroy();
+    this.task = undefined;
+    await this.running;
+  }
+}
