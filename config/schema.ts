@@ -10,23 +10,12 @@ import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
 import { incidentsSchema } from "./incidents.js";
 import { reportSchema } from "./report.js";
 import { formExportSchema } from "../agent/form-export/config.js";
+import { timeZoneSchema } from "./common.js";
 import { duration } from "./duration.js";
 
 const DAY = 86_400_000;
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA time zone like "Asia/Shanghai"' },
-);
 
 /** "127.0.0.1:9464", "0.0.0.0:9464", "[::1]:9464" → host and port. */
 const listenAddress = z.string().transform((text, ctx) => {
@@ -166,7 +155,7 @@ export const configSchema = z
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: "expected letters, digits, '.', '_' or '-' (max 64)" })
       .default("default"),
     /** The centre's time zone: days, months, half-years and cron schedules follow it. */
-    timezone: timeZone.default("Asia/Shanghai"),
+    timezone: timeZoneSchema.default("Asia/Shanghai"),
     /** Where the database and generated reports live. */
     data_dir: z.string().min(1).default("./data"),
     /** The performance-target form's indicators (ops-agent targets import writes one from the form). */

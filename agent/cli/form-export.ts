@@ -11,9 +11,9 @@ import { FormExportPeriodError, EXPORT_PERIOD } from "../form-export/build.js";
 import { FORM_EXPORT_FORMATS, type FormExportFormat, type FormExportOptions } from "../form-export/config.js";
 import { lastEndedPeriod } from "../form-export/schedule.js";
 import { writeFormExport } from "../form-export/write.js";
-import { indicatorsOf, TargetsFileError } from "../kpi/kpi-report.js";
 import { DEFAULT_CONFIG_PATH, loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
+import { indicatorsOrReport } from "./indicators-arg.js";
 
 export interface FormExportCommandOptions {
   config: string;
@@ -64,14 +64,8 @@ export async function formExportCommand(options: FormExportCommandOptions): Prom
     );
     return EX_CONFIG;
   }
-  let indicators;
-  try {
-    indicators = indicatorsOf(config);
-  } catch (error) {
-    if (!(error instanceof TargetsFileError)) throw error;
-    console.error(`form export: ${error.message}`);
-    return EX_CONFIG;
-  }
+  const indicators = indicatorsOrReport(config, "form export");
+  if (indicators === undefined) return EX_CONFIG;
   const store = openStoreForCli(config);
   if (!store) return 1;
   try {

@@ -9,12 +9,13 @@
  */
 import { formatValue } from "../form/value.js";
 import type { IndicatorResult } from "../kpi/evaluate.js";
-import { indicatorsOf, kpiReport, TargetsFileError } from "../kpi/kpi-report.js";
+import { kpiReport } from "../kpi/kpi-report.js";
 import { recordManualValue } from "../kpi/records.js";
 import { systemClock } from "../clock.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { indicatorsOrReport } from "./indicators-arg.js";
 
 const STATUS_TEXT: Readonly<Record<IndicatorResult["status"], string>> = {
   met: "达成 met",
@@ -33,14 +34,8 @@ export function valueText(r: IndicatorResult): string {
 
 export function kpiCommand(options: { config: string; period: string; json?: boolean }): number {
   const config = loadOrExit(options.config);
-  let indicators;
-  try {
-    indicators = indicatorsOf(config);
-  } catch (error) {
-    if (!(error instanceof TargetsFileError)) throw error;
-    console.error(`kpi: ${error.message}`);
-    return 78;
-  }
+  const indicators = indicatorsOrReport(config, "kpi");
+  if (indicators === undefined) return 78;
   const store = openStoreForCli(config);
   if (!store) return 1;
   try {
@@ -74,14 +69,8 @@ export function recordCommand(
   options: { config: string; date?: string; note?: string; corrects?: string; by?: string },
 ): number {
   const config = loadOrExit(options.config);
-  let indicators;
-  try {
-    indicators = indicatorsOf(config);
-  } catch (error) {
-    if (!(error instanceof TargetsFileError)) throw error;
-    console.error(`record: ${error.message}`);
-    return 78;
-  }
+  const indicators = indicatorsOrReport(config, "record");
+  if (indicators === undefined) return 78;
   const store = openStoreForCli(config);
   if (!store) return 1;
   try {

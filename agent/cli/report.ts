@@ -6,11 +6,11 @@
  */
 import { REPORT_FORMATS, type ReportFormat } from "../../config/report.js";
 import { systemClock } from "../clock.js";
-import { indicatorsOf, TargetsFileError } from "../kpi/kpi-report.js";
 import { previousMonth, REPORT_KIND, writeMonthlyReport } from "../report/write.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { indicatorsOrReport } from "./indicators-arg.js";
 
 export interface ReportOptions {
   config: string;
@@ -47,14 +47,8 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
     console.error(`report: --month: expected a month like 2026-10, got "${month}"`);
     return 78;
   }
-  let indicators;
-  try {
-    indicators = indicatorsOf(config);
-  } catch (error) {
-    if (!(error instanceof TargetsFileError)) throw error;
-    console.error(`report: ${error.message}`);
-    return 78;
-  }
+  const indicators = indicatorsOrReport(config, "report");
+  if (indicators === undefined) return 78;
   const store = openStoreForCli(config);
   if (!store) return 1;
   try {

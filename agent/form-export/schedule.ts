@@ -5,28 +5,17 @@
  * period that ended last. A failure is logged and retried at the next tick;
  * `ops-agent form export --period …` writes one by hand.
  */
-import cron, { type ScheduledTask } from "node-cron";
 import type { Config } from "../../config/schema.js";
 import type { Clock } from "../clock.js";
+import { CronJob } from "../cron-job.js";
 import { indicatorsOf } from "../kpi/kpi-report.js";
 import { localMidnight } from "../kpi/periods.js";
+import { localYearMonth } from "../local-time.js";
 import type { Logger } from "../log.js";
 import { BucketCalendar } from "../store/buckets.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { DEFAULT_FORM_EXPORT_SCHEDULE, type FormExportOptions } from "./config.js";
 import { writeFormExport, type WrittenExport } from "./write.js";
-
-function localYearMonth(now: Date, timeZone: string): { year: number; month: number } {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-  }).formatToParts(now);
-  return {
-    year: Number(parts.find((p) => p.type === "year")?.value),
-    month: Number(parts.find((p) => p.type === "month")?.value),
-  };
-}
 
 /** The period that ended last before `now`: "2026-H1" from July 1 to December 31, else the previous year. */
 export function lastEndedPeriod(now: Date, timeZone: string): string {
@@ -44,8 +33,7 @@ export function nextExportDue(now: Date, timeZone: string): { period: string; at
 }
 
 export class FormExportSchedule {
-  private task: ScheduledTask | undefined;
-  private running: Promise<WrittenExport[]> | undefined;
+  private readonly job = new CronJob<WrittenExport[]>("form-export");
 
   constructor(
     private readonly store: SqliteStore,
@@ -55,50 +43,40 @@ export class FormExportSchedule {
 
   /** (Re)starts on `options.schedule`; stops when `options.enabled` is false. */
   start(config: Config, options: FormExportOptions): void {
-    void this.task?.destroy();
-    this.task = undefined;
-    if (!options.enabled) return;
-    this.task = cron.createTask(
-      options.schedule ?? DEFAULT_FORM_EXPORT_SCHEDULE,
-      () => void this.runOnce(config, options),
-      {
-        timezone: config.timezone,
-        name: "form-export",
-      },
+    this.job.schedule(
+      options.enabled ? (options.schedule ?? DEFAULT_FORM_EXPORT_SCHEDULE) : undefined,
+      config.timezone,
+      () => this.write(config, options),
     );
-    void this.task.start();
   }
 
   /** Writes the period that ended last, now (the schedule's job; tests call it directly). Never throws. */
   runOnce(config: Config, options: FormExportOptions): Promise<WrittenExport[]> {
-    this.running ??= (async () => {
-      const now = this.clock.now();
-      const period = lastEndedPeriod(now, config.timezone);
-      try {
-        const files = await writeFormExport(this.store, config, indicatorsOf(config), {
-          period,
-          formats: options.formats,
-          ...(options.out_dir === undefined ? {} : { outDir: options.out_dir }),
-          now,
-        });
-        this.log.info({ period, files: files.map((f) => f.path) }, "performance self-evaluation written");
-        return files;
-      } catch (error) {
-        this.log.error(
-          { err: error, period },
-          "performance self-evaluation failed; write it with ops-agent form export --period",
-        );
-        return [];
-      }
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.runOnce(() => this.write(config, options));
   }
 
-  async stop(): Promise<void> {
-    await this.task?.destroy();
-    this.task = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
+  }
+
+  private async write(config: Config, options: FormExportOptions): Promise<WrittenExport[]> {
+    const now = this.clock.now();
+    const period = lastEndedPeriod(now, config.timezone);
+    try {
+      const files = await writeFormExport(this.store, config, indicatorsOf(config), {
+        period,
+        formats: options.formats,
+        ...(options.out_dir === undefined ? {} : { outDir: options.out_dir }),
+        now,
+      });
+      this.log.info({ period, files: files.map((f) => f.path) }, "performance self-evaluation written");
+      return files;
+    } catch (error) {
+      this.log.error(
+        { err: error, period },
+        "performance self-evaluation failed; write it with ops-agent form export --period",
+      );
+      return [];
+    }
   }
 }

@@ -4,10 +4,9 @@
  * reports: regenerating replaces the file and its row. Files go to a temporary name first and are
  * renamed, so a reader never sees half a workbook.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Config } from "../../config/schema.js";
+import { writeDocument, type WrittenDocument } from "../documents.js";
 import type { Indicator } from "../form/types.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { buildFormExport, FORM_EXPORT_KIND, FORM_EXPORT_TITLE } from "./build.js";
@@ -15,12 +14,7 @@ import type { FormExportFormat } from "./config.js";
 import { renderCsv } from "./render-csv.js";
 import { renderXlsx } from "./render-xlsx.js";
 
-export interface WrittenExport {
-  format: FormExportFormat;
-  path: string;
-  bytes: number;
-  sha256: string;
-}
+export type WrittenExport = WrittenDocument<FormExportFormat>;
 
 export interface WriteFormExportOptions {
   /** "2026-H1" or "2026". */
@@ -53,24 +47,20 @@ export async function writeFormExport(
     ...(options.organisation === undefined ? {} : { organisation: options.organisation }),
   });
   const dir = formExportDirectory(config, options.outDir);
-  mkdirSync(dir, { recursive: true });
   const written: WrittenExport[] = [];
   for (const format of [...new Set(options.formats)]) {
     const content = format === "xlsx" ? await renderXlsx(exp) : renderCsv(exp);
-    const path = join(dir, formExportFileName(options.period, format));
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
-    const sha256 = createHash("sha256").update(content).digest("hex");
-    store.reports.record({
-      kind: FORM_EXPORT_KIND,
-      period: options.period,
-      format,
-      path,
-      sha256,
-      generatedAt: options.now,
-    });
-    written.push({ format, path, bytes: content.length, sha256 });
+    written.push(
+      writeDocument(store, {
+        kind: FORM_EXPORT_KIND,
+        period: options.period,
+        format,
+        dir,
+        fileName: formExportFileName(options.period, format),
+        content,
+        now: options.now,
+      }),
+    );
   }
   return written;
 }

@@ -18,6 +18,7 @@
  */
 import { CATEGORY_NAMES, type Category, type Incident, type IncidentSource } from "../incidents/types.js";
 import type { Lang, NotifyEventKind } from "./config.js";
+import { localDateTime } from "../local-time.js";
 
 export interface NotifyEvent {
   kind: NotifyEventKind;
@@ -66,27 +67,8 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return `${out}…`;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** "2026-11-28 08:00" in the given zone. */
-export function formatTime(at: Date, timeZone: string): string {
-  let format = formatters.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, string> = {};
-  for (const part of format.formatToParts(at)) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
+export const formatTime = localDateTime;
 
 /** Whole minutes between two times, never negative (a clock step back must not print "-3"). */
 export function minutesBetween(from: Date, to: Date): number {

@@ -1,4 +1,5 @@
 /** The formatting of the report's figures: ratios, durations, counts, times in the centre's time zone. */
+import { localDateTime } from "../local-time.js";
 import type { Lang } from "./model.js";
 export function formatRatio(value: number | null, digits = 2): string {
   if (value === null || !Number.isFinite(value)) return "—";
@@ -31,32 +32,8 @@ export function formatNumber(value: number | null, digits = 1): string {
   return String(Object.is(rounded, -0) ? 0 : rounded);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function parts(at: Date, timeZone: string): Record<string, string> {
-  let fmt = formatters.get(timeZone);
-  if (fmt === undefined) {
-    fmt = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, fmt);
-  }
-  const out: Record<string, string> = {};
-  for (const p of fmt.formatToParts(at)) out[p.type] = p.value;
-  return out;
-}
-
 /** "2026-10-03 14:05" in the centre's time zone. */
-export function formatDateTime(at: Date, timeZone: string): string {
-  const p = parts(at, timeZone);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-}
+export const formatDateTime = localDateTime;
 
 /** "10-03 14:05" (within the report's month, the year is implied). */
 export function formatShortDateTime(at: Date, timeZone: string): string {

@@ -3,8 +3,8 @@
  * by default) it writes the month just ended in the configured formats. A failure is logged and
  * retried at the next tick of the schedule; `ops-agent report --month …` writes one by hand.
  */
-import cron, { type ScheduledTask } from "node-cron";
 import type { Config } from "../../config/schema.js";
+import { CronJob } from "../cron-job.js";
 import type { Clock } from "../clock.js";
 import { indicatorsOf } from "../kpi/kpi-report.js";
 import type { Logger } from "../log.js";
@@ -12,8 +12,7 @@ import type { SqliteStore } from "../store/sqlite.js";
 import { previousMonth, writeMonthlyReport } from "./write.js";
 
 export class ReportSchedule {
-  private task: ScheduledTask | undefined;
-  private running: Promise<void> | undefined;
+  private readonly job = new CronJob<void>("monthly-report");
 
   constructor(
     private readonly store: SqliteStore,
@@ -22,43 +21,35 @@ export class ReportSchedule {
   ) {}
 
   start(config: Config): void {
-    void this.task?.destroy();
-    this.task = undefined;
-    if (!config.report.enabled) return;
-    this.task = cron.createTask(config.report.schedule, () => void this.runOnce(config), {
-      timezone: config.timezone,
-      name: "monthly-report",
-    });
-    void this.task.start();
+    this.job.schedule(config.report.enabled ? config.report.schedule : undefined, config.timezone, () =>
+      this.write(config),
+    );
   }
 
   /** Writes the previous month's report now (the schedule's job; tests call it directly). */
   runOnce(config: Config): Promise<void> {
-    this.running ??= (async () => {
-      const now = this.clock.now();
-      const month = previousMonth(now, config.timezone);
-      try {
-        const files = await writeMonthlyReport(this.store, config, indicatorsOf(config), {
-          month,
-          formats: config.report.formats,
-          now,
-        });
-        this.log.info({ month, files: files.map((f) => f.path) }, "monthly operations report written");
-      } catch (error) {
-        this.log.error(
-          { err: error, month },
-          "monthly operations report failed; write it with ops-agent report --month",
-        );
-      }
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.runOnce(() => this.write(config));
   }
 
-  async stop(): Promise<void> {
-    await this.task?.destroy();
-    this.task = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
+  }
+
+  private async write(config: Config): Promise<void> {
+    const now = this.clock.now();
+    const month = previousMonth(now, config.timezone);
+    try {
+      const files = await writeMonthlyReport(this.store, config, indicatorsOf(config), {
+        month,
+        formats: config.report.formats,
+        now,
+      });
+      this.log.info({ month, files: files.map((f) => f.path) }, "monthly operations report written");
+    } catch (error) {
+      this.log.error(
+        { err: error, month },
+        "monthly operations report failed; write it with ops-agent report --month",
+      );
+    }
   }
 }

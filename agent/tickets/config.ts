@@ -20,6 +20,7 @@
  *       paging: { style: page, page_param: page, size_param: size, size: 100, max_pages: 50 }
  */
 import { z } from "zod";
+import { httpUrlSchema, timeZoneSchema } from "../../config/common.js";
 import { duration } from "../../config/duration.js";
 import { secretRef } from "../../config/secret.js";
 import { parseJsonPath } from "../../collectors/http/jsonpath.js";
@@ -30,32 +31,6 @@ import { DATE_FORMATS } from "./dates.js";
 export function normalizeLabel(text: string): string {
   return text.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
 }
-
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an IANA time zone like "Asia/Shanghai"' },
-);
-
-/** An absolute http:// or https:// URL, kept as written. */
-const httpUrl = z.string().superRefine((text, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "expected an absolute http:// or https:// URL" });
-    return;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    ctx.addIssue({ code: "custom", message: `expected an http:// or https:// URL, not ${url.protocol}` });
-  }
-});
 
 /** A column name (CSV header) or a JSON key; in the pull, "$.a.b" reaches into nested objects. */
 const columnName = z.string().trim().min(1, { message: "expected a column name or JSON key" });
@@ -151,7 +126,7 @@ const pullAuth = z
 export const ticketsPull = z
   .object({
     /** The helpdesk's ticket list endpoint (GET, JSON answer). */
-    url: httpUrl,
+    url: httpUrlSchema,
     /** The Authorization header, built per request; secrets are references ("${ENV}" or "file:…"). */
     auth: pullAuth.optional(),
     /** How often the daemon pulls. */
@@ -169,7 +144,7 @@ export const ticketsPull = z
 export const ticketsConfig = z
   .object({
     /** Where times without an offset were written. */
-    timezone: timeZone.default("Asia/Shanghai"),
+    timezone: timeZoneSchema.default("Asia/Shanghai"),
     mapping: ticketsMapping,
     /** Helpdesk category text → ours; our names (videoconf, platform, …) are accepted as they are. */
     category_map: labelMap(z.enum(CATEGORIES)),

@@ -4,26 +4,10 @@
  * collector the TLS trust and an optional client certificate.
  */
 import { z } from "zod";
+import { httpUrlSchema } from "../../config/common.js";
 import { duration } from "../../config/duration.js";
 import { secretRef } from "../../config/secret.js";
 import { parseJsonPath } from "./jsonpath.js";
-
-/** An absolute http:// or https:// URL, kept as written. */
-const httpUrl = z.string().superRefine((text, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "expected an absolute http:// or https:// URL" });
-    return;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    ctx.addIssue({
-      code: "custom",
-      message: `unsupported URL scheme "${url.protocol.slice(0, -1)}": only http and https can be probed`,
-    });
-  }
-});
 
 /**
  * One body assertion: exactly one of `contains`, `regex` or `json_path` (with `equals`). One
@@ -86,7 +70,7 @@ export const httpTarget = z
   .object({
     /** How the application is known in reports; also its identity ("http:<name>"). */
     name: z.string().min(1).max(200),
-    url: httpUrl,
+    url: httpUrlSchema,
     method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
     /** Statuses that count as up. */
     expected_status: z

@@ -96,7 +96,7 @@ const cases: Record<string, string[]> = {
     'collectors[0].targets[0].url: expected an absolute http:// or https:// URL, got "portal.example.org/healthz"',
   ],
   "http-bad-url-scheme.yaml": [
-    'collectors[0].targets[0].url: unsupported URL scheme "ftp": only http and https can be probed',
+    'collectors[0].targets[0].url: unsupported URL scheme "ftp": only http and https are supported',
   ],
   "http-bad-method.yaml": [
     'collectors[0].targets[0].method: expected one of "GET", "HEAD", "POST", got "PUT"',
@@ -118,7 +118,7 @@ const cases: Record<string, string[]> = {
     `collectors[0].every: ${EVERY}, got "7m"`,
     `collectors[0].timeout: ${DURATION}, got "ten"`,
     'collectors[1].type: unknown collector type "ping"; expected one of: host, http, vcenter, inventory, icmp, antivirus, sip, videoconf',
-    'collectors[2].targets[0].url: unsupported URL scheme "gopher": only http and https can be probed',
+    'collectors[2].targets[0].url: unsupported URL scheme "gopher": only http and https are supported',
     `collectors[2].retries: ${UNKNOWN}`,
   ],
 };

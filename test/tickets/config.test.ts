@@ -96,7 +96,7 @@ describe("ticketsConfig", () => {
       },
     });
     const text = lines.join("\n");
-    expect(text).toContain("pull.url: expected an http:// or https:// URL, not ftp:");
+    expect(text).toContain('pull.url: unsupported URL scheme "ftp": only http and https are supported');
     expect(text).toContain("pull.every: expected at least 1m");
     expect(text).toContain('pull.items_path: a JSON path starts with "$"');
     expect(text).toContain("pull.paging");
