@@ -404,11 +404,20 @@ ${agents.map((a) => `      - targets: ["127.0.0.1:${a.port}"]\n        labels: {
       ).toEqual([]);
       // The rules see both sites: the slow platform (videoconf-web, over max_latency) is down at
       // each, so OpsAgentApplicationDown is pending for both.
-      const pending = await instant(
-        promPort,
-        'ALERTS{alertname="OpsAgentApplicationDown", target="videoconf-web"}',
-      );
-      expect(new Set(pending.map((r) => r.metric.site))).toEqual(new Set(SITES));
+      // Each site's first failed probe comes when its agent's platform collector first runs; under
+      // load one site can be a rule evaluation behind the other, so wait for both.
+      const pendingSites = async () =>
+        new Set(
+          (
+            await instant(promPort, 'ALERTS{alertname="OpsAgentApplicationDown", target="videoconf-web"}')
+          ).map((r) => r.metric.site),
+        );
+      await waitFor(
+        async () => ((await pendingSites()).size === SITES.length ? true : undefined),
+        30_000,
+        "OpsAgentApplicationDown pending at both sites",
+      ).catch(() => undefined);
+      expect(await pendingSites()).toEqual(new Set(SITES));
       expect(hooks.length).toBeGreaterThan(0);
 
       console.log(
