@@ -53,14 +53,16 @@ export function computeHealth(input: HealthInput): HealthReport {
     const staleAfterMs = input.staleAfterPeriods * c.periodMs + c.timeoutMs;
     const lastSuccess = c.status?.lastSuccessAt;
     const reference = lastSuccess ?? input.startedAt;
-    const healthy = input.now.getTime() - reference.getTime() <= staleAfterMs;
+    // A reference in the future (the clock stepped back) counts as age 0, not as a head start.
+    const healthy = Math.max(0, input.now.getTime() - reference.getTime()) <= staleAfterMs;
     return {
       name: c.name,
       healthy,
       last_status: c.status?.lastStatus ?? "not run yet",
       last_success: lastSuccess?.toISOString() ?? null,
+      // Never negative: after the clock steps back, the last success is "just now", not in the future.
       last_success_age_seconds: lastSuccess
-        ? Math.round((input.now.getTime() - lastSuccess.getTime()) / 1000)
+        ? Math.max(0, Math.round((input.now.getTime() - lastSuccess.getTime()) / 1000))
         : null,
       stale_after_seconds: Math.round(staleAfterMs / 1000),
       ...(c.status?.lastError === undefined ? {} : { last_error: c.status.lastError }),

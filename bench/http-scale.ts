@@ -78,13 +78,13 @@ process.stdin.on("end", () => process.exit(0)).resume();
 process.on("SIGTERM", () => process.exit(0));
 `;
 
-interface Child {
+export interface Child {
   child: ChildProcess;
   output: string[];
 }
 
 /** The environment without proxy settings: every request here goes straight to loopback. */
-function envWithoutProxies(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function envWithoutProxies(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const key of Object.keys(env)) if (/^(https?|all|no)_proxy$/i.test(key)) delete env[key];
   return env;
@@ -97,7 +97,7 @@ function keepTail(output: string[]): (d: string) => void {
   };
 }
 
-async function stopChild(c: Child): Promise<void> {
+export async function stopChild(c: Child): Promise<void> {
   const exited = new Promise<void>((resolve) => {
     if (c.child.exitCode !== null || c.child.signalCode !== null) resolve();
     else c.child.once("exit", () => resolve());
@@ -110,11 +110,11 @@ async function stopChild(c: Child): Promise<void> {
   }
 }
 
-interface TargetServers extends Child {
+export interface TargetServers extends Child {
   bound: { host: string; port: number }[];
 }
 
-async function startTargetServers(): Promise<TargetServers> {
+export async function startTargetServers(): Promise<TargetServers> {
   const output: string[] = [];
   const child = spawn(process.execPath, ["-e", SERVER_SCRIPT], {
     stdio: ["pipe", "pipe", "pipe"],
@@ -151,7 +151,7 @@ async function startTargetServers(): Promise<TargetServers> {
 }
 
 /** N distinct target URLs, round-robin over the servers. */
-function targetUrls(servers: TargetServers, count: number): string[] {
+export function targetUrls(servers: TargetServers, count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
     const s = servers.bound[i % servers.bound.length] as { host: string; port: number };
     return `http://${s.host}:${s.port}/app/${i}`;

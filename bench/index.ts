@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: runs the benchmarks, prints one Markdown table (and progress on stderr), and
- * writes bench-results/results.json and results.md. Flags: --quick (smaller, for a quick look),
- * --only store,metrics,rss,room,icmp,http,availability,kpi. Targets are reported as met / not met, never asserted.
+ * writes bench-results/results.json and results.md. Flags: --quick (smaller, for a quick look and
+ * CI), --only store,metrics,rss,room,icmp,http,availability,kpi,report,disk, --days N (store
+ * ingest). kpi, report and disk share one generated year. Targets are reported as met / not met,
+ * never asserted.
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { runAvailabilityYtd } from "./availability-ytd.js";
 import { runHttpScale } from "./http-scale.js";
 import { runIcmpScale } from "./icmp-scale.js";
-import { runKpiYear } from "./kpi-year.js";
 import { runMachineRoom } from "./machine-room.js";
 import { runMetricsScrape, caseForSeries } from "./metrics-scrape.js";
 import { repoRoot } from "./paths.js";
@@ -16,8 +17,20 @@ import { machineInfo, machineLine, markdownTable, writeResults } from "./report.
 import { runRss } from "./rss.js";
 import { runStoreIngest } from "./store-ingest.js";
 import type { BenchResult } from "./types.js";
+import { runYear } from "./year.js";
 
-const ALL = ["store", "metrics", "rss", "room", "icmp", "http", "availability", "kpi"] as const;
+const ALL = [
+  "store",
+  "metrics",
+  "rss",
+  "room",
+  "icmp",
+  "http",
+  "availability",
+  "kpi",
+  "report",
+  "disk",
+] as const;
 type Name = (typeof ALL)[number];
 
 interface Args {
@@ -50,6 +63,20 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** A benchmark that throws becomes an error row, so the others still run and the table is written. */
+async function guarded(
+  name: string,
+  run: () => BenchResult[] | Promise<BenchResult[]>,
+): Promise<BenchResult[]> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: FAILED: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    return [{ benchmark: name, rows: [], details: { error: message.split("\n")[0] ?? message } }];
+  }
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
@@ -66,33 +93,60 @@ async function main(): Promise<void> {
     log(
       `store ingest: ${days} simulated day(s), 600 series every 60 s, 3 rounds each (ceiling and agent alternately)`,
     );
-    results.push(runStoreIngest({ days, rounds: 3, log }));
+    results.push(...(await guarded("store ingest", () => [runStoreIngest({ days, rounds: 3, log })])));
   }
   if (args.only.has("metrics")) {
-    log("metrics scrape: 5,000 series, and 10,000 http targets × 3 metrics");
+    const big = args.quick ? 1_000 : 10_000;
+    log(
+      `metrics scrape: the default-scale state of a real machine-room cycle, 5,000 series, and ` +
+        `${big.toLocaleString("en-US")} http targets × 3 metrics`,
+    );
     results.push(
-      await runMetricsScrape({
-        cases: [caseForSeries(5_000, 20), { name: "10,000 targets × 3", httpTargets: 10_000 }],
-        iterations: args.quick ? 20 : 50,
-        warmup: 5,
-        log,
-      }),
+      ...(await guarded("metrics scrape", async () => [
+        await runMetricsScrape({
+          defaultScale: { targetMedianMs: 20, log },
+          cases: [
+            caseForSeries(5_000),
+            { name: `${big.toLocaleString("en-US")} targets × 3`, httpTargets: big, targetMedianMs: 150 },
+          ],
+          iterations: args.quick ? 20 : 50,
+          warmup: 5,
+          log,
+        }),
+      ])),
     );
   }
   if (args.only.has("rss")) {
-    log("agent RSS: default config");
-    results.push(await runRss({ runSeconds: args.quick ? 3 : 10, log }));
+    const runSeconds = args.quick ? 3 : 10;
+    log(`agent RSS: default config, ${runSeconds} s`);
+    results.push(...(await guarded("agent RSS", async () => [await runRss({ runSeconds, log })])));
+    const [targets, seconds] = args.quick ? [500, 8] : [10_000, 60];
+    log(`agent RSS: ${targets} loopback http targets every 15 s (64 in flight), ${seconds} s`);
+    results.push(
+      ...(await guarded("agent RSS", async () => [
+        await runRss({ runSeconds: seconds, httpTargets: targets, every: "15s", concurrency: 64, log }),
+      ])),
+    );
   }
   if (args.only.has("room")) {
-    log("machine room: one cycle of 253 VMs through vcenter → icmp ∥ antivirus on loopback, 3 rounds");
-    results.push(await runMachineRoom({ rounds: 3, log }));
+    log(
+      "machine room: one cycle of 253 VMs, 50 applications, 2 MCUs + 300 endpoints, antivirus, vCenter, host " +
+        `on loopback, ${args.quick ? 1 : 3} round(s)`,
+    );
+    results.push(
+      ...(await guarded("machine room", async () => [
+        await runMachineRoom({ rounds: args.quick ? 1 : 3, log }),
+      ])),
+    );
   }
   if (args.only.has("icmp")) {
     const sizes = args.quick ? [200] : [2_000, 10_000];
     log(
       `icmp scale: ${sizes.join(", ")} loopback targets, fping, ${args.quick ? 1 : 3} round(s) per setting`,
     );
-    results.push(...(await runIcmpScale({ sizes, rounds: args.quick ? 1 : 3, log })));
+    results.push(
+      ...(await guarded("icmp scale", () => runIcmpScale({ sizes, rounds: args.quick ? 1 : 3, log }))),
+    );
   }
   if (args.only.has("http")) {
     const sizes = args.quick ? [50] : [50, 1_000];
@@ -101,7 +155,9 @@ async function main(): Promise<void> {
       `http scale: ${sizes.join(", ")} loopback targets (servers in a child process), 64 in flight, ` +
         `${rounds} round(s), against prometheus-blackbox-exporter where installed`,
     );
-    results.push(...(await runHttpScale({ sizes, rounds, concurrency: 64, log })));
+    results.push(
+      ...(await guarded("http scale", () => runHttpScale({ sizes, rounds, concurrency: 64, log }))),
+    );
   }
   if (args.only.has("availability")) {
     const [applications, days] = args.quick ? [5, 30] : [50, 365];
@@ -109,16 +165,28 @@ async function main(): Promise<void> {
       `availability YTD: ${applications} applications × ${days} days of 1-minute probes through the store, ` +
         `then year-to-date availability, 20 iterations`,
     );
-    results.push(runAvailabilityYtd({ applications, days, log }));
-  }
-  if (args.only.has("kpi")) {
-    const [days, applications, vms, endpoints] = args.quick ? [5, 5, 20, 20] : [365, 50, 253, 300];
-    log(
-      `kpi year: ${applications} applications, ${vms} VMs, ${endpoints} endpoints × ${days} days ` +
-        `(1-minute probes; ICMP/endpoint rollups of the middle hours inserted directly), then ` +
-        `\`ops-agent kpi --period 2026\` (kpiReport), 20 iterations`,
+    results.push(
+      ...(await guarded("availability YTD", () => [runAvailabilityYtd({ applications, days, log })])),
     );
-    results.push(runKpiYear({ days, applications, vms, endpoints, log }));
+  }
+  const year = { kpi: args.only.has("kpi"), report: args.only.has("report"), disk: args.only.has("disk") };
+  if (year.kpi || year.report || year.disk) {
+    const [days, applications, vms, endpoints, pingRawDays] = args.quick
+      ? [5, 5, 20, 20, 2]
+      : [365, 50, 253, 300, 35];
+    log(
+      `year (${Object.entries(year)
+        .filter(([, on]) => on)
+        .map(([k]) => k)
+        .join(", ")}): ${applications} applications, ${vms} VMs, ${endpoints} endpoints × ${days} days ` +
+        `(1-minute probes; ICMP/endpoints raw for the last ${pingRawDays} days, rollups of the hours before ` +
+        `inserted directly), then kpiReport × 20, writeMonthlyReport × 3, the database size`,
+    );
+    results.push(
+      ...(await guarded("year", () =>
+        runYear({ days, applications, vms, endpoints, pingRawDays, ...year, log }),
+      )),
+    );
   }
 
   console.log(markdownTable(results));

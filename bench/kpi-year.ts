@@ -23,9 +23,10 @@
  *    samples through the store, took 229–397 s on this shared 2-core machine). The KPI never reads these series, but their rollup rows share the
  *    tables (and the bucket ranges) the KPI scans, so they must be there. They are produced in
  *    three parts:
- *      · the first hour and the last day (Dec 31 00:00–20:00) as real 1-minute samples through
- *        writeSamples — this creates the targets and series through the store's catalogue, and
- *        leaves raw samples of the last day (not the last 35: that alone would be ~68 M samples);
+ *      · the first hour and the last `pingRawDays` days (default 1: Dec 31 00:00–20:00) as real
+ *        1-minute samples through writeSamples — this creates the targets and series through the
+ *        store's catalogue, and leaves raw samples of those days (`npm run bench` passes 35, the
+ *        whole raw window, ~68 M more samples, for the disk figure; setup then took 856 s here);
  *      · every hour in between: NOT through the store. Their rollup rows are INSERTED DIRECTLY into
  *        rollup_hour and rollup_day over a second connection to the database file, with the
  *        columns and the upsert statement RollupStore writes (agent/store/rollup-store.ts, copied
@@ -44,7 +45,8 @@
  *  - the retention the daemon runs every hour (raw 35 d, hourly 400 d, daily 1100 d) runs every
  *    simulated hour, so no rollup of the year is deleted and raw http samples end at 35 days.
  *
- * Timed: kpiReport(store, config, indicators, "2026", now) — indicators loaded once, as the CLI
+ * generateYear() builds that store once; bench/year.ts runs the KPI, the monthly report and the
+ * disk figures on it. Timed here: kpiReport(store, config, indicators, "2026", now) — indicators loaded once, as the CLI
  * loads them — 3 warm-ups, then 20 iterations: median and p95. Then, if dist/ is built, the CLI end
  * to end once (`node dist/agent/main.js kpi --period 2026 --json --config <temp config>`): wall
  * time including process start, no target; it evaluates at the machine's real clock, not the
@@ -88,6 +90,12 @@ export interface KpiYearOptions {
   /** Run the built CLI once end to end when dist/ exists (default true). */
   cli?: boolean;
   tmpRoot?: string;
+  /**
+   * Days (ending now) whose ICMP / endpoint samples go through writeSamples as real 1-minute
+   * samples, so they are kept raw as the daemon keeps them (default 1: the last day only; 35 fills
+   * the whole raw retention window, for the disk figure). The hours before get rollups only.
+   */
+  pingRawDays?: number;
   log?: (line: string) => void;
 }
 
@@ -386,7 +394,7 @@ function manualRecords(): { key: string; value: string; dates: string[] }[] {
   ];
 }
 
-interface Generated {
+export interface Generated {
   samples: number;
   directHourRows: number;
   directDayRows: number;
@@ -414,6 +422,7 @@ function generate(
   const yearStart = localMidnight(YEAR, 1, 1, cal);
   const lastDayStart = localMidnight(YEAR, 12, 31, cal);
   const from = Math.max(yearStart, lastDayStart - (Math.ceil(options.days) - 1) * 86_400);
+  const rawFrom = lastDayStart - (Math.max(1, Math.ceil(options.pingRawDays ?? 1)) - 1) * 86_400;
   const random = prng(SEED);
   const apps: AppState[] = Array.from({ length: options.applications }, (_, i) => ({
     target: probeTarget(i),
@@ -500,7 +509,7 @@ function generate(
       write("vcenter", vcenter, time);
       write("antivirus", antivirus, time);
       // ICMP and endpoints: real samples in the first hour and the last day, rollups in between.
-      const real = hour === from || hour >= lastDayStart;
+      const real = hour === from || hour >= rawFrom;
       if (real) {
         flushDirect();
         const icmp: StoredSample[] = [];
@@ -724,202 +733,253 @@ function checkPingCounts(store: SqliteStore, g: Generated): string[] {
   return problems;
 }
 
-export function runKpiYear(options: KpiYearOptions): BenchResult {
+/** A generated year in a temporary store, for the KPI, the monthly report and the disk figures. */
+export interface GeneratedYear {
+  options: KpiYearOptions;
+  dir: string;
+  configPath: string;
+  config: Config;
+  store: SqliteStore;
+  g: Generated;
+  setupSeconds: number;
+  /** now: 2026-12-31 20:00 Asia/Shanghai. */
+  now: Date;
+  /** Closes the store and deletes the directory. */
+  close(): void;
+}
+
+/** Generates the year (see the header) into a new store in a temporary directory. */
+export function generateYear(options: KpiYearOptions): GeneratedYear {
   const log = options.log ?? (() => {});
-  const iterations = options.iterations ?? 20;
-  const warmup = options.warmup ?? 3;
   const dir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), "ops-agent-bench-kpi-"));
-  const configPath = join(dir, "ops-agent.yaml");
-  writeFileSync(configPath, configText(dir, options.applications));
-  const loaded = parseConfigText(configText(dir, options.applications));
-  if (!loaded.ok) throw new Error(`kpi year: config: ${loaded.errors.join("; ")}`);
-  const config = loaded.config;
-  const clock = new ManualClock(NOW.getTime() - Math.ceil(options.days) * DAY_MS);
-  const store = SqliteStore.open({
-    path: join(dir, "ops-agent.db"),
-    clock,
-    timeZone: TIME_ZONE,
-    role: "agent",
-    integrityCheck: "off",
-  });
+  const close = () => {
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let store: SqliteStore | undefined;
   try {
+    const configPath = join(dir, "ops-agent.yaml");
+    writeFileSync(configPath, configText(dir, options.applications));
+    const loaded = parseConfigText(configText(dir, options.applications));
+    if (!loaded.ok) throw new Error(`kpi year: config: ${loaded.errors.join("; ")}`);
+    const config = loaded.config;
+    const clock = new ManualClock(NOW.getTime() - Math.ceil(options.days) * DAY_MS);
+    const opened = SqliteStore.open({
+      path: join(dir, "ops-agent.db"),
+      clock,
+      timeZone: TIME_ZONE,
+      role: "agent",
+      integrityCheck: "off",
+    });
+    store = opened;
     const t0 = performance.now();
-    const g = generate(store, clock, config, options, log);
+    const g = generate(opened, clock, config, options, log);
     const setupSeconds = (performance.now() - t0) / 1000;
     log(
       `kpi year: setup ${setupSeconds.toFixed(1)} s: ${g.samples} samples through writeSamples, ` +
         `${g.directHourRows} hourly + ${g.directDayRows} daily ICMP/endpoint rollup rows inserted directly, ` +
         `${g.incidents} incidents, ${g.records} manual records, 11 reports`,
     );
-
-    const indicators = indicatorsOf(config);
-    const compute = () => {
-      const report = kpiReport(store, config, indicators, PERIOD, NOW);
-      if ("error" in report) throw new Error(`kpi year: ${report.error}`);
-      return report;
-    };
-    for (let i = 0; i < warmup; i++) compute();
-    const times: number[] = [];
-    let report = compute();
-    for (let i = 0; i < iterations; i++) {
-      const start = performance.now();
-      report = compute();
-      times.push(performance.now() - start);
-    }
-
-    // Sanity, loudly.
-    const problems: string[] = [];
-    const automatic = report.results.filter((r) => r.automatic);
-    if (automatic.length !== 6) problems.push(`${automatic.length} automatic indicators, expected 6`);
-    for (const r of automatic)
-      if (r.value === null || r.status === "no_data") problems.push(`${r.key}: no data (${r.how})`);
-    const ratios = g.apps.filter((a) => a.up + a.down > 0).map((a) => a.up / (a.up + a.down));
-    const expected = ratios.reduce((s, r) => s + r, 0) / ratios.length;
-    const availability = report.results.find((r) => r.key === "availability")?.value;
-    if (typeof availability !== "number" || Math.abs(availability - expected) > 1e-12)
-      problems.push(`availability ${availability} ≠ ${expected} from the generator's own counts`);
-    const vmCount = report.results.find((r) => r.key === "vm_count")?.value;
-    if (vmCount !== g.lastVmCount) problems.push(`vm_count ${vmCount} ≠ ${g.lastVmCount}`);
-    const coverage = report.results.find((r) => r.key === "antivirus_coverage")?.value;
-    const coverageExpected = g.coverageSum / g.coverageCount;
-    if (typeof coverage !== "number" || Math.abs(coverage - coverageExpected) > 1e-9)
-      problems.push(`antivirus coverage ${coverage} ≠ ${coverageExpected}`);
-    const reports = report.results.find((r) => r.key === "monthly_reports")?.value;
-    if (reports !== 11) problems.push(`monthly reports ${reports} ≠ 11`);
-    problems.push(...checkPingCounts(store, g));
-    if (problems.length > 0)
-      throw new Error(`kpi year benchmark: wrong result: ${problems.slice(0, 6).join("; ")}`);
-
-    const med = median(times);
-    const p95 = percentile(times, 95);
-    const noData = report.results.filter((r) => r.status === "no_data").length;
-    log(
-      `kpi year: kpiReport ${PERIOD} over ${indicators.length} indicators: median ${med.toFixed(1)} ms, ` +
-        `p95 ${p95.toFixed(1)} ms; availability ${(availability as number).toFixed(6)} (generator: ${expected.toFixed(6)}); ` +
-        `${noData} manual indicators without a record`,
-    );
-
-    // Where the time goes: each source the automatic indicators read, median of 5 (details only).
-    const sources = new StoreKpiSources(store, config);
-    const { from, to } = report.period;
-    const parts: Record<string, () => unknown> = {
-      availability: () => sources.availability(from, to),
-      vmCount: () => sources.vmCount(from, to),
-      antivirusCoverage: () => sources.antivirusCoverage(from, to),
-      faultTimelinessVideoconf: () => sources.faultTimeliness("videoconf", from, to, NOW),
-      faultTimelinessPlatform: () => sources.faultTimeliness("platform", from, to, NOW),
-      monthlyReports: () => sources.monthlyReports(`${YEAR}-01`, `${YEAR}-12`),
-    };
-    const breakdownMs: Record<string, number> = {};
-    for (const [name, fn] of Object.entries(parts)) {
-      const t: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const start = performance.now();
-        fn();
-        t.push(performance.now() - start);
-      }
-      breakdownMs[name] = median(t);
-    }
-    log(
-      `kpi year: per source (median of 5): ${Object.entries(breakdownMs)
-        .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
-        .join(", ")}`,
-    );
-
-    let cliMs: number | undefined;
-    const main = join(repoRoot(), "dist", "agent", "main.js");
-    if ((options.cli ?? true) && existsSync(main)) {
-      const start = performance.now();
-      const child = spawnSync(
-        process.execPath,
-        [main, "kpi", "--period", PERIOD, "--json", "--config", configPath],
-        { cwd: repoRoot(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-      );
-      cliMs = performance.now() - start;
-      let parsed = false;
-      try {
-        parsed = Array.isArray((JSON.parse(child.stdout) as { results?: unknown }).results);
-      } catch {
-        parsed = false;
-      }
-      // Exit 1 means an automatic indicator is not met: still a complete answer.
-      if (!parsed || (child.status !== 0 && child.status !== 1)) {
-        log(`kpi year: CLI failed (status ${child.status}): ${child.stderr.slice(0, 500)}`);
-        cliMs = undefined;
-      } else log(`kpi year: CLI end to end ${cliMs.toFixed(0)} ms (exit ${child.status})`);
-    } else if (options.cli ?? true) log("kpi year: dist/agent/main.js not built: CLI end to end skipped");
-
-    const scale = `${options.applications} apps, ${options.vms} VMs, ${options.endpoints} endpoints × ${options.days} days`;
-    const rows: BenchResult["rows"] = [
-      {
-        benchmark: B,
-        figure: `${scale}: kpiReport("${PERIOD}"), ${indicators.length} indicators, median`,
-        value: med,
-        unit: "ms",
-        target: { kind: "max", value: 200 },
-      },
-      {
-        benchmark: B,
-        figure: `${scale}: kpiReport("${PERIOD}"), p95`,
-        value: p95,
-        unit: "ms",
-        target: { kind: "max", value: 200 },
-      },
-    ];
-    if (cliMs !== undefined)
-      rows.push({
-        benchmark: B,
-        figure: `${scale}: \`ops-agent kpi --period ${PERIOD} --json\` end to end (process start included, real clock)`,
-        value: cliMs,
-        unit: "ms",
-      });
-    rows.push(
-      {
-        benchmark: B,
-        figure:
-          `${scale}: setup, ${g.samples.toLocaleString("en-US")} samples through writeSamples + ` +
-          `${(g.directHourRows + g.directDayRows).toLocaleString("en-US")} ICMP/endpoint rollup rows INSERTED DIRECTLY (not timed above)`,
-        value: setupSeconds,
-        unit: "s",
-      },
-      {
-        benchmark: B,
-        figure: `${scale}: availability (= generator's own counts)`,
-        value: availability as number,
-        unit: "",
-      },
-    );
     return {
-      benchmark: B,
-      rows,
-      details: {
-        days: options.days,
-        applications: options.applications,
-        vms: options.vms,
-        endpoints: options.endpoints,
-        iterations,
-        warmup,
-        now: NOW.toISOString(),
-        inventorySchedule: "vcenter and antivirus every 5 min (config/default.yaml)",
-        samples: g.samples,
-        directHourRows: g.directHourRows,
-        directDayRows: g.directDayRows,
-        incidents: g.incidents,
-        manualRecords: g.records,
-        setupSeconds,
-        timesMs: times,
-        cliMs,
-        breakdownMs,
-        availability,
-        independentAvailability: expected,
-        vmCount,
-        antivirusCoverage: coverage,
-        noDataIndicators: noData,
-        fileBytes: store.sizeBytes(),
+      options,
+      dir,
+      configPath,
+      config,
+      store: opened,
+      g,
+      setupSeconds,
+      now: NOW,
+      close: () => {
+        opened.close();
+        close();
       },
     };
-  } finally {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
+  } catch (error) {
+    store?.close();
+    close();
+    throw error;
   }
+}
+
+/** Generates the year, times the KPI over it, and deletes it. */
+export function runKpiYear(options: KpiYearOptions): BenchResult {
+  const year = generateYear(options);
+  try {
+    return measureKpiYear(year);
+  } finally {
+    year.close();
+  }
+}
+
+/** `ops-agent kpi --period 2026` (kpiReport) over a generated year: see the header. */
+export function measureKpiYear(year: GeneratedYear): BenchResult {
+  const { options, store, config, configPath, g, setupSeconds } = year;
+  const log = options.log ?? (() => {});
+  const iterations = options.iterations ?? 20;
+  const warmup = options.warmup ?? 3;
+  const indicators = indicatorsOf(config);
+  const compute = () => {
+    const report = kpiReport(store, config, indicators, PERIOD, NOW);
+    if ("error" in report) throw new Error(`kpi year: ${report.error}`);
+    return report;
+  };
+  for (let i = 0; i < warmup; i++) compute();
+  const times: number[] = [];
+  let report = compute();
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    report = compute();
+    times.push(performance.now() - start);
+  }
+
+  // Sanity, loudly.
+  const problems: string[] = [];
+  const automatic = report.results.filter((r) => r.automatic);
+  if (automatic.length !== 6) problems.push(`${automatic.length} automatic indicators, expected 6`);
+  for (const r of automatic)
+    if (r.value === null || r.status === "no_data") problems.push(`${r.key}: no data (${r.how})`);
+  const ratios = g.apps.filter((a) => a.up + a.down > 0).map((a) => a.up / (a.up + a.down));
+  const expected = ratios.reduce((s, r) => s + r, 0) / ratios.length;
+  const availability = report.results.find((r) => r.key === "availability")?.value;
+  if (typeof availability !== "number" || Math.abs(availability - expected) > 1e-12)
+    problems.push(`availability ${availability} ≠ ${expected} from the generator's own counts`);
+  const vmCount = report.results.find((r) => r.key === "vm_count")?.value;
+  if (vmCount !== g.lastVmCount) problems.push(`vm_count ${vmCount} ≠ ${g.lastVmCount}`);
+  const coverage = report.results.find((r) => r.key === "antivirus_coverage")?.value;
+  const coverageExpected = g.coverageSum / g.coverageCount;
+  if (typeof coverage !== "number" || Math.abs(coverage - coverageExpected) > 1e-9)
+    problems.push(`antivirus coverage ${coverage} ≠ ${coverageExpected}`);
+  const reports = report.results.find((r) => r.key === "monthly_reports")?.value;
+  if (reports !== 11) problems.push(`monthly reports ${reports} ≠ 11`);
+  problems.push(...checkPingCounts(store, g));
+  if (problems.length > 0)
+    throw new Error(`kpi year benchmark: wrong result: ${problems.slice(0, 6).join("; ")}`);
+
+  const med = median(times);
+  const p95 = percentile(times, 95);
+  const noData = report.results.filter((r) => r.status === "no_data").length;
+  log(
+    `kpi year: kpiReport ${PERIOD} over ${indicators.length} indicators: median ${med.toFixed(1)} ms, ` +
+      `p95 ${p95.toFixed(1)} ms; availability ${(availability as number).toFixed(6)} (generator: ${expected.toFixed(6)}); ` +
+      `${noData} manual indicators without a record`,
+  );
+
+  // Where the time goes: each source the automatic indicators read, median of 5 (details only).
+  const sources = new StoreKpiSources(store, config);
+  const { from, to } = report.period;
+  const parts: Record<string, () => unknown> = {
+    availability: () => sources.availability(from, to),
+    vmCount: () => sources.vmCount(from, to),
+    antivirusCoverage: () => sources.antivirusCoverage(from, to),
+    faultTimelinessVideoconf: () => sources.faultTimeliness("videoconf", from, to, NOW),
+    faultTimelinessPlatform: () => sources.faultTimeliness("platform", from, to, NOW),
+    monthlyReports: () => sources.monthlyReports(`${YEAR}-01`, `${YEAR}-12`),
+  };
+  const breakdownMs: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(parts)) {
+    const t: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      fn();
+      t.push(performance.now() - start);
+    }
+    breakdownMs[name] = median(t);
+  }
+  log(
+    `kpi year: per source (median of 5): ${Object.entries(breakdownMs)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+      .join(", ")}`,
+  );
+
+  let cliMs: number | undefined;
+  const main = join(repoRoot(), "dist", "agent", "main.js");
+  if ((options.cli ?? true) && existsSync(main)) {
+    const start = performance.now();
+    const child = spawnSync(
+      process.execPath,
+      [main, "kpi", "--period", PERIOD, "--json", "--config", configPath],
+      { cwd: repoRoot(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    );
+    cliMs = performance.now() - start;
+    let parsed = false;
+    try {
+      parsed = Array.isArray((JSON.parse(child.stdout) as { results?: unknown }).results);
+    } catch {
+      parsed = false;
+    }
+    // Exit 1 means an automatic indicator is not met: still a complete answer.
+    if (!parsed || (child.status !== 0 && child.status !== 1)) {
+      log(`kpi year: CLI failed (status ${child.status}): ${child.stderr.slice(0, 500)}`);
+      cliMs = undefined;
+    } else log(`kpi year: CLI end to end ${cliMs.toFixed(0)} ms (exit ${child.status})`);
+  } else if (options.cli ?? true) log("kpi year: dist/agent/main.js not built: CLI end to end skipped");
+
+  const scale = `${options.applications} apps, ${options.vms} VMs, ${options.endpoints} endpoints × ${options.days} days`;
+  const rows: BenchResult["rows"] = [
+    {
+      benchmark: B,
+      figure: `${scale}: kpiReport("${PERIOD}"), ${indicators.length} indicators, median`,
+      value: med,
+      unit: "ms",
+      target: { kind: "max", value: 200 },
+    },
+    {
+      benchmark: B,
+      figure: `${scale}: kpiReport("${PERIOD}"), p95`,
+      value: p95,
+      unit: "ms",
+      target: { kind: "max", value: 200 },
+    },
+  ];
+  if (cliMs !== undefined)
+    rows.push({
+      benchmark: B,
+      figure: `${scale}: \`ops-agent kpi --period ${PERIOD} --json\` end to end (process start included, real clock)`,
+      value: cliMs,
+      unit: "ms",
+    });
+  rows.push(
+    {
+      benchmark: B,
+      figure:
+        `${scale}: setup, ${g.samples.toLocaleString("en-US")} samples through writeSamples + ` +
+        `${(g.directHourRows + g.directDayRows).toLocaleString("en-US")} ICMP/endpoint rollup rows INSERTED DIRECTLY (not timed above)`,
+      value: setupSeconds,
+      unit: "s",
+    },
+    {
+      benchmark: B,
+      figure: `${scale}: availability (= generator's own counts)`,
+      value: availability as number,
+      unit: "",
+    },
+  );
+  return {
+    benchmark: B,
+    rows,
+    details: {
+      days: options.days,
+      applications: options.applications,
+      vms: options.vms,
+      endpoints: options.endpoints,
+      iterations,
+      warmup,
+      now: NOW.toISOString(),
+      inventorySchedule: "vcenter and antivirus every 5 min (config/default.yaml)",
+      samples: g.samples,
+      directHourRows: g.directHourRows,
+      directDayRows: g.directDayRows,
+      incidents: g.incidents,
+      manualRecords: g.records,
+      setupSeconds,
+      timesMs: times,
+      cliMs,
+      breakdownMs,
+      availability,
+      independentAvailability: expected,
+      vmCount,
+      antivirusCoverage: coverage,
+      noDataIndicators: noData,
+      fileBytes: store.sizeBytes(),
+    },
+  };
 }

@@ -1,18 +1,31 @@
 /**
- * One cycle of the simulated machine room on loopback: the vcenter collector lists the 253 VMs
- * in scope (HTTPS, certificate made with the openssl CLI), its samples are published into a
- * LatestState, then icmp (from_inventory, backend fping) and antivirus (Deep Security) run in
- * parallel on that inventory. The simulated vCenter and Deep Security Manager run in a child
- * process, so the CPU figure is the agent's alone: this process (process.cpuUsage) plus its
- * ended children (fping, from /proc/self/stat cutime + cstime). A warm-up cycle, then `rounds`
- * measured cycles; medians are reported.
+ * One cycle of the simulated machine room at the default scale, on loopback: the vcenter collector
+ * lists the 253 VMs in scope (HTTPS, certificate made with the openssl CLI) and its samples are
+ * published into a LatestState; the collectors that do not read the inventory — http and host —
+ * start beside it (the scheduler starts them together), and those that do — icmp (from_inventory,
+ * backend fping) over those VMs and antivirus (Deep Security) — plus videoconf start once the
+ * inventory is published, all in parallel. The http collector probes 50 applications (the six
+ * simroom platforms as config/default.yaml probes them — the slow videoconf-web answers after 1.5 s
+ * by design, the flapping ecard, resources' 502s, the HTTPS ai-platform — plus trivial loopback
+ * apps up to `applications`); the videoconf collector probes the two simulated MCUs (SIP OPTIONS
+ * over UDP and TCP, one answering 486 Busy Here) and pings the 300 endpoints of
+ * simroom/demo/videoconf-endpoints.csv (127.30.x.y, by fping); host is config/default.yaml's. Each
+ * collector's samples are published as the runner would; videoconf reads the management web from
+ * the http collector's previous result, as it does in steady state.
  *
- * Run as `machine-room.(ts|js) --serve-sims <dir>` it is that child: it starts both sims with
- * <dir>/key.pem and <dir>/cert.pem, prints one JSON line with their URLs, and exits when its
- * stdin closes.
+ * Every simulated peer (vCenter, Deep Security Manager, platforms, apps, MCUs) runs in a child
+ * process, so the CPU figure is the agent's alone: this process (process.cpuUsage) plus its ended
+ * children (fping, from /proc/self/stat cutime + cstime). A warm-up cycle, then `rounds` measured
+ * cycles; medians are reported.
+ *
+ * Run as `machine-room.(ts|js) --serve-sims <dir>` it is that child: it starts the sims with
+ * <dir>/key.pem and <dir>/cert.pem, prints one JSON line with their URLs and ports, and exits when
+ * its stdin closes.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,10 +34,21 @@ import { LatestInventory } from "../agent/inventory.js";
 import { systemClock } from "../agent/clock.js";
 import { LatestState } from "../agent/store/latest.js";
 import { antivirusPlugin } from "../collectors/antivirus/index.js";
+import { plugins } from "../collectors/index.js";
+import { hostPlugin } from "../collectors/host/index.js";
+import { httpPlugin } from "../collectors/http/index.js";
 import { icmpPlugin } from "../collectors/icmp/index.js";
-import type { CollectContext, Collector, Deps } from "../collectors/types.js";
+import type { CollectContext, Collector, Deps, MetricDescriptor, Sample } from "../collectors/types.js";
 import { vcenterPlugin } from "../collectors/vcenter/index.js";
+import { videoconfPlugin } from "../collectors/videoconf/index.js";
 import { DEFAULT_API_KEY, startDeepSecuritySim } from "../simroom/deepsecurity/index.js";
+import { startMcu } from "../simroom/mcu/index.js";
+import {
+  PLATFORM_NAMES,
+  PLATFORM_TITLES,
+  startPlatforms,
+  type PlatformName,
+} from "../simroom/platforms/index.js";
 import { createSelfSigned } from "../simroom/test-ca.js";
 import { SYSTEMS, generateInventory, startVcenterSim } from "../simroom/vcenter/index.js";
 import { agentCpuSeconds, hasProc, onPath, procTimes } from "./icmp-scale.js";
@@ -38,10 +62,30 @@ const VC_PASSWORD = "Sim-Passw0rd!";
 const PASSWORD_ENV = "OPS_AGENT_BENCH_VCENTER_PASSWORD";
 const API_KEY_ENV = "OPS_AGENT_BENCH_DS_API_KEY";
 const SERVE_FLAG = "--serve-sims";
+const ENDPOINTS_CSV = join(repoRoot(), "simroom", "demo", "videoconf-endpoints.csv");
+/** The names of the collector instances, as in config/default.yaml. */
+const NAMES = {
+  vcenter: "vcenter",
+  icmp: "reachability",
+  antivirus: "antivirus",
+  http: "platforms",
+  videoconf: "videoconf",
+  host: "host",
+} as const;
+type CollectorName = keyof typeof NAMES;
+/** Collectors that do not wait for the inventory. */
+const INDEPENDENT: ReadonlySet<CollectorName> = new Set(["http", "host"]);
+const VIDEOCONF_CITY = "市教育视频会议系统";
+const VIDEOCONF_DISTRICT = "区县互动课堂系统";
 
 interface SimUrls {
   vcenter: string;
   deepSecurity: string;
+  platforms: Record<PlatformName, string>;
+  /** Base URL of the trivial loopback apps: `${apps}/app/<i>` answers {"status":"ok"}. */
+  apps: string;
+  mcuPort: number;
+  busyMcuPort: number;
 }
 
 /** The VMs in scope of the generated inventory (the folders named after the systems). */
@@ -53,20 +97,74 @@ function inScopeVms() {
   return { inventory, vms: inventory.vms.filter((vm) => folderIds.has(vm.folder)) };
 }
 
-/** Starts both sims in this process. */
-async function startSims(tls: { key: string; cert: string }) {
-  const { inventory, vms } = inScopeVms();
-  const vcenter = await startVcenterSim({ tls, inventory, username: VC_USER, password: VC_PASSWORD });
-  const deepSecurity = await startDeepSecuritySim({
-    tls,
-    vms: vms.map((vm) => ({ name: vm.name, biosUuid: vm.bios_uuid.toUpperCase() })),
+/** The trivial loopback applications: GET /app/<i> → 200 {"status":"ok","app":i}. */
+async function startApps(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const m = /^\/app\/(\d+)$/.exec(req.url ?? "");
+    if (!m) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const body = JSON.stringify({ status: "ok", app: Number(m[1]) });
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((done, reject) => {
+    server.once("error", reject);
+    server.listen({ host: "127.0.0.1", port: 0, backlog: 1024 }, () => done());
   });
   return {
-    urls: { vcenter: vcenter.url, deepSecurity: deepSecurity.url } satisfies SimUrls,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
-      await Promise.all([vcenter.close(), deepSecurity.close()]);
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/** Starts every sim in this process. */
+async function startSims(tls: { key: string; cert: string }) {
+  const { inventory, vms } = inScopeVms();
+  const started: { close(): Promise<void> }[] = [];
+  const close = async () => {
+    await Promise.all(started.map((s) => s.close()));
+  };
+  try {
+    const vcenter = await startVcenterSim({ tls, inventory, username: VC_USER, password: VC_PASSWORD });
+    started.push(vcenter);
+    const deepSecurity = await startDeepSecuritySim({
+      tls,
+      vms: vms.map((vm) => ({ name: vm.name, biosUuid: vm.bios_uuid.toUpperCase() })),
+    });
+    started.push(deepSecurity);
+    const platforms = await startPlatforms({ tls });
+    started.push(platforms);
+    const apps = await startApps();
+    started.push(apps);
+    const mcu = await startMcu();
+    started.push(mcu);
+    const busyMcu = await startMcu({ optionsStatus: "486 Busy Here" });
+    started.push(busyMcu);
+    const platformUrls = Object.fromEntries(
+      PLATFORM_NAMES.map((name) => [name, platforms.platforms[name].url]),
+    ) as Record<PlatformName, string>;
+    return {
+      urls: {
+        vcenter: vcenter.url,
+        deepSecurity: deepSecurity.url,
+        platforms: platformUrls,
+        apps: apps.url,
+        mcuPort: mcu.port,
+        busyMcuPort: busyMcu.port,
+      } satisfies SimUrls,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** Self-signed certificate for 127.0.0.1 (also its own CA, for tls_ca_file), written into `dir`. */
@@ -85,7 +183,7 @@ function makeCertificate(dir: string): { keyFile: string; certFile: string } {
 
 interface SimChild {
   urls: SimUrls;
-  pid: number;
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -147,25 +245,49 @@ async function serveSims(dir: string): Promise<void> {
   });
 }
 
-export interface MachineRoomOptions {
-  /** Measured cycles after one warm-up cycle; medians are reported. */
-  rounds: number;
+export interface RoomOptions {
   /** "child" (default): the sims run in a child process, so CPU is the agent's alone. */
   sims?: "child" | "in-process";
+  /** http targets: the six simroom platforms plus trivial loopback apps up to this count (default 50). */
+  applications?: number;
+  /** Video-conference endpoints: the first N of simroom/demo/videoconf-endpoints.csv (default all 300). */
+  endpoints?: number;
+  /** Also run the host collector in the cycle, as config/default.yaml does (default true). */
+  host?: boolean;
   log?: (line: string) => void;
 }
 
-interface CycleFigures {
-  vcenterMs: number;
-  icmpMs: number;
-  antivirusMs: number;
+export interface CycleFigures {
+  /** Wall of each collector's run, ms. */
+  wallMs: Partial<Record<CollectorName, number>>;
   cycleMs: number;
+  /** CPU until vcenter's run ended (http and host already running beside it). */
   vcenterCpuS: number;
   cycleCpuS: number;
   vms: number;
   icmpTargets: number;
   icmpUp: number;
   coverage: number;
+  httpTargets: number;
+  httpUp: number;
+  endpoints: number;
+  endpointsUp: number;
+  mcuSipProbes: number;
+  videoconfHealth: Record<string, number>;
+  /** Samples of the cycle, all collectors. */
+  samples: number;
+}
+
+/** The simulated machine room and the agent's collectors over it, one cycle at a time. */
+export interface Room {
+  mode: "child" | "in-process";
+  /** What /metrics exports: every collector's latest good run. */
+  latest: LatestState;
+  /** The metric descriptors of every plugin, as the daemon builds them. */
+  descriptors: Map<string, MetricDescriptor>;
+  simsPid: number | undefined;
+  cycle(): Promise<CycleFigures>;
+  close(): Promise<void>;
 }
 
 const silent = pino({ level: "silent" });
@@ -180,28 +302,79 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
   return { value, ms: performance.now() - t0 };
 }
 
-export async function runMachineRoom(options: MachineRoomOptions): Promise<BenchResult> {
-  const log = options.log ?? (() => {});
-  if (!hasProc())
-    return { benchmark: B, rows: [], skipped: "no /proc (not Linux): cannot measure child CPU" };
-  if (onPath("fping") === undefined)
-    return { benchmark: B, rows: [], skipped: "fping not on PATH (apt-get install fping)" };
-  if (onPath("openssl") === undefined) return { benchmark: B, rows: [], skipped: "openssl not on PATH" };
+/** Why the room cannot run here, or undefined. */
+export function roomUnavailable(): string | undefined {
+  if (!hasProc()) return "no /proc (not Linux): cannot measure child CPU";
+  if (onPath("fping") === undefined) return "fping not on PATH (apt-get install fping)";
+  if (onPath("openssl") === undefined) return "openssl not on PATH";
+  return undefined;
+}
 
+/** The http targets of the cycle: the six platforms as config/default.yaml probes them, then trivial apps. */
+function httpTargets(urls: SimUrls, applications: number) {
+  const paths: Record<PlatformName, { path: string; assert: unknown[] }> = {
+    bigplatform: { path: "/health", assert: [{ json_path: "$.status", equals: "ok" }] },
+    "online-education": { path: "/health", assert: [{ json_path: "$.status", equals: "ok" }] },
+    ecard: { path: "/health", assert: [{ json_path: "$.status", equals: "ok" }] },
+    "videoconf-web": { path: "/health", assert: [{ json_path: "$.status", equals: "ok" }] },
+    resources: { path: "/", assert: [{ contains: "资源平台" }] },
+    "ai-platform": { path: "/health", assert: [{ json_path: "$.status", equals: "ok" }] },
+  };
+  const platforms = PLATFORM_NAMES.slice(0, applications).map((name) => ({
+    name,
+    url: `${urls.platforms[name]}${paths[name].path}`,
+    assert: paths[name].assert,
+    max_latency: "1s",
+    labels: { system: PLATFORM_TITLES[name] },
+  }));
+  const apps = Array.from({ length: Math.max(0, applications - platforms.length) }, (_, i) => ({
+    name: `app-${i + 1}`,
+    url: `${urls.apps}/app/${i + 1}`,
+    assert: [{ json_path: "$.status", equals: "ok" }],
+    max_latency: "1s",
+    labels: { system: `app-${i + 1}` },
+  }));
+  return [...platforms, ...apps];
+}
+
+/** Every plugin's descriptors, as agent/daemon.ts allMetricDescriptors() builds them. */
+export function allDescriptors(): Map<string, MetricDescriptor> {
+  const out = new Map<string, MetricDescriptor>();
+  for (const plugin of Object.values(plugins)) {
+    for (const [name, descriptor] of Object.entries(plugin.metrics as Record<string, MetricDescriptor>))
+      out.set(name, descriptor);
+  }
+  return out;
+}
+
+/** Starts the sims and creates the collectors; `close()` stops both. */
+export async function startRoom(options: RoomOptions = {}): Promise<Room> {
+  const log = options.log ?? (() => {});
+  const applications = options.applications ?? 50;
   const dir = mkdtempSync(join(tmpdir(), "ops-agent-bench-room-"));
   const mode = options.sims ?? "child";
   const collectors: Collector[] = [];
-  let sims: { urls: SimUrls; pid?: number; stop(): Promise<void> } | undefined;
+  let sims: SimChild | undefined;
+  const close = async () => {
+    await Promise.all(collectors.map((c) => c.close?.()));
+    await sims?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const { certFile, keyFile } = makeCertificate(dir);
-    if (mode === "child") {
-      sims = await startSimChild(dir);
-    } else {
+    if (mode === "child") sims = await startSimChild(dir);
+    else {
       const s = await startSims({ key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") });
       sims = { urls: s.urls, stop: s.close };
     }
+    const urls = sims.urls;
+    const endpointsFile = join(dir, "videoconf-endpoints.csv");
+    const csv = readFileSync(ENDPOINTS_CSV, "utf8").trimEnd().split("\n");
+    const endpoints = Math.min(options.endpoints ?? csv.length - 1, csv.length - 1);
+    writeFileSync(endpointsFile, `${csv.slice(0, endpoints + 1).join("\n")}\n`);
     log(
-      `machine room: vCenter sim ${sims.urls.vcenter}, Deep Security sim ${sims.urls.deepSecurity} (${mode})`,
+      `machine room: vCenter ${urls.vcenter}, Deep Security ${urls.deepSecurity}, ${applications} applications, ` +
+        `MCUs on ${urls.mcuPort} / ${urls.busyMcuPort}, ${endpoints} endpoints (sims: ${mode})`,
     );
 
     process.env[PASSWORD_ENV] = VC_PASSWORD;
@@ -210,130 +383,258 @@ export async function runMachineRoom(options: MachineRoomOptions): Promise<Bench
     const deps: Deps = {
       clock: systemClock,
       log: silent,
-      inventory: new LatestInventory(latest, () => [{ name: "vcenter", type: "vcenter" }]),
+      inventory: new LatestInventory(latest, () => [{ name: NAMES.vcenter, type: "vcenter" }]),
+      latest,
     };
     const vcenter = vcenterPlugin.create(
       vcenterPlugin.schema.parse({
-        url: sims.urls.vcenter,
+        url: urls.vcenter,
         username: VC_USER,
         password: `\${${PASSWORD_ENV}}`,
         tls_ca_file: certFile,
-        scope: { name: "suzhou", folders: SYSTEMS.map((s) => s.code), expected: 253 },
+        scope: { name: "maintained-systems", folders: SYSTEMS.map((s) => s.code), expected: 253 },
       }),
       deps,
     );
-    const icmp = icmpPlugin.create(icmpPlugin.schema.parse({ from_inventory: true, backend: "fping" }), deps);
-    const antivirus = antivirusPlugin.create(
-      antivirusPlugin.schema.parse({
-        source: {
-          kind: "deep_security",
-          url: sims.urls.deepSecurity,
-          api_key: `\${${API_KEY_ENV}}`,
-          tls_ca_file: certFile,
-        },
-      }),
-      deps,
-    );
-    collectors.push(vcenter, icmp, antivirus);
+    collectors.push(vcenter);
+    const parallel: [CollectorName, Collector][] = [
+      [
+        "icmp",
+        icmpPlugin.create(
+          icmpPlugin.schema.parse({
+            from_inventory: true,
+            backend: "fping",
+            targets: [{ name: "agent-loopback", address: "127.0.0.1" }],
+          }),
+          deps,
+        ),
+      ],
+      [
+        "antivirus",
+        antivirusPlugin.create(
+          antivirusPlugin.schema.parse({
+            source: {
+              kind: "deep_security",
+              url: urls.deepSecurity,
+              api_key: `\${${API_KEY_ENV}}`,
+              tls_ca_file: certFile,
+            },
+          }),
+          deps,
+        ),
+      ],
+      [
+        "http",
+        httpPlugin.create(
+          httpPlugin.schema.parse({ tls_ca_file: certFile, targets: httpTargets(urls, applications) }),
+          deps,
+        ),
+      ],
+      [
+        "videoconf",
+        videoconfPlugin.create(
+          videoconfPlugin.schema.parse({
+            systems: [
+              {
+                name: VIDEOCONF_CITY,
+                mcus: [
+                  {
+                    name: "mcu-1",
+                    host: "127.0.0.1",
+                    sip: [
+                      { port: urls.mcuPort, transport: "udp" },
+                      { port: urls.mcuPort, transport: "tcp" },
+                    ],
+                  },
+                ],
+                endpoints_file: endpointsFile,
+              },
+              {
+                name: VIDEOCONF_DISTRICT,
+                mcus: [
+                  { name: "mcu-2", host: "127.0.0.1", sip: [{ port: urls.busyMcuPort, transport: "udp" }] },
+                ],
+                management_web: { collector: NAMES.http, target: "videoconf-web" },
+              },
+            ],
+          }),
+          deps,
+        ),
+      ],
+    ];
+    if (options.host ?? true) parallel.push(["host", hostPlugin.create(hostPlugin.schema.parse({}), deps)]);
+    collectors.push(...parallel.map(([, c]) => c));
+
+    /** Runs a collector and publishes its samples into the latest state, as the runner does. */
+    const run = async (name: CollectorName, collector: Collector) => {
+      const r = await timed(collector.collect(ctx()));
+      latest.replace(NAMES[name], r.value, systemClock.now());
+      return { name, samples: r.value, ms: r.ms };
+    };
 
     const cycle = async (): Promise<CycleFigures> => {
       const cpu0 = agentCpuSeconds();
       const t0 = performance.now();
-      const vc = await timed(vcenter.collect(ctx()));
+      // http and host do not read the inventory: the scheduler starts them with vcenter. The
+      // inventory's users (icmp, antivirus) and videoconf start once vcenter's run is published.
+      const independent = parallel.filter(([name]) => INDEPENDENT.has(name));
+      const dependent = parallel.filter(([name]) => !INDEPENDENT.has(name));
+      const early = independent.map(([name, c]) => run(name, c));
+      const vc = await run("vcenter", vcenter);
       const vcenterCpuS = agentCpuSeconds() - cpu0;
-      latest.replace("vcenter", vc.value, systemClock.now());
-      const [ic, av] = await Promise.all([timed(icmp.collect(ctx())), timed(antivirus.collect(ctx()))]);
+      const results = await Promise.all([...early, ...dependent.map(([name, c]) => run(name, c))]);
       const cycleMs = performance.now() - t0;
       const cycleCpuS = agentCpuSeconds() - cpu0;
-      const upSamples = ic.value.filter((s) => s.metric === "icmp_probe_up");
+      const of = (name: CollectorName): Sample[] => results.find((r) => r.name === name)?.samples ?? [];
+      const wallMs: CycleFigures["wallMs"] = { vcenter: vc.ms };
+      for (const r of results) wallMs[r.name] = r.ms;
+      const icmpUp = of("icmp").filter((s) => s.metric === "icmp_probe_up");
+      const httpUp = of("http").filter((s) => s.metric === "http_probe_up");
+      const endpointUp = of("videoconf").filter((s) => s.metric === "videoconf_endpoint_up");
       return {
-        vcenterMs: vc.ms,
-        icmpMs: ic.ms,
-        antivirusMs: av.ms,
+        wallMs,
         cycleMs,
         vcenterCpuS,
         cycleCpuS,
-        vms: vc.value.filter((s) => s.metric === "vm_power_state").length,
-        icmpTargets: upSamples.length,
-        icmpUp: upSamples.filter((s) => s.value === 1).length,
-        coverage: av.value.find((s) => s.metric === "antivirus_coverage_ratio")?.value ?? Number.NaN,
+        vms: vc.samples.filter((s) => s.metric === "vm_power_state").length,
+        icmpTargets: icmpUp.length,
+        icmpUp: icmpUp.filter((s) => s.value === 1).length,
+        coverage: of("antivirus").find((s) => s.metric === "antivirus_coverage_ratio")?.value ?? Number.NaN,
+        httpTargets: httpUp.length,
+        httpUp: httpUp.filter((s) => s.value === 1).length,
+        endpoints: endpointUp.length,
+        endpointsUp: endpointUp.filter((s) => s.value === 1).length,
+        mcuSipProbes: of("videoconf").filter((s) => s.metric === "videoconf_mcu_sip_up").length,
+        videoconfHealth: Object.fromEntries(
+          of("videoconf")
+            .filter((s) => s.metric === "videoconf_system_health")
+            .map((s) => [s.target.name, s.value ?? Number.NaN]),
+        ),
+        samples: vc.samples.length + results.reduce((n, r) => n + r.samples.length, 0),
       };
     };
+    return { mode, latest, descriptors: allDescriptors(), simsPid: sims.pid, cycle, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
-    const simCpu0 = sims.pid === undefined ? undefined : procTimes(sims.pid)?.self;
-    const cold = await cycle();
+export interface MachineRoomOptions extends RoomOptions {
+  /** Measured cycles after one warm-up cycle; medians are reported. */
+  rounds: number;
+}
+
+function describe(c: CycleFigures): string {
+  const walls = Object.entries(c.wallMs)
+    .map(([k, v]) => `${k} ${Math.round(v)}`)
+    .join(", ");
+  return `${Math.round(c.cycleMs)} ms wall, ${c.cycleCpuS.toFixed(3)} CPU-s (ms: ${walls})`;
+}
+
+export async function runMachineRoom(options: MachineRoomOptions): Promise<BenchResult> {
+  const log = options.log ?? (() => {});
+  const why = roomUnavailable();
+  if (why !== undefined) return { benchmark: B, rows: [], skipped: why };
+  const room = await startRoom(options);
+  try {
+    const simCpu0 = room.simsPid === undefined ? undefined : procTimes(room.simsPid)?.self;
+    const cold = await room.cycle();
     log(
-      `machine room: warm-up cycle ${Math.round(cold.cycleMs)} ms: ${cold.vms} VMs, ` +
-        `${cold.icmpUp}/${cold.icmpTargets} pinged up, coverage ${cold.coverage}`,
+      `machine room: warm-up cycle ${describe(cold)}: ${cold.vms} VMs, ${cold.icmpUp}/${cold.icmpTargets} pinged up, ` +
+        `coverage ${cold.coverage}, http ${cold.httpUp}/${cold.httpTargets} up, endpoints ${cold.endpointsUp}/${cold.endpoints} up, ` +
+        `videoconf health ${JSON.stringify(cold.videoconfHealth)}, ${cold.samples} samples`,
     );
     const cycles: CycleFigures[] = [];
     for (let r = 0; r < options.rounds; r++) {
-      const c = await cycle();
+      const c = await room.cycle();
       cycles.push(c);
-      log(
-        `machine room: cycle ${r + 1}: ${Math.round(c.cycleMs)} ms wall, ${c.cycleCpuS.toFixed(3)} CPU-s ` +
-          `(vcenter ${Math.round(c.vcenterMs)} ms, icmp ${Math.round(c.icmpMs)} ms, antivirus ${Math.round(c.antivirusMs)} ms)`,
-      );
+      log(`machine room: cycle ${r + 1}: ${describe(c)}`);
     }
-    const simCpu1 = sims.pid === undefined ? undefined : procTimes(sims.pid)?.self;
+    const simCpu1 = room.simsPid === undefined ? undefined : procTimes(room.simsPid)?.self;
     const med = (pick: (c: CycleFigures) => number) => median(cycles.map(pick));
-    const cpuNote = mode === "child" ? "agent only: sims in a child process" : "includes the in-process sims";
+    const wall = (name: CollectorName) => med((c) => c.wallMs[name] ?? Number.NaN);
+    const cpuNote =
+      room.mode === "child" ? "agent only: sims in a child process" : "includes the in-process sims";
+    const last = cycles[cycles.length - 1] ?? cold;
+    const scale =
+      `${last.vms} VMs, ${last.httpTargets} apps, ${last.endpoints} endpoints + ${last.mcuSipProbes} MCU SIP probes, ` +
+      `antivirus, vCenter${(options.host ?? true) ? ", host" : ""}`;
     const rows: BenchRow[] = [
       {
         benchmark: B,
-        figure: "vcenter: wall (253 VMs in scope)",
-        value: med((c) => c.vcenterMs),
-        unit: "ms",
-      },
-      {
-        benchmark: B,
-        figure: "icmp (from inventory, fping): wall, parallel with antivirus",
-        value: med((c) => c.icmpMs),
-        unit: "ms",
-      },
-      {
-        benchmark: B,
-        figure: "antivirus (Deep Security): wall",
-        value: med((c) => c.antivirusMs),
-        unit: "ms",
-      },
-      {
-        benchmark: B,
-        figure: "one cycle: wall (vcenter → icmp ∥ antivirus)",
+        figure: `one cycle: wall (${scale}; http ∥ host ∥ (vcenter → icmp ∥ antivirus ∥ videoconf))`,
         value: med((c) => c.cycleMs),
         unit: "ms",
         target: { kind: "max", value: 2000 },
       },
-      { benchmark: B, figure: `vcenter: CPU (${cpuNote})`, value: med((c) => c.vcenterCpuS), unit: "s" },
       {
         benchmark: B,
         figure: `one cycle: CPU incl. fping (${cpuNote})`,
         value: med((c) => c.cycleCpuS),
         unit: "s",
       },
-      { benchmark: B, figure: "first (warm-up) cycle: wall", value: cold.cycleMs, unit: "ms" },
+      {
+        benchmark: B,
+        figure: `vcenter: wall (${last.vms} VMs in scope)`,
+        value: wall("vcenter"),
+        unit: "ms",
+      },
+      {
+        benchmark: B,
+        figure: `CPU until vcenter ended, http and host running beside it (${cpuNote})`,
+        value: med((c) => c.vcenterCpuS),
+        unit: "s",
+      },
+      {
+        benchmark: B,
+        figure: `icmp (from inventory, fping, ${last.icmpTargets} targets): wall`,
+        value: wall("icmp"),
+        unit: "ms",
+      },
+      { benchmark: B, figure: "antivirus (Deep Security): wall", value: wall("antivirus"), unit: "ms" },
+      {
+        benchmark: B,
+        figure: `http (${last.httpTargets} apps; simulated videoconf-web answers after 1.5 s): wall`,
+        value: wall("http"),
+        unit: "ms",
+      },
+      {
+        benchmark: B,
+        figure: `videoconf (2 MCUs, ${last.endpoints} endpoints by fping): wall`,
+        value: wall("videoconf"),
+        unit: "ms",
+      },
     ];
-    const last = cycles[cycles.length - 1] ?? cold;
+    if (options.host ?? true)
+      rows.push({ benchmark: B, figure: "host: wall", value: wall("host"), unit: "ms" });
+    rows.push({ benchmark: B, figure: "first (warm-up) cycle: wall", value: cold.cycleMs, unit: "ms" });
     return {
       benchmark: B,
       rows,
       details: {
         rounds: options.rounds,
-        sims: mode,
+        sims: room.mode,
         vms: last.vms,
         icmpTargets: last.icmpTargets,
         icmpUp: last.icmpUp,
         antivirusCoverage: last.coverage,
+        httpTargets: last.httpTargets,
+        httpUp: last.httpUp,
+        endpoints: last.endpoints,
+        endpointsUp: last.endpointsUp,
+        mcuSipProbes: last.mcuSipProbes,
+        videoconfHealth: last.videoconfHealth,
+        samplesPerCycle: last.samples,
         ...(simCpu0 !== undefined && simCpu1 !== undefined
           ? { simsCpuSecondsPerCycle: (simCpu1 - simCpu0) / (options.rounds + 1) }
           : {}),
+        cold,
         cycles,
       },
     };
   } finally {
-    await Promise.all(collectors.map((c) => c.close?.()));
-    await sims?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await room.close();
   }
 }
 

@@ -3,6 +3,12 @@
  * http collector with many targets, using the plugins' real MetricDescriptors. The baseline, in
  * the same run and interleaved scrape by scrape, is prom-client's own Gauge with the same label
  * sets: set() once (as a runner would after each run), then registry.metrics() per scrape.
+ *
+ * The default-scale case (`defaultScale`) is not generated: it starts the simulated machine room
+ * of bench/machine-room.ts (253 VMs, 50 applications, 2 MCUs and 300 endpoints, antivirus,
+ * vCenter, host), runs the collectors for a warm-up and one more cycle, and scrapes the LatestState
+ * those real runs left — every sample of every collector, with every plugin's descriptors, as the
+ * daemon builds them. "After replace()" there replaces the http collector's state.
  */
 import { Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { performance } from "node:perf_hooks";
@@ -12,6 +18,7 @@ import { hostMetrics } from "../collectors/host/metrics.js";
 import { httpMetrics } from "../collectors/http/metrics.js";
 import type { Labels, MetricDescriptor, Sample, TargetRef } from "../collectors/types.js";
 import { probeTargets, prng } from "./generate.js";
+import { roomUnavailable, startRoom, type RoomOptions } from "./machine-room.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
 
@@ -23,8 +30,15 @@ export interface ScrapeCase {
   targetMedianMs?: number;
 }
 
+/** A scrape of the LatestState a real default-scale cycle of the simulated machine room leaves. */
+export interface DefaultScaleCase extends RoomOptions {
+  targetMedianMs?: number;
+}
+
 export interface MetricsScrapeOptions {
   cases: readonly ScrapeCase[];
+  /** Also scrape the state of the simulated machine room at the default scale (needs fping, openssl). */
+  defaultScale?: DefaultScaleCase;
   iterations?: number;
   warmup?: number;
   log?: (line: string) => void;
@@ -87,6 +101,8 @@ interface Fixture {
   latest: LatestState;
   agent: AgentMetrics;
   baseline: Registry;
+  /** The collector whose state is replaced after each scrape, with these samples. */
+  replaceCollector: string;
   http: Sample[];
   time: Date;
   series: number;
@@ -103,23 +119,47 @@ function buildFixture(scrapeCase: ScrapeCase): Fixture {
   const http = httpSamples(probeTargets(scrapeCase.httpTargets), time);
   latest.replace("host", host, time);
   latest.replace("http", http, time);
+  return fixtureOf(latest, descriptors(), "http", http, time);
+}
+
+/** A fixture over an existing state: `replaceCollector`'s samples are put back after each scrape. */
+function fixtureOf(
+  latest: LatestState,
+  metricDescriptors: ReadonlyMap<string, MetricDescriptor>,
+  replaceCollector: string,
+  replaceSamples: Sample[],
+  time: Date,
+): Fixture {
   const agent = new AgentMetrics({
     site: "bench",
     version: "0.0.0-bench",
     latest,
-    descriptors: descriptors(),
+    descriptors: metricDescriptors,
     databaseSizeBytes: () => 123_456_789,
   });
-  return { latest, agent, baseline: baselineRegistry(latest), http, time, series: host.length + http.length };
+  let series = 0;
+  for (const list of latest.byMetric().values()) series += list.length;
+  return {
+    latest,
+    agent,
+    baseline: baselineRegistry(latest, metricDescriptors),
+    replaceCollector,
+    http: replaceSamples,
+    time,
+    series,
+  };
 }
 
 /** The same series through prom-client's own Gauges (and its default metrics, as the agent has). */
-function baselineRegistry(latest: LatestState): Registry {
+function baselineRegistry(
+  latest: LatestState,
+  metricDescriptors: ReadonlyMap<string, MetricDescriptor>,
+): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ site: "bench" });
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   const infoLabels = new Set<string>();
-  for (const [metric, descriptor] of descriptors()) {
+  for (const [metric, descriptor] of metricDescriptors) {
     const values = latest.byMetric().get(metric) ?? [];
     const gauge = new Gauge({
       name: `${METRIC_PREFIX}${metric}`,
@@ -179,7 +219,15 @@ export async function measureCase(
   iterations: number,
   warmup: number,
 ): Promise<ScrapeFigures> {
-  const f = buildFixture(scrapeCase);
+  return measureFixture(scrapeCase.name, buildFixture(scrapeCase), iterations, warmup);
+}
+
+async function measureFixture(
+  name: string,
+  f: Fixture,
+  iterations: number,
+  warmup: number,
+): Promise<ScrapeFigures> {
   const agentText = () => f.agent.text();
   const baselineText = () => f.baseline.metrics();
   let agentOut = "";
@@ -206,11 +254,11 @@ export async function measureCase(
     }
     // A scrape right after a collector run replaced its state (the by-metric index is rebuilt and
     // that collector's lines are rendered again).
-    f.latest.replace("http", f.http, f.time);
+    f.latest.replace(f.replaceCollector, f.http, f.time);
     afterReplaceMs.push((await timed(agentText)).ms);
   }
   return {
-    name: scrapeCase.name,
+    name,
     series: f.series,
     agentMs,
     baselineMs,
@@ -228,8 +276,37 @@ export async function runMetricsScrape(options: MetricsScrapeOptions): Promise<B
   const b = "metrics scrape";
   const rows: BenchRow[] = [];
   const figures: ScrapeFigures[] = [];
-  for (const scrapeCase of options.cases) {
-    const r = await measureCase(scrapeCase, iterations, warmup);
+  const skipped: string[] = [];
+  const measured: { r: ScrapeFigures; targetMedianMs: number | undefined }[] = [];
+  const defaultScale = options.defaultScale;
+  if (defaultScale !== undefined) {
+    const why = roomUnavailable();
+    if (why !== undefined) skipped.push(`default scale: ${why}`);
+    else {
+      const room = await startRoom(defaultScale);
+      try {
+        await room.cycle(); // warm-up: videoconf then has the http collector's result to read
+        const c = await room.cycle();
+        const http = room.latest.of("platforms") ?? [];
+        const name =
+          `default scale (${c.vms} VMs, ${c.httpTargets} apps, ${c.endpoints} endpoints, antivirus, vCenter, host: ` +
+          `real cycle's state)`;
+        const f = fixtureOf(room.latest, room.descriptors, "platforms", [...http], new Date());
+        measured.push({
+          r: await measureFixture(name, f, iterations, warmup),
+          targetMedianMs: defaultScale.targetMedianMs,
+        });
+      } finally {
+        await room.close();
+      }
+    }
+  }
+  for (const scrapeCase of options.cases)
+    measured.push({
+      r: await measureCase(scrapeCase, iterations, warmup),
+      targetMedianMs: scrapeCase.targetMedianMs,
+    });
+  for (const { r, targetMedianMs } of measured) {
     figures.push(r);
     options.log?.(
       `metrics ${r.name}: agent median ${median(r.agentMs).toFixed(2)} ms, baseline ${median(r.baselineMs).toFixed(2)} ms, ` +
@@ -242,9 +319,7 @@ export async function runMetricsScrape(options: MetricsScrapeOptions): Promise<B
         figure: `agent text() median, ${at}`,
         value: median(r.agentMs),
         unit: "ms",
-        ...(scrapeCase.targetMedianMs === undefined
-          ? {}
-          : { target: { kind: "max" as const, value: scrapeCase.targetMedianMs } }),
+        ...(targetMedianMs === undefined ? {} : { target: { kind: "max" as const, value: targetMedianMs } }),
       },
       { benchmark: b, figure: `agent text() p95, ${at}`, value: percentile(r.agentMs, 95), unit: "ms" },
       {
@@ -265,6 +340,7 @@ export async function runMetricsScrape(options: MetricsScrapeOptions): Promise<B
         value: median(r.agentMs) / median(r.baselineMs),
         unit: "×",
       },
+      { benchmark: b, figure: `series in the state, ${at}`, value: r.series, unit: "" },
       {
         benchmark: b,
         figure: `agent output, ${at} (${r.agentLines} sample lines)`,
@@ -273,5 +349,7 @@ export async function runMetricsScrape(options: MetricsScrapeOptions): Promise<B
       },
     );
   }
-  return { benchmark: b, rows, details: { iterations, warmup, cases: figures } };
+  for (const why of skipped)
+    rows.push({ benchmark: b, figure: `skipped: ${why}`, value: Number.NaN, unit: "" });
+  return { benchmark: b, rows, details: { iterations, warmup, cases: figures, skipped } };
 }

@@ -25,7 +25,13 @@ export function parseConfigText(text: string): LoadResult {
       }),
     };
   }
-  const input: unknown = doc.toJS() ?? {};
+  let input: unknown;
+  try {
+    // An alias without its anchor, or an alias bomb past the yaml package's limit, throws here.
+    input = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    return { ok: false, errors: [`YAML: ${(error as Error).message.split("\n")[0] ?? "unreadable"}`] };
+  }
   if (typeof input !== "object" || Array.isArray(input)) {
     return {
       ok: false,

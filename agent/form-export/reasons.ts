@@ -10,7 +10,7 @@ import { judgeResponse } from "../incidents/sla.js";
 import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
 import { overallAvailability } from "../kpi/availability.js";
 import { AVAILABILITY_METRIC, applicationsOf, availabilityForPeriod } from "../kpi/availability-store.js";
-import { outagesOf, seriesFigures } from "../report/series.js";
+import { downHoursBySeries, outagesOf, seriesFigures } from "../report/series.js";
 import type { SqliteStore } from "../store/sqlite.js";
 
 /** At most this many items are named in one cell; the rest are counted. */
@@ -93,6 +93,7 @@ function availabilityReason(ctx: ReasonContext): string {
   const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
   const losses: Loss[] = [];
   const unknown: string[] = [];
+  const downHours = downHoursBySeries(store, AVAILABILITY_METRIC, from, to);
   for (const app of apps) {
     const result = results.find((r) => r.application === app.application);
     const seriesId = seriesByApp.get(app.application);
@@ -101,7 +102,15 @@ function availabilityReason(ctx: ReasonContext): string {
     const judged = result.up + result.down + (policy.unknownAsDown ? result.unknown : 0);
     // One down sample of this application costs this much of the overall figure.
     const perSample = weightOf(app.application) / totalWeight / judged;
-    const outages = outagesOf(store, seriesId, app.application, from, to, app.intervalSeconds);
+    const outages = outagesOf(
+      store,
+      seriesId,
+      app.application,
+      from,
+      to,
+      app.intervalSeconds,
+      downHours.get(seriesId) ?? [],
+    );
     for (const o of outages) {
       const samples = Math.max(1, Math.round((o.durationMinutes * 60) / app.intervalSeconds));
       losses.push({

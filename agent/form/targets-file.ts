@@ -216,7 +216,16 @@ export function parseTargets(text: string): TargetsResult {
       ),
     };
   }
-  const input: unknown = doc.toJS() ?? {};
+  let input: unknown;
+  try {
+    // An alias without its anchor, or an alias bomb past the yaml package's limit, throws here.
+    input = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [`line 1: not valid YAML: ${(error as Error).message.split("\n")[0] ?? "unreadable"}`],
+    };
+  }
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return {
       ok: false,

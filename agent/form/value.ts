@@ -104,7 +104,9 @@ export function parseTargetValue(text: string): TargetValue | { error: string } 
   }
   if (unit === "%" && wan !== "") return { error: `万 with % in ${show(text)} (a percentage has no 万)` };
   const power = unit === "%" ? -2 : wan !== "" ? 4 : 0;
-  return { kind: "number", op, value: scaleDecimal(digits, power), unit: unit as Unit, text };
+  const value = scaleDecimal(digits, power);
+  if (!Number.isFinite(value)) return { error: `number out of range in ${show(text)}` };
+  return { kind: "number", op, value, unit: unit as Unit, text };
 }
 
 /** Relative tolerance for comparing a measurement with a target: ratios are computed, not counted. */

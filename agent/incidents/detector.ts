@@ -138,7 +138,9 @@ export class IncidentDetector {
     if (state.good === 0) state.firstGoodAt = time;
     state.good += 1;
     if (state.good < rule.resolveAfter) return;
-    const at = state.firstGoodAt ?? time;
+    // Never before the incident began (the clock may have stepped back since).
+    const started = this.store.get(state.open)?.startedAt.getTime() ?? 0;
+    const at = new Date(Math.max(started, (state.firstGoodAt ?? time).getTime()));
     const { incident, first } = this.store.resolve(
       state.open,
       "agent",

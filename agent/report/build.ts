@@ -24,7 +24,7 @@ import type {
   MonthlyReport,
   SummaryPeriod,
 } from "./model.js";
-import { dailyPoints, outagesOf, seriesFigures } from "./series.js";
+import { dailyPoints, downHoursBySeries, outagesOf, seriesFigures } from "./series.js";
 
 export interface BuildOptions {
   /** "2026-10". */
@@ -102,12 +102,14 @@ export function buildMonthlyReport(
       ),
     };
   });
+  const downHours = downHoursBySeries(store, AVAILABILITY_METRIC, from, to);
   const outages = apps
     .flatMap((app) => {
       const seriesId = seriesByApp.get(app.application);
-      return seriesId === undefined
+      const hours = seriesId === undefined ? undefined : downHours.get(seriesId);
+      return seriesId === undefined || hours === undefined
         ? []
-        : outagesOf(store, seriesId, app.application, from, to, app.intervalSeconds);
+        : outagesOf(store, seriesId, app.application, from, to, app.intervalSeconds, hours);
     })
     .sort((a, b) => a.start.getTime() - b.start.getTime());
 

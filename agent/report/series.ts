@@ -112,13 +112,51 @@ export function dailyPoints(
 /**
  * Down runs of an application's probes in [from, to): consecutive down samples outside
  * maintenance; the outage ends at the next sample that is not down (or the last down sample plus
- * the probe interval). Raw samples are kept 35 days, so the previous month is always there.
+ * the probe interval). Raw samples are kept 35 days, so the previous month is always there. The
+ * samples table is keyed by time first, so only the hours whose rollup counts a down probe (and
+ * the hour after each run of them, where the outage ends) are read raw — not the whole month of
+ * every series.
  */
 export function outagesOf(
   store: SqliteStore,
   seriesId: number,
   application: string,
   from: number,
+  to: number,
+  intervalSeconds: number,
+  downHours: readonly number[],
+): Outage[] {
+  const ranges: [number, number][] = [];
+  for (const hour of downHours) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && hour <= last[1]) last[1] = Math.min(to, hour + 2 * 3600);
+    else ranges.push([Math.max(from, hour), Math.min(to, hour + 2 * 3600)]);
+  }
+  const samples = ranges.flatMap(([a, b]) => store.querySamples(seriesId, a, b));
+  return downRuns(samples, application, to, intervalSeconds);
+}
+
+/** Per series of `metric`: the hours in [from, to) whose rollup counts a down probe, ascending (one query). */
+export function downHoursBySeries(
+  store: SqliteStore,
+  metric: string,
+  from: number,
+  to: number,
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const r of store.queryRollups({ resolution: "hour", from, to, metric })) {
+    if (r.nDown === 0) continue;
+    const list = out.get(r.seriesId) ?? [];
+    list.push(r.bucket);
+    out.set(r.seriesId, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a - b);
+  return out;
+}
+
+function downRuns(
+  samples: readonly { ts: number; flags: number; reason: string | null }[],
+  application: string,
   to: number,
   intervalSeconds: number,
 ): Outage[] {
@@ -138,7 +176,12 @@ export function outagesOf(
     });
     open = undefined;
   };
-  for (const s of store.querySamples(seriesId, from, to)) {
+  let previous: number | undefined;
+  for (const s of samples) {
+    // A gap between two read ranges (an hour without down probes) ends an open run.
+    if (open && previous !== undefined && s.ts - previous > 2 * 3600)
+      close(Math.min(to, open.last + intervalSeconds));
+    previous = s.ts;
     const down = (s.flags & KNOWN) !== 0 && (s.flags & UP) === 0 && (s.flags & MAINTENANCE) === 0;
     if (down) {
       if (!open) open = { start: s.ts, last: s.ts, reason: s.reason ?? "down" };

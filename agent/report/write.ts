@@ -12,7 +12,6 @@ import type { Indicator } from "../form/types.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { buildMonthlyReport } from "./build.js";
 import type { Lang } from "./model.js";
-import { renderDocx } from "./render-docx.js";
 import { renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-markdown.js";
 
@@ -49,7 +48,8 @@ export async function writeMonthlyReport(
         ? Buffer.from(renderHtml(report), "utf8")
         : format === "md"
           ? Buffer.from(renderMarkdown(report), "utf8")
-          : await renderDocx(report);
+          : // Loaded on first use: the docx package stays out of the daemon's memory until a report is written.
+            await (await import("./render-docx.js")).renderDocx(report);
     written.push(
       writeDocument(store, {
         kind: REPORT_KIND,

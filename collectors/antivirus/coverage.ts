@@ -230,7 +230,8 @@ function evaluate(vm: InventoryVm, machine: ManagedMachine, options: CoverageOpt
       return { vm, protected: false, reason: "stale_contact", detail: "the manager has no last contact" };
     }
     const ageMs = options.now.getTime() - machine.lastContact.getTime();
-    if (ageMs > options.staleAfterMs) {
+    // NaN (an invalid date from the manager) is not "recent": only a known, recent contact protects.
+    if (!(ageMs <= options.staleAfterMs)) {
       return {
         vm,
         protected: false,

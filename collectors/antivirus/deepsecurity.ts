@@ -100,8 +100,11 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/** A last-contact time in ms; beyond what a Date holds (±8.64e15) it is unreadable: null, like none. */
 function time(value: unknown): Date | null {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? new Date(value) : null;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** One Deep Security computer as the coverage sees it. */

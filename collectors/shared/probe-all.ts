@@ -4,6 +4,7 @@
  * failure is a result; only the run's own abort ends it early.
  */
 import type { CollectContext, Sample, TargetRef } from "../types.js";
+import { setMaxListeners } from "node:events";
 import { mapLimit } from "./limit.js";
 
 export interface ProbedTarget<S> {
@@ -19,6 +20,9 @@ export async function probeAll<S, R extends { up: boolean; reason?: string; deta
   probe: (spec: S, signal: AbortSignal) => Promise<R>,
   toSamples: (ref: TargetRef, result: R) => Sample[],
 ): Promise<Sample[]> {
+  // Each probe in flight listens on the run's signal (and removes its listener when it ends): many
+  // at once are expected, not a leak.
+  setMaxListeners(0, ctx.signal);
   const results = await mapLimit(
     targets,
     concurrency,

@@ -7,11 +7,13 @@ import { runAvailabilityYtd } from "../../bench/availability-ytd.js";
 import { runHttpScale } from "../../bench/http-scale.js";
 import { runIcmpScale } from "../../bench/icmp-scale.js";
 import { runKpiYear } from "../../bench/kpi-year.js";
-import { runMachineRoom } from "../../bench/machine-room.js";
+import { roomUnavailable, runMachineRoom } from "../../bench/machine-room.js";
 import { caseForSeries, runMetricsScrape } from "../../bench/metrics-scrape.js";
 import { markdownTable } from "../../bench/report.js";
 import { runStoreIngest, samplesTableDdl } from "../../bench/store-ingest.js";
+import { runRss } from "../../bench/rss.js";
 import type { BenchResult } from "../../bench/types.js";
+import { runYear } from "../../bench/year.js";
 
 function expectFinitePositive(result: BenchResult): void {
   expect(result.skipped).toBeUndefined();
@@ -53,12 +55,47 @@ describe("benchmarks (quick, no timing assertions)", () => {
     expect(result.rows.filter((r) => r.target !== undefined)).toHaveLength(1);
   });
 
-  it("machine room runs one cycle through vcenter, icmp and antivirus", { timeout: 60_000 }, async () => {
-    const result = await runMachineRoom({ rounds: 1 });
-    if (result.skipped !== undefined) return; // no fping / openssl / procfs here
+  it(
+    "machine room runs one cycle of every collector over the simulated room",
+    { timeout: 60_000 },
+    async () => {
+      const result = await runMachineRoom({ rounds: 1, applications: 8, endpoints: 20, host: false });
+      if (result.skipped !== undefined) return; // no fping / openssl / procfs here
+      expectFinitePositive(result);
+      expect(result.details?.vms).toBe(253);
+      expect(result.details?.icmpTargets).toBeGreaterThan(0);
+      expect(result.details?.httpTargets).toBe(8);
+      expect(result.details?.endpoints).toBe(20);
+      expect(result.details?.mcuSipProbes).toBe(3);
+      expect(result.rows.filter((r) => r.target !== undefined)).toHaveLength(1);
+    },
+  );
+
+  it("metrics scrape measures the state a real machine-room cycle leaves", { timeout: 60_000 }, async () => {
+    if (roomUnavailable() !== undefined) return; // no fping / openssl / procfs here
+    const result = await runMetricsScrape({
+      defaultScale: { targetMedianMs: 20, applications: 8, endpoints: 20, host: false },
+      cases: [],
+      iterations: 3,
+      warmup: 1,
+    });
     expectFinitePositive(result);
-    expect(result.details?.vms).toBe(253);
-    expect(result.details?.icmpTargets).toBeGreaterThan(0);
+    expect(result.rows.filter((r) => r.target !== undefined)).toHaveLength(1);
+    expect(result.rows[0]?.figure).toContain("default scale");
+  });
+
+  it("agent RSS runs the built agent over loopback http targets", { timeout: 60_000 }, async () => {
+    const result = await runRss({ runSeconds: 3, httpTargets: 40, every: "1s", concurrency: 8 });
+    if (result.skipped !== undefined) return; // the agent is not built here
+    expect(result.details?.error).toBeUndefined();
+    for (const row of result.rows)
+      expect({ figure: row.figure, finite: Number.isFinite(row.value) }).toEqual({
+        figure: row.figure,
+        finite: true,
+      });
+    for (const row of result.rows.filter((r) => r.unit === "MiB" || r.unit === "ms"))
+      expect({ figure: row.figure, positive: row.value > 0 }).toEqual({ figure: row.figure, positive: true });
+    expect((result.details?.scrapes as { up: number }[] | undefined)?.[0]?.up).toBe(40);
   });
 
   it("icmp scale pings loopback targets and reports wall and CPU", { timeout: 60_000 }, async () => {
@@ -112,4 +149,22 @@ describe("benchmarks (quick, no timing assertions)", () => {
       expect(result.details?.vmCount).toBe(3);
     },
   );
+
+  it("monthly report and disk size over one generated store", { timeout: 60_000 }, async () => {
+    const results = await runYear({
+      days: 2,
+      applications: 2,
+      vms: 3,
+      endpoints: 3,
+      pingRawDays: 2,
+      cli: false,
+      kpi: false,
+      report: true,
+      disk: true,
+      reportIterations: 1,
+    });
+    expect(results.map((r) => r.benchmark)).toEqual(["monthly report", "disk year"]);
+    for (const result of results) expectFinitePositive(result);
+    expect(results[1]?.details?.rawDays).toBeLessThanOrEqual(35);
+  });
 });
