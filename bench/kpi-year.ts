@@ -77,6 +77,7 @@ import { probeTarget, prng } from "./generate.js";
 import { repoRoot } from "./paths.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult } from "./types.js";
+import { upsertSql } from "../agent/store/rollup-store.js";
 
 export interface KpiYearOptions {
   /** Days of samples ending at now (Dec 31 20:00 local), whole local days back; at most 365. */
@@ -124,23 +125,6 @@ const SCOPE_TARGET: TargetRef = {
 };
 /** As collectors/antivirus/collector.ts COVERAGE_TARGET. */
 const COVERAGE_TARGET: TargetRef = { key: "antivirus:coverage", kind: "scope", name: "running VMs in scope" };
-
-/** RollupStore's upsert (agent/store/rollup-store.ts upsertSql), for the rows inserted directly. */
-function upsertSql(table: string): string {
-  return `
-    INSERT INTO ${table} (series_id, bucket, n, n_up, n_down, n_maint, n_value, sum, min, max, last, last_ts)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (bucket, series_id) DO UPDATE SET
-      n = n + excluded.n, n_up = n_up + excluded.n_up, n_down = n_down + excluded.n_down,
-      n_maint = n_maint + excluded.n_maint, n_value = n_value + excluded.n_value,
-      sum = CASE WHEN sum IS NULL THEN excluded.sum WHEN excluded.sum IS NULL THEN sum ELSE sum + excluded.sum END,
-      min = CASE WHEN min IS NULL THEN excluded.min WHEN excluded.min IS NULL THEN min ELSE min(min, excluded.min) END,
-      max = CASE WHEN max IS NULL THEN excluded.max WHEN excluded.max IS NULL THEN max ELSE max(max, excluded.max) END,
-      last = CASE WHEN excluded.last_ts IS NOT NULL AND (last_ts IS NULL OR excluded.last_ts >= last_ts)
-                  THEN excluded.last ELSE last END,
-      last_ts = CASE WHEN excluded.last_ts IS NOT NULL AND (last_ts IS NULL OR excluded.last_ts >= last_ts)
-                  THEN excluded.last_ts ELSE last_ts END`;
-}
 
 function params(seriesId: number, bucket: number, c: RollupCells): (number | null)[] {
   return [seriesId, bucket, c.n, c.nUp, c.nDown, c.nMaint, c.nValue, c.sum, c.min, c.max, c.last, c.lastTs];

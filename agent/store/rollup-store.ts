@@ -21,7 +21,8 @@ export interface CountedRow {
 
 const MAX_PENDING_ROLLUP_ROWS = 200_000;
 
-function upsertSql(table: string): string {
+/** The rollup upsert; exported for the benchmark that plants a year of rows the same way. */
+export function upsertSql(table: string): string {
   return `
     INSERT INTO ${table} (series_id, bucket, n, n_up, n_down, n_maint, n_value, sum, min, max, last, last_ts)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
