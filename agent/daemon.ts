@@ -278,8 +278,9 @@ export class Agent {
         },
         this.store.calendar,
       );
-      const deleted = this.store.deleteOlderThan(cutoffs);
-      if (deleted.raw + deleted.hour + deleted.day > 0) this.log.info({ deleted }, "retention applied");
+      const done = this.store.applyRetention(cutoffs);
+      if (done.compacted + done.raw + done.hour + done.day > 0)
+        this.log.info(done, "retention applied: raw samples compacted, rows deleted");
     } catch (error) {
       this.log.error({ err: error }, "retention failed; will retry at the next interval");
     }

@@ -70,7 +70,7 @@ const STEP_SECONDS = 60;
 const SEED = 20251231;
 const DAY_MS = 86_400_000;
 /** The config schema's defaults (config/schema.ts: store.*_retention, retention_interval 1h). */
-const RETENTION: RetentionPolicy = { rawMs: 35 * DAY_MS, hourlyMs: 400 * DAY_MS, dailyMs: 1100 * DAY_MS };
+const RETENTION: RetentionPolicy = { rawMs: 35 * DAY_MS, hourlyMs: 93 * DAY_MS, dailyMs: 1100 * DAY_MS };
 const RETENTION_EVERY_SECONDS = 3600;
 /** Simulated minutes per writeSamples batch (see the header: 1 minute per batch was too slow). */
 const BATCH_MINUTES = 60;
@@ -192,7 +192,7 @@ function generate(
       throw new Error(`availability: ${batch.length - result.written} samples not written at ${start}`);
     samples += result.written;
     if (end >= nextRetention) {
-      store.deleteOlderThan(retentionCutoffs(time, RETENTION, store.calendar));
+      store.applyRetention(retentionCutoffs(time, RETENTION, store.calendar));
       nextRetention += RETENTION_EVERY_SECONDS;
     }
     if (end >= nextLog) {

@@ -78,6 +78,7 @@ import { repoRoot } from "./paths.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult } from "./types.js";
 import { upsertSql } from "../agent/store/rollup-store.js";
+import { toMicroseconds } from "../collectors/shared/timing.js";
 
 export interface KpiYearOptions {
   /** Days of samples ending at now (Dec 31 20:00 local), whole local days back; at most 365. */
@@ -111,7 +112,12 @@ const HOUR = 3600;
 const DAY_MS = 86_400_000;
 /** vcenter and antivirus: `every: 5m` in config/default.yaml. */
 const INVENTORY_STEP = 5 * MINUTE;
-const RETENTION: RetentionPolicy = { rawMs: 35 * DAY_MS, hourlyMs: 400 * DAY_MS, dailyMs: 1100 * DAY_MS };
+/** The daemon's default retention (config/schema.ts), applied every simulated hour. */
+export const RETENTION: RetentionPolicy = {
+  rawMs: 35 * DAY_MS,
+  hourlyMs: 93 * DAY_MS,
+  dailyMs: 1100 * DAY_MS,
+};
 const REASONS = ["status", "connect", "timeout"] as const;
 const HTTP_COLLECTOR = "platforms";
 const ICMP_COLLECTOR = "reachability";
@@ -178,7 +184,7 @@ function httpMinute(apps: readonly AppState[], ts: number, random: () => number,
       {
         target: app.target,
         metric: "http_probe_duration_seconds",
-        value: up ? 0.01 + random() * 0.2 : null,
+        value: up ? toMicroseconds(0.01 + random() * 0.2) : null,
         time,
       },
     );
@@ -189,19 +195,11 @@ function httpMinute(apps: readonly AppState[], ts: number, random: () => number,
 // ICMP of the VMs and the videoconf endpoints: planned per hour, then written as 60 minute samples
 // (through the store) or as the rollup cells those 60 samples give (inserted directly)
 
-/** Per-minute RTT shape: minute m's RTT is base × SHAPE[m]; suffix sums / minima / maxima from minute d on. */
+/** Per-minute RTT shape: minute m's RTT is base × SHAPE[m], to the microsecond as the collectors keep it. */
 const SHAPE = Array.from({ length: 60 }, (_, m) => 0.8 + (0.4 * ((m * 37) % 60)) / 60);
-const SUFFIX_SUM: number[] = [];
-const SUFFIX_MIN: number[] = [];
-const SUFFIX_MAX: number[] = [];
-for (let d = 59, s = 0, lo = Infinity, hi = -Infinity; d >= 0; d--) {
-  const f = SHAPE[d] as number;
-  s += f;
-  lo = Math.min(lo, f);
-  hi = Math.max(hi, f);
-  SUFFIX_SUM[d] = s;
-  SUFFIX_MIN[d] = lo;
-  SUFFIX_MAX[d] = hi;
+
+function rttAt(plan: HourPlan, minute: number): number {
+  return toMicroseconds(plan.rtt * (SHAPE[minute] as number));
 }
 
 interface PingState {
@@ -254,7 +252,7 @@ function pingSamples(p: PingState, hour: number, plan: HourPlan, out: StoredSamp
         ...(up ? {} : { reason: "timeout" }),
         time,
       },
-      { target: p.target, metric: rttMetric, value: up ? plan.rtt * (SHAPE[m] as number) : null, time },
+      { target: p.target, metric: rttMetric, value: up ? rttAt(plan, m) : null, time },
     );
     if (lossMetric !== undefined) out.push({ target: p.target, metric: lossMetric, value: up ? 0 : 1, time });
   }
@@ -276,21 +274,31 @@ function pingCells(p: PingState, hour: number, plan: HourPlan): RollupCells[] {
     last: d < 60 ? 1 : 0,
     lastTs,
   };
-  const rttCells: RollupCells =
-    d === 60
-      ? { ...emptyCells(), n: 60 }
-      : {
-          n: 60,
-          nUp: 0,
-          nDown: 0,
-          nMaint: 0,
-          nValue: 60 - d,
-          sum: plan.rtt * (SUFFIX_SUM[d] as number),
-          min: plan.rtt * (SUFFIX_MIN[d] as number),
-          max: plan.rtt * (SUFFIX_MAX[d] as number),
-          last: plan.rtt * (SHAPE[59] as number),
-          lastTs,
-        };
+  let rttCells: RollupCells = { ...emptyCells(), n: 60 };
+  if (d < 60) {
+    // The values of minutes d…59, added in the order the store adds them.
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let m = d; m < 60; m++) {
+      const v = rttAt(plan, m);
+      sum += v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    rttCells = {
+      n: 60,
+      nUp: 0,
+      nDown: 0,
+      nMaint: 0,
+      nValue: 60 - d,
+      sum,
+      min,
+      max,
+      last: rttAt(plan, 59),
+      lastTs,
+    };
+  }
   if (p.kind === "endpoint") return [upCells, rttCells];
   const lossCells: RollupCells = {
     n: 60,
@@ -527,7 +535,7 @@ function generate(
         if (store.calendar.dayStart(hour + HOUR) !== day) flushDirect();
       }
       // The daemon's hourly retention.
-      store.deleteOlderThan(retentionCutoffs(time, RETENTION, store.calendar));
+      store.applyRetention(retentionCutoffs(time, RETENTION, store.calendar));
       if (end >= nextLog) {
         log(
           `kpi year: ${Math.round((end - from) / 86_400)} days, ${g.samples} samples through the store, ` +

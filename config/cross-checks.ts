@@ -6,7 +6,7 @@
 import { formatDuration, parseDuration } from "./duration.js";
 
 const DEFAULT_RAW_RETENTION = "35d";
-const DEFAULT_HOURLY_RETENTION = "400d";
+const DEFAULT_HOURLY_RETENTION = "93d";
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value)

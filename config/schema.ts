@@ -134,8 +134,12 @@ const storeSchema = z
     path: z.string().min(1).optional(),
     /** Raw samples are kept this long; reports and KPIs older than this read the rollups. */
     raw_retention: duration({ min: DAY }).prefault("35d"),
-    /** Hourly rollups are kept this long (the current year and some). */
-    hourly_retention: duration({ min: DAY }).prefault("400d"),
+    /**
+     * Hourly rollups are kept this long: a quarter, the monthly reports of the last three months at
+     * hour detail. Older periods read the daily rollups (the form, the KPIs); a year of hourly rows
+     * of every series would be most of the database.
+     */
+    hourly_retention: duration({ min: DAY }).prefault("93d"),
     /** Daily rollups: the form compares years, so at least two years are kept. */
     daily_retention: duration({ min: 730 * DAY }).prefault("1100d"),
     /** How often the retention runs. */

@@ -109,6 +109,15 @@ export class Catalogue {
     return id;
   }
 
+  /**
+   * Every failure reason by id, read from the table (not the cache: a reader beside a running
+   * agent sees the reasons the agent added since). The table holds a few dozen codes.
+   */
+  reasonCodes(): Map<number, string> {
+    const rows = this.db.prepare("SELECT id, code FROM reasons").all() as { id: number; code: string }[];
+    return new Map(rows.map((r) => [r.id, r.code]));
+  }
+
   reasonIdFor(code: string): number {
     let id = this.reasonIds.get(code);
     if (id === undefined) {

@@ -262,4 +262,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX rollup_day_by_series ON rollup_day(series_id, bucket);
     `,
   },
+  {
+    version: 7,
+    name: "raw samples of closed hours compacted: one blob per series and hour",
+    sql: `
+      -- agent/store/raw-chunks.ts moves each closed hour of the samples table here once its
+      -- rollups are flushed; chunk-codec.ts is the blob's format. n = samples in the blob. Keyed
+      -- (bucket, series_id) like the rollups: compaction appends, retention cuts a range. The
+      -- index serves the readers, which want one series over a range of hours.
+      CREATE TABLE sample_chunks (
+        bucket INTEGER NOT NULL,
+        series_id INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (bucket, series_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX sample_chunks_by_series ON sample_chunks(series_id, bucket);
+    `,
+  },
 ];

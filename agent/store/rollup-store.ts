@@ -7,6 +7,7 @@
  */
 import type Database from "better-sqlite3";
 import type { BucketCalendar } from "./buckets.js";
+import type { RawChunks } from "./raw-chunks.js";
 import { fromStoredRow, type StoredRollupRow } from "./queries.js";
 import { RollupAccumulator, type RollupRow } from "./rollups.js";
 
@@ -68,6 +69,7 @@ export class RollupStore {
 
   constructor(
     private readonly db: Database.Database,
+    private readonly chunks: RawChunks,
     private readonly calendar: BucketCalendar,
     private readonly flushIntervalMs: number,
     nowMs: number,
@@ -122,7 +124,10 @@ export class RollupStore {
     this.lastFlushMs = nowMs;
   }
 
-  /** At start: rebuild the hours marked dirty from raw, then their days from the hours. */
+  /**
+   * At start: rebuild the hours marked dirty from raw (the head, and the chunk of an hour that was
+   * compacted before a late sample dirtied it again), then their days from the hours.
+   */
   repair(): void {
     const dirty = (
       this.db.prepare("SELECT bucket FROM rollup_dirty ORDER BY bucket").all() as { bucket: number }[]
@@ -139,6 +144,8 @@ export class RollupStore {
       for (const hour of dirty) {
         deleteHour.run(hour);
         const acc = new RollupAccumulator();
+        for (const s of this.chunks.hourSamples(hour))
+          acc.addSample(s.seriesId, hour, s.ts, s.value, s.flags);
         for (const s of readHour.iterate(hour, hour + 3600) as Iterable<{
           series_id: number;
           ts: number;

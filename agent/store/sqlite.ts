@@ -22,6 +22,7 @@ import { migrations } from "./migrations.js";
 import * as queries from "./queries.js";
 import type { EventRow, LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
 import { ensureDataDirectory, openDatabaseFile } from "./open.js";
+import { RawChunks } from "./raw-chunks.js";
 import { RollupStore, type CountedRow } from "./rollup-store.js";
 import { type RollupRow, sampleFlags } from "./rollups.js";
 
@@ -78,6 +79,8 @@ export class SqliteStore {
   private readonly multiInsertStatements = new Map<number, Statement>();
   private readonly stmt: ReturnType<SqliteStore["prepareStatements"]>;
   private readonly rollups: RollupStore;
+  /** Closed hours of raw samples, compacted (the samples table keeps the recent ones). */
+  private readonly chunks: RawChunks;
   private readonly catalogue: Catalogue;
   private readonly inventoryLog: InventoryLog;
   private readonly maintenanceWindows: MaintenanceStore;
@@ -115,8 +118,10 @@ export class SqliteStore {
     this.incidents = new IncidentStore(db);
     this.records = new ManualRecordStore(db);
     this.reports = new ReportLog(db);
+    this.chunks = new RawChunks(db, this.calendar);
     this.rollups = new RollupStore(
       db,
+      this.chunks,
       this.calendar,
       options.rollupFlushIntervalMs ?? 10 * 60_000,
       this.clock.now().getTime(),
@@ -167,8 +172,10 @@ export class SqliteStore {
           reasonId: sample.reason === undefined ? null : this.catalogue.reasonIdFor(sample.reason),
         };
       });
-      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-        this.insertChunk(rows.slice(start, start + INSERT_CHUNK), inserted);
+      // Samples of an hour already compacted (a clock step back) are checked against its chunk.
+      const fresh = this.chunks.notInChunks(rows);
+      for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
+        this.insertChunk(fresh.slice(start, start + INSERT_CHUNK), inserted);
       }
       lastMarkedHour = this.rollups.markHours(inserted);
     });
@@ -269,9 +276,47 @@ export class SqliteStore {
     return queries.sumRollupCounts(this.db, query);
   }
 
-  /** Raw samples of one series (for outage detail and tests); bounded by the raw retention. */
+  /**
+   * Raw samples of one series, ascending (for outage detail and tests); bounded by the raw
+   * retention. Compacted hours and the head both.
+   */
   querySamples(seriesId: number, from: number, to: number): RawSample[] {
-    return queries.querySamples(this.db, seriesId, from, to);
+    const compacted = this.chunks.seriesSamples(seriesId, from, to);
+    const head = queries.querySamples(this.db, seriesId, from, to);
+    if (compacted.length === 0) return head;
+    const reasons = this.catalogue.reasonCodes();
+    const out: RawSample[] = compacted.map((r) => ({
+      seriesId,
+      ts: r.ts,
+      value: r.value,
+      flags: r.flags,
+      reason: r.reasonId === null ? null : (reasons.get(r.reasonId) ?? null),
+    }));
+    if (head.length === 0) return out;
+    return out.concat(head).sort((a, b) => a.ts - b.ts);
+  }
+
+  /** How many raw samples are stored (head and compacted). */
+  rawSampleCount(): number {
+    const head = (this.db.prepare("SELECT count(*) AS n FROM samples").get() as { n: number }).n;
+    return head + this.chunks.count();
+  }
+
+  /**
+   * The periodic housekeeping: flush the rollups, compact the raw samples of hours that closed
+   * over an hour ago (the head keeps the current and the previous hour as plain rows), then delete
+   * what is older than the retention. Returns what was compacted and deleted.
+   */
+  applyRetention(cutoffs: { rawBefore: number; hourBefore: number; dayBefore: number }): {
+    compacted: number;
+    raw: number;
+    hour: number;
+    day: number;
+  } {
+    this.flushRollups();
+    const nowSec = Math.floor(this.clock.now().getTime() / 1000);
+    const compacted = this.chunks.compactBefore(this.calendar.hourStart(nowSec) - 3600);
+    return { compacted, ...this.deleteOlderThan(cutoffs) };
   }
 
   listSeries(metric?: string): SeriesInfo[] {
@@ -283,10 +328,12 @@ export class SqliteStore {
   }
 
   /**
-   * Delete what is older than the retention: raw samples before rawBefore, hourly rollups before
-   * hourBefore, daily rollups and run records before dayBefore (unix seconds). Raw is deleted an
-   * hour at a time so the writer is never held for long. Rollups are flushed first: a raw sample is
-   * only deleted once it is counted in the rollups.
+   * Delete what is older than the retention: raw samples (head and chunks) and run records before
+   * rawBefore, hourly rollups before hourBefore, daily rollups before dayBefore (unix seconds).
+   * The run log is raw detail too — only the latest run of each collector is ever read — so it
+   * follows the raw retention (kept 1,100 days it was a third of a gigabyte a year). Raw is
+   * deleted an hour at a time so the writer is never held for long. Rollups are flushed first: a
+   * raw sample is only deleted once it is counted in the rollups.
    */
   deleteOlderThan(cutoffs: { rawBefore: number; hourBefore: number; dayBefore: number }): {
     raw: number;
@@ -300,9 +347,10 @@ export class SqliteStore {
     for (let from = oldest ?? cutoffs.rawBefore; from < cutoffs.rawBefore; from += 3600) {
       raw += deleteRaw.run(from, Math.min(from + 3600, cutoffs.rawBefore)).changes;
     }
+    raw += this.chunks.deleteBefore(cutoffs.rawBefore);
     const hour = this.db.prepare("DELETE FROM rollup_hour WHERE bucket < ?").run(cutoffs.hourBefore).changes;
     const day = this.db.prepare("DELETE FROM rollup_day WHERE bucket < ?").run(cutoffs.dayBefore).changes;
-    this.db.prepare("DELETE FROM collector_runs WHERE started_at < ?").run(cutoffs.dayBefore * 1000);
+    this.db.prepare("DELETE FROM collector_runs WHERE started_at < ?").run(cutoffs.rawBefore * 1000);
     return { raw, hour, day };
   }
 

@@ -8,6 +8,7 @@ import { delimiter, join } from "node:path";
 import { isIP } from "node:net";
 import { isDnsMessage, parseFpingOutput, parsePingOutput } from "./parse.js";
 import { IcmpBackendError, runProcess } from "./process.js";
+import { toMicroseconds } from "../shared/timing.js";
 
 export type IcmpReason = "timeout" | "dns" | "unreachable" | "error";
 
@@ -109,7 +110,7 @@ export async function fpingBatch(
     const outcome: HostOutcome = {
       sent: replies.rtts.length,
       received: got.length,
-      meanRttSeconds: got.length === 0 ? null : got.reduce((a, b) => a + b, 0) / got.length,
+      meanRttSeconds: got.length === 0 ? null : toMicroseconds(got.reduce((a, b) => a + b, 0) / got.length),
     };
     if (replies.rtts.length === 0) {
       const message = replies.errors.join("; ") || "no result";
@@ -153,7 +154,10 @@ export async function pingHost(
     return {
       sent: summary.transmitted,
       received: summary.received,
-      meanRttSeconds: summary.received === 0 ? null : (summary.avgSeconds ?? null),
+      meanRttSeconds:
+        summary.received === 0 || summary.avgSeconds === undefined
+          ? null
+          : toMicroseconds(summary.avgSeconds),
     };
   }
   const message = excerpt(result.stderr.replace(/^ping: /gm, ""));

@@ -11,6 +11,7 @@ import { formatDuration } from "../../config/duration.js";
 import { matches, parseResponse, type SipResponse } from "./parse.js";
 import { classifyError, type Failure } from "./reasons.js";
 import { buildOptions, hostPort, newIds, type Request, type Transport } from "./request.js";
+import { toMicroseconds } from "../shared/timing.js";
 
 /** RFC 3261 §17.1.2.2: Timer E starts at T1 and doubles up to T2. */
 export const T1_MS = 500;
@@ -56,7 +57,7 @@ export function exchange(target: ExchangeTarget, timeoutMs: number, signal: Abor
       sent() {
         sentAt ??= performance.now();
       },
-      rtt: () => (performance.now() - (sentAt ?? performance.now())) / 1000,
+      rtt: () => toMicroseconds((performance.now() - (sentAt ?? performance.now())) / 1000),
       done: () => finished,
     };
     const onAbort = (): void => {
