@@ -11,6 +11,7 @@ import type { RunOutcome, RunSink, RunStatus } from "./runner.js";
 import type { LatestState } from "./store/latest.js";
 import type { SqliteStore, StoredSample } from "./store/sqlite.js";
 import { MaintenanceCalendar } from "./maintenance.js";
+import { StoreFailureLog } from "./store-failure-log.js";
 
 export interface CollectorStatus {
   lastRunAt: Date;
@@ -23,6 +24,7 @@ export interface CollectorStatus {
 
 export class RunRecorder implements RunSink {
   readonly status = new Map<string, CollectorStatus>();
+  private readonly storeFailures: StoreFailureLog;
 
   constructor(
     private readonly latest: LatestState,
@@ -31,7 +33,9 @@ export class RunRecorder implements RunSink {
     private readonly metrics?: AgentMetrics,
     /** The maintenance windows in force (they change on reload). */
     private readonly maintenance: () => MaintenanceCalendar = MaintenanceCalendar.empty,
-  ) {}
+  ) {
+    this.storeFailures = new StoreFailureLog(log);
+  }
 
   runFinished(outcome: RunOutcome): void {
     const { collector, type, status } = outcome;
@@ -66,8 +70,17 @@ export class RunRecorder implements RunSink {
         ...(outcome.error === undefined ? {} : { error: outcome.error }),
         samples: outcome.samples.length,
       });
+      this.storeFailures.succeeded("run log", outcome.finishedAt);
     } catch (error) {
-      this.log.error({ collector, err: error }, "could not record the run in the store");
+      this.storeFailures.failed(
+        "run log",
+        "could not record the run in the store",
+        outcome.finishedAt,
+        error,
+        {
+          collector,
+        },
+      );
     }
   }
 
@@ -90,8 +103,17 @@ export class RunRecorder implements RunSink {
           "inventory changes recorded",
         );
       }
+      this.storeFailures.succeeded("inventory", outcome.finishedAt);
     } catch (error) {
-      this.log.error({ collector: outcome.collector, err: error }, "could not record inventory changes");
+      this.storeFailures.failed(
+        "inventory",
+        "could not record inventory changes",
+        outcome.finishedAt,
+        error,
+        {
+          collector: outcome.collector,
+        },
+      );
     }
   }
 
@@ -113,11 +135,15 @@ export class RunRecorder implements RunSink {
         outcome.startedAt,
       );
       this.metrics?.samplesWritten.inc({ collector: outcome.collector }, written);
+      this.storeFailures.succeeded("samples", outcome.finishedAt);
     } catch (error) {
       this.metrics?.storeWriteErrors.inc({ collector: outcome.collector });
-      this.log.error(
-        { collector: outcome.collector, samples: outcome.samples.length, err: error },
+      this.storeFailures.failed(
+        "samples",
         "could not write samples to the store; they are lost, earlier data is intact",
+        outcome.finishedAt,
+        error,
+        { collector: outcome.collector, samples: outcome.samples.length },
       );
     }
   }

@@ -3,8 +3,9 @@
  * mounts (root needed; see test/helpers/mount.ts — with CI unset and no root it is skipped loudly).
  * Once it writes, a filler file takes the rest of the space. Then:
  *
- * - the agent logs a clear error naming the cause ("database or disk is full") — the same message
- *   for every lost batch, no stack-trace storm, no crash;
+ * - the agent logs one clear error naming the cause ("database or disk is full") per kind of
+ *   write (samples, run log) — not one per lost batch, no stack traces, no crash — and one line
+ *   when writing resumes, saying how many writes failed;
  * - it keeps serving /metrics (with opsagent_store_write_errors_total counting the lost batches)
  *   and /healthz, which answers 503 with the database not writable;
  * - when the space comes back it writes again by itself and /healthz is 200 again;
@@ -154,9 +155,12 @@ ${targets}
       expect(report.database.writable).toBe(false);
       expect(report.database.error).toMatch(/disk is full|SQLITE_FULL/i);
 
-      // The log: one clear error message (repeated per lost batch), naming the cause.
+      // The log: one clear error per kind of write, naming the cause, however many batches are lost.
       const errors = logLines(agent.output()).filter((l) => l.level >= 50);
       expect(errors.length).toBeGreaterThan(0);
+      expect(errors.length, errors.map((l) => `${l.msg} | ${l.err?.message ?? ""}`).join("\n")).toBe(
+        new Set(errors.map((l) => l.msg)).size,
+      );
       const kinds = new Set(errors.map((l) => `${l.msg} | ${l.err?.message ?? ""}`));
       console.log(
         `disk full: ${errors.length} error lines, ${kinds.size} distinct: ${[...kinds].join(" / ")}`,
@@ -186,6 +190,19 @@ ${targets}
         30_000,
         "/healthz 200 again",
       );
+      // Five successful writes in a row count as resumed: one line says how many failed.
+      const resumed = await waitFor(
+        () => {
+          const lines = logLines(agent.output()).filter((l) =>
+            /^store writes resumed \(samples\)/.test(l.msg),
+          );
+          return Promise.resolve(lines.length > 0 ? lines : undefined);
+        },
+        30_000,
+        "the line saying writing resumed",
+      );
+      expect(resumed).toHaveLength(1);
+      expect(resumed[0]?.msg).toMatch(/after \d+ failed/);
     } finally {
       rmSync(filler, { force: true });
       if (agent.child.exitCode === null) agent.child.kill("SIGTERM");
