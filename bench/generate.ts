@@ -4,6 +4,7 @@
  */
 import type { TargetRef } from "../collectors/types.js";
 import type { StoredSample } from "../agent/store/sqlite.js";
+import { toMicroseconds } from "../collectors/shared/timing.js";
 
 /** A linear congruential stream in [0, 1). */
 export function prng(seed: number): () => number {
@@ -29,7 +30,8 @@ export function probeTargets(count: number): TargetRef[] {
 
 /**
  * One probe run at `time`: per target an http_probe_up sample (2 % down with reason "status",
- * 1 % inside maintenance) and an http_probe_duration_seconds sample (null when down).
+ * 1 % inside maintenance) and an http_probe_duration_seconds sample (null when down; to the
+ * microsecond, as the collectors keep timings).
  * Two series per target, in a fixed order.
  */
 export function probeBatch(targets: readonly TargetRef[], time: Date, random: () => number): StoredSample[] {
@@ -48,7 +50,7 @@ export function probeBatch(targets: readonly TargetRef[], time: Date, random: ()
     out.push({
       target,
       metric: "http_probe_duration_seconds",
-      value: up ? 0.01 + random() * 0.2 : null,
+      value: up ? toMicroseconds(0.01 + random() * 0.2) : null,
       time,
     });
   }
