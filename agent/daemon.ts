@@ -25,7 +25,7 @@ import { RunRecorder } from "./recorder.js";
 import type { RunSink } from "./runner.js";
 import { Scheduler } from "./scheduler.js";
 import { LatestState } from "./store/latest.js";
-import { retentionCutoffs } from "./store/retention.js";
+import { Housekeeping } from "./housekeeping.js";
 import { SqliteStore, type StoredMaintenanceWindow } from "./store/sqlite.js";
 import { VERSION } from "./version.js";
 
@@ -61,7 +61,7 @@ export class Agent {
   private readonly shutdown = new AbortController();
   private scheduler: Scheduler;
   private configured: ConfiguredInstance[] = [];
-  private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly housekeeping: Housekeeping;
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -88,6 +88,7 @@ export class Agent {
       inMaintenance: (target, time) => this.maintenance.covers(target, time),
     });
     this.kpi = new KpiService(config, store, clock, log, this.metrics.registry);
+    this.housekeeping = new Housekeeping(store, clock, log, () => this.config.store);
     this.reports = new ReportSchedule(store, clock, log);
     this.formExports = new FormExportSchedule(store, clock, log);
     this.sink = {
@@ -139,7 +140,7 @@ export class Agent {
       store.close();
       throw error;
     }
-    agent.runRetention();
+    agent.housekeeping.start(config.store.retention_interval);
     agent.refreshAvailability();
     agent.incidents.start();
     agent.kpi.refresh();
@@ -150,7 +151,6 @@ export class Agent {
       agent.incidents.refresh();
       agent.kpi.refresh();
     }, config.availability.refresh);
-    agent.retentionTimer = setInterval(() => agent.runRetention(), config.store.retention_interval);
     agent.maintenanceTimer = setInterval(
       () => agent.refreshMaintenance(agent.config),
       MAINTENANCE_REFRESH_MS,
@@ -267,25 +267,6 @@ export class Agent {
     old.close();
   }
 
-  private runRetention(): void {
-    try {
-      const cutoffs = retentionCutoffs(
-        this.clock.now(),
-        {
-          rawMs: this.config.store.raw_retention,
-          hourlyMs: this.config.store.hourly_retention,
-          dailyMs: this.config.store.daily_retention,
-        },
-        this.store.calendar,
-      );
-      const done = this.store.applyRetention(cutoffs);
-      if (done.compacted + done.raw + done.hour + done.day > 0)
-        this.log.info(done, "retention applied: raw samples compacted, rows deleted");
-    } catch (error) {
-      this.log.error({ err: error }, "retention failed; will retry at the next interval");
-    }
-  }
-
   /**
    * A new config from SIGHUP (already validated). The new collectors are built first: if one
    * cannot be created (say, an unreadable CA file) the running configuration is kept. Runs in
@@ -362,7 +343,7 @@ export class Agent {
       { grace_ms: this.config.shutdown_grace },
       "stopping: no new runs; waiting for runs in flight",
     );
-    clearInterval(this.retentionTimer);
+    await this.housekeeping.stop();
     clearInterval(this.availabilityTimer);
     clearInterval(this.maintenanceTimer);
     await this.scheduler.stop();

@@ -4,16 +4,21 @@
  * are compacted into sample_chunks, one blob per series and hour (chunk-codec.ts), at a tenth of
  * the size. Everything that reads raw samples goes through here and sees both.
  *
- * An hour is compacted only after its rollups are flushed, in one transaction with the deletion
- * of its head rows, so a crash leaves it either wholly in the head or wholly in chunks. A sample
- * that arrives for an hour already compacted (the clock stepped back) goes into the head, and the
- * next compaction merges it into that hour's chunk.
+ * Compaction goes a slice of series of one hour at a time, each slice in one transaction with the
+ * deletion of its head rows, so a crash leaves every sample in exactly one place, and the daemon
+ * can yield to the probes between slices (a whole hour at the default scale is ~100,000 rows, a
+ * second of work: long enough to inflate the timings of probes in flight). A sample that arrives
+ * for an hour already compacted (the clock stepped back) goes into the head, and the next
+ * compaction merges it into that hour's chunk. Readers and the crash repair read both places, so
+ * no ordering with the rollup flush is needed.
  */
 import type Database from "better-sqlite3";
 import type { BucketCalendar } from "./buckets.js";
 import { type ChunkRow, decodeChunk, encodeChunk } from "./chunk-codec.js";
 
 const HOUR = 3600;
+/** Series per compaction transaction: ~12,000 rows of a one-minute hour, tens of milliseconds. */
+const SLICE_SERIES = 200;
 
 /** A raw sample with its series, as the rollup repair and the readers need it. */
 export interface SeriesChunkRow extends ChunkRow {
@@ -38,11 +43,17 @@ export class RawChunks {
     private readonly calendar: BucketCalendar,
   ) {
     this.stmt = {
-      headHour: db.prepare(
-        "SELECT series_id, ts, value, flags, reason_id FROM samples WHERE ts >= ? AND ts < ?",
+      headSlice: db.prepare(
+        `SELECT series_id, ts, value, flags, reason_id FROM samples
+          WHERE ts >= ? AND ts < ? AND series_id >= ? AND series_id < ?`,
       ),
-      oldestHeadBefore: db.prepare("SELECT min(ts) AS ts FROM samples WHERE ts >= ? AND ts < ?"),
-      deleteHead: db.prepare("DELETE FROM samples WHERE ts >= ? AND ts < ?"),
+      firstSeries: db.prepare(
+        "SELECT min(series_id) AS id FROM samples WHERE ts >= ? AND ts < ? AND series_id >= ?",
+      ),
+      oldestHeadBefore: db.prepare("SELECT min(ts) AS ts FROM samples WHERE ts < ?"),
+      deleteSlice: db.prepare(
+        "DELETE FROM samples WHERE ts >= ? AND ts < ? AND series_id >= ? AND series_id < ?",
+      ),
       chunk: db.prepare("SELECT data FROM sample_chunks WHERE bucket = ? AND series_id = ?"),
       put: db.prepare(
         "INSERT OR REPLACE INTO sample_chunks (bucket, series_id, n, data) VALUES (?, ?, ?, ?)",
@@ -61,24 +72,25 @@ export class RawChunks {
   }
 
   /**
-   * Move every head row before `before` (an hour's start) into chunks, an hour per transaction so
-   * the writer is never held long. The caller has flushed the rollups. Returns the samples moved.
+   * Move head rows before `before` (an hour's start) into chunks, a slice of series per
+   * transaction, until none is left or `deadline` (performance.now() milliseconds) has passed.
    */
-  compactBefore(before: number): number {
+  compactBefore(before: number, deadline = Number.POSITIVE_INFINITY): { moved: number; done: boolean } {
     let moved = 0;
-    let from = 0;
     for (;;) {
-      const oldest = (this.stmt.oldestHeadBefore.get(from, before) as { ts: number | null }).ts;
-      if (oldest === null) return moved;
+      const oldest = (this.stmt.oldestHeadBefore.get(before) as { ts: number | null }).ts;
+      if (oldest === null) return { moved, done: true };
+      // At least one slice a call, so a short budget still makes progress.
+      if (moved > 0 && performance.now() >= deadline) return { moved, done: false };
       const hour = this.calendar.hourStart(oldest);
-      moved += this.db.transaction(() => this.compactHour(hour))();
-      from = hour + HOUR;
+      const first = (this.stmt.firstSeries.get(hour, hour + HOUR, 0) as { id: number }).id;
+      moved += this.db.transaction(() => this.compactSlice(hour, first, first + SLICE_SERIES))();
     }
   }
 
-  private compactHour(hour: number): number {
+  private compactSlice(hour: number, fromSeries: number, toSeries: number): number {
     const bySeries = new Map<number, ChunkRow[]>();
-    const rows = this.stmt.headHour.all(hour, hour + HOUR) as HeadRow[];
+    const rows = this.stmt.headSlice.all(hour, hour + HOUR, fromSeries, toSeries) as HeadRow[];
     for (const r of rows) {
       let list = bySeries.get(r.series_id);
       if (!list) bySeries.set(r.series_id, (list = []));
@@ -95,7 +107,7 @@ export class RawChunks {
         Buffer.from(data.buffer, data.byteOffset, data.length),
       );
     }
-    this.stmt.deleteHead.run(hour, hour + HOUR);
+    this.stmt.deleteSlice.run(hour, hour + HOUR, fromSeries, toSeries);
     if (hour > this.compactedThrough) this.compactedThrough = hour;
     return rows.length;
   }

@@ -303,9 +303,9 @@ export class SqliteStore {
   }
 
   /**
-   * The periodic housekeeping: flush the rollups, compact the raw samples of hours that closed
-   * over an hour ago (the head keeps the current and the previous hour as plain rows), then delete
-   * what is older than the retention. Returns what was compacted and deleted.
+   * The periodic housekeeping in one call: compact every closed hour, then delete what is older
+   * than the retention (the daemon does the same in steps, see compactRaw). Returns what was
+   * compacted and deleted.
    */
   applyRetention(cutoffs: { rawBefore: number; hourBefore: number; dayBefore: number }): {
     compacted: number;
@@ -313,10 +313,18 @@ export class SqliteStore {
     hour: number;
     day: number;
   } {
-    this.flushRollups();
+    const { moved } = this.compactRaw();
+    return { compacted: moved, ...this.deleteOlderThan(cutoffs) };
+  }
+
+  /**
+   * Compact the raw samples of hours that closed over an hour ago (the head keeps the current and
+   * the previous hour as plain rows), slice by slice until `deadline` (performance.now() ms):
+   * `done` is false when some are left for the next call.
+   */
+  compactRaw(deadline = Number.POSITIVE_INFINITY): { moved: number; done: boolean } {
     const nowSec = Math.floor(this.clock.now().getTime() / 1000);
-    const compacted = this.chunks.compactBefore(this.calendar.hourStart(nowSec) - 3600);
-    return { compacted, ...this.deleteOlderThan(cutoffs) };
+    return this.chunks.compactBefore(this.calendar.hourStart(nowSec) - 3600, deadline);
   }
 
   listSeries(metric?: string): SeriesInfo[] {
