@@ -8,13 +8,22 @@ import { parseDocument } from "yaml";
 import { configSchema, type Config } from "./schema.js";
 import { describeValue, formatIssues } from "./errors.js";
 import { crossFieldErrors } from "./cross-checks.js";
+import { withDeferredSecrets } from "./secret.js";
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 /** Exit status for a bad config (EX_CONFIG in sysexits.h): systemd and scripts can tell it apart. */
 export const EXIT_CONFIG = 78;
 
-export function parseConfigText(text: string): LoadResult {
+export interface LoadOptions {
+  /**
+   * "resolve" (the daemon, check-config): every secret is read now and a missing one is an error.
+   * "defer" (commands that only read the database): references are checked, values read on use.
+   */
+  secrets?: "resolve" | "defer";
+}
+
+export function parseConfigText(text: string, options: LoadOptions = {}): LoadResult {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
@@ -40,13 +49,16 @@ export function parseConfigText(text: string): LoadResult {
       ],
     };
   }
-  const parsed = configSchema.safeParse(input);
+  const parsed =
+    options.secrets === "defer"
+      ? withDeferredSecrets(() => configSchema.safeParse(input))
+      : configSchema.safeParse(input);
   const errors = [...(parsed.success ? [] : formatIssues(parsed.error, input)), ...crossFieldErrors(input)];
   if (!parsed.success || errors.length > 0) return { ok: false, errors };
   return { ok: true, config: parsed.data };
 }
 
-export function loadConfigFile(path: string): LoadResult {
+export function loadConfigFile(path: string, options: LoadOptions = {}): LoadResult {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -58,7 +70,7 @@ export function loadConfigFile(path: string): LoadResult {
       ],
     };
   }
-  return parseConfigText(text);
+  return parseConfigText(text, options);
 }
 
 /** The database path the config implies. */

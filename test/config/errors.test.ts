@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadConfigFile } from "../../config/load.js";
 import { describeValue, formatIssues, formatPath } from "../../config/errors.js";
-import { Secret, secretRef } from "../../config/secret.js";
+import { Secret, secretRef, withDeferredSecrets } from "../../config/secret.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const TESTDATA = fileURLToPath(new URL("./testdata/", import.meta.url));
@@ -219,6 +219,31 @@ describe("secret references", () => {
     const path = join(tempDir(), "missing.pass");
     expect(errors({ vcenter: { password: `file:${path}` } })).toEqual([
       `vcenter.password: cannot read secret file ${path} (ENOENT)`,
+    ]);
+  });
+
+  it("deferred (commands that only read the database): references checked, values read on first use", () => {
+    delete process.env.OPS_AGENT_TEST_LATER;
+    const missingFile = join(tempDir(), "missing.pass");
+    const parsed = withDeferredSecrets(() =>
+      z
+        .object({ a: secretRef(), b: secretRef() })
+        .safeParse({ a: "${OPS_AGENT_TEST_LATER}", b: `file:${missingFile}` }),
+    );
+    expect(parsed.success).toBe(true);
+    if (!parsed.success) return;
+    expect(() => parsed.data.a.reveal()).toThrow(
+      "environment variable OPS_AGENT_TEST_LATER is not set (a secret of the config)",
+    );
+    expect(() => parsed.data.b.reveal()).toThrow(`cannot read secret file ${missingFile} (ENOENT)`);
+    process.env.OPS_AGENT_TEST_LATER = VALUE;
+    expect(parsed.data.a.reveal()).toBe(VALUE);
+    expect(JSON.stringify(parsed.data)).not.toContain(VALUE);
+    // A literal is still refused, deferred or not; and outside withDeferredSecrets resolution is eager again.
+    expect(withDeferredSecrets(() => schema.safeParse({ vcenter: { password: VALUE } })).success).toBe(false);
+    delete process.env.OPS_AGENT_TEST_LATER;
+    expect(errors({ vcenter: { password: "${OPS_AGENT_TEST_LATER}" } })).toEqual([
+      "vcenter.password: environment variable OPS_AGENT_TEST_LATER is not set",
     ]);
   });
 
