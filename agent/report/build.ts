@@ -24,7 +24,8 @@ import type {
   MonthlyReport,
   SummaryPeriod,
 } from "./model.js";
-import { dailyPoints, downHoursBySeries, outagesOf, seriesFigures } from "./series.js";
+import { outagesOfApplications } from "./outages.js";
+import { dailyPoints, dailyPointsBySeries, daysOf, seriesFigures } from "./series.js";
 
 export interface BuildOptions {
   /** "2026-10". */
@@ -79,6 +80,8 @@ export function buildMonthlyReport(
     policy,
   );
   const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
+  // One daily rollup query for every application's chart.
+  const dailyBySeries = dailyPointsBySeries(store, AVAILABILITY_METRIC, from, to, "up");
   const applications = monthResults.map((a) => {
     const ytd = ytdResults.find((y) => y.application === a.application);
     const spec = apps.find((x) => x.application === a.application);
@@ -92,26 +95,21 @@ export function buildMonthlyReport(
         ytd === undefined || spec === undefined
           ? null
           : errorBudget(FULL_YEAR_TARGET, yearEnd - yearFrom, spec.intervalSeconds, ytd, policy).leftMinutes,
-      daily: dailyPoints(
-        store,
-        AVAILABILITY_METRIC,
-        from,
-        to,
-        "up",
-        seriesId === undefined ? new Set() : new Set([seriesId]),
-      ),
+      daily:
+        (seriesId === undefined ? undefined : dailyBySeries.get(seriesId)) ??
+        daysOf(from, to, calendar).map(({ day }) => ({ day, value: null })),
     };
   });
-  const downHours = downHoursBySeries(store, AVAILABILITY_METRIC, from, to);
-  const outages = apps
-    .flatMap((app) => {
+  const outages = outagesOfApplications(
+    store,
+    AVAILABILITY_METRIC,
+    apps.flatMap((app) => {
       const seriesId = seriesByApp.get(app.application);
-      const hours = seriesId === undefined ? undefined : downHours.get(seriesId);
-      return seriesId === undefined || hours === undefined
-        ? []
-        : outagesOf(store, seriesId, app.application, from, to, app.intervalSeconds, hours);
-    })
-    .sort((a, b) => a.start.getTime() - b.start.getTime());
+      return seriesId === undefined ? [] : [{ ...app, seriesId }];
+    }),
+    from,
+    to,
+  );
 
   const vm = seriesFigures(store, "vms_in_scope", from, to);
   const expected = seriesFigures(store, "vms_expected", from, to);

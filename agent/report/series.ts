@@ -4,8 +4,10 @@
  * samples. Read-only helpers over the store.
  */
 import type { BucketCalendar } from "../store/buckets.js";
+import type { RollupRow } from "../store/rollups.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type { DailyPoint, Outage } from "./model.js";
+import { outagesFromHours, sampledHoursBySeries } from "./outages.js";
 
 export interface SeriesFigure {
   seriesId: number;
@@ -76,6 +78,38 @@ export function daysOf(from: number, to: number, calendar: BucketCalendar): { da
   return out;
 }
 
+interface DayCells {
+  sum: number;
+  nValue: number;
+  up: number;
+  down: number;
+  last: number;
+}
+
+function addDay(byDay: Map<number, DayCells>, r: RollupRow): void {
+  let d = byDay.get(r.bucket);
+  if (d === undefined) byDay.set(r.bucket, (d = { sum: 0, nValue: 0, up: 0, down: 0, last: 0 }));
+  d.sum += r.sum ?? 0;
+  d.nValue += r.nValue;
+  d.up += r.nUp;
+  d.down += r.nDown;
+  d.last += r.last ?? 0;
+}
+
+function pointsOf(
+  byDay: ReadonlyMap<number, DayCells>,
+  days: readonly { day: string; start: number }[],
+  how: "up" | "mean" | "sum_of_last",
+): DailyPoint[] {
+  return days.map(({ day, start }) => {
+    const d = byDay.get(start);
+    if (d === undefined) return { day, value: null };
+    if (how === "up") return { day, value: d.up + d.down > 0 ? d.up / (d.up + d.down) : null };
+    if (how === "mean") return { day, value: d.nValue > 0 ? d.sum / d.nValue : null };
+    return { day, value: d.last };
+  });
+}
+
 /**
  * Per local day: the up share (probes: `up`) or the mean value (`mean`) of the series with the
  * given ids (all series of the metric when left out), pooled.
@@ -88,34 +122,37 @@ export function dailyPoints(
   how: "up" | "mean" | "sum_of_last",
   seriesIds?: ReadonlySet<number>,
 ): DailyPoint[] {
-  const calendar = store.calendar;
-  const byDay = new Map<number, { sum: number; nValue: number; up: number; down: number; last: number }>();
-  for (const r of store.queryRollups({ resolution: "day", from, to, metric })) {
-    if (seriesIds !== undefined && !seriesIds.has(r.seriesId)) continue;
-    const d = byDay.get(r.bucket) ?? { sum: 0, nValue: 0, up: 0, down: 0, last: 0 };
-    d.sum += r.sum ?? 0;
-    d.nValue += r.nValue;
-    d.up += r.nUp;
-    d.down += r.nDown;
-    d.last += r.last ?? 0;
-    byDay.set(r.bucket, d);
-  }
-  return daysOf(from, to, calendar).map(({ day, start }) => {
-    const d = byDay.get(start);
-    if (d === undefined) return { day, value: null };
-    if (how === "up") return { day, value: d.up + d.down > 0 ? d.up / (d.up + d.down) : null };
-    if (how === "mean") return { day, value: d.nValue > 0 ? d.sum / d.nValue : null };
-    return { day, value: d.last };
-  });
+  const byDay = new Map<number, DayCells>();
+  for (const r of store.queryRollups({ resolution: "day", from, to, metric }))
+    if (seriesIds === undefined || seriesIds.has(r.seriesId)) addDay(byDay, r);
+  return pointsOf(byDay, daysOf(from, to, store.calendar), how);
 }
 
 /**
- * Down runs of an application's probes in [from, to): consecutive down samples outside
- * maintenance; the outage ends at the next sample that is not down (or the last down sample plus
- * the probe interval). Raw samples are kept 35 days, so the previous month is always there. The
- * samples table is keyed by time first, so only the hours whose rollup counts a down probe (and
- * the hour after each run of them, where the outage ends) are read raw — not the whole month of
- * every series.
+ * dailyPoints of each series of `metric` on its own, from one daily rollup query (the report's
+ * per-application charts: one query for all applications rather than one each).
+ */
+export function dailyPointsBySeries(
+  store: SqliteStore,
+  metric: string,
+  from: number,
+  to: number,
+  how: "up" | "mean" | "sum_of_last",
+): Map<number, DailyPoint[]> {
+  const bySeries = new Map<number, Map<number, DayCells>>();
+  for (const r of store.queryRollups({ resolution: "day", from, to, metric })) {
+    let byDay = bySeries.get(r.seriesId);
+    if (byDay === undefined) bySeries.set(r.seriesId, (byDay = new Map()));
+    addDay(byDay, r);
+  }
+  const days = daysOf(from, to, store.calendar);
+  return new Map([...bySeries].map(([seriesId, byDay]) => [seriesId, pointsOf(byDay, days, how)]));
+}
+
+/**
+ * Down runs of an application's probes in [from, to), from its down hours (downHoursBySeries):
+ * see outages.ts, which reads raw samples only around them. For callers that have only the down
+ * hours (form-export); the report uses outagesOfApplications.
  */
 export function outagesOf(
   store: SqliteStore,
@@ -126,14 +163,10 @@ export function outagesOf(
   intervalSeconds: number,
   downHours: readonly number[],
 ): Outage[] {
-  const ranges: [number, number][] = [];
-  for (const hour of downHours) {
-    const last = ranges[ranges.length - 1];
-    if (last !== undefined && hour <= last[1]) last[1] = Math.min(to, hour + 2 * 3600);
-    else ranges.push([Math.max(from, hour), Math.min(to, hour + 2 * 3600)]);
-  }
-  const samples = ranges.flatMap(([a, b]) => store.querySamples(seriesId, a, b));
-  return downRuns(samples, application, to, intervalSeconds);
+  const hours = downHours.map((bucket) => ({ bucket, down: true }));
+  return outagesFromHours(store, seriesId, application, from, to, intervalSeconds, hours, {
+    complete: false,
+  });
 }
 
 /** Per series of `metric`: the hours in [from, to) whose rollup counts a down probe, ascending (one query). */
@@ -144,50 +177,9 @@ export function downHoursBySeries(
   to: number,
 ): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  for (const r of store.queryRollups({ resolution: "hour", from, to, metric })) {
-    if (r.nDown === 0) continue;
-    const list = out.get(r.seriesId) ?? [];
-    list.push(r.bucket);
-    out.set(r.seriesId, list);
+  for (const [seriesId, hours] of sampledHoursBySeries(store, metric, from, to)) {
+    const down = hours.filter((h) => h.down).map((h) => h.bucket);
+    if (down.length > 0) out.set(seriesId, down);
   }
-  for (const list of out.values()) list.sort((a, b) => a - b);
-  return out;
-}
-
-function downRuns(
-  samples: readonly { ts: number; flags: number; reason: string | null }[],
-  application: string,
-  to: number,
-  intervalSeconds: number,
-): Outage[] {
-  const KNOWN = 1;
-  const UP = 2;
-  const MAINTENANCE = 4;
-  const out: Outage[] = [];
-  let open: { start: number; last: number; reason: string } | undefined;
-  const close = (endTs: number) => {
-    if (!open) return;
-    out.push({
-      application,
-      start: new Date(open.start * 1000),
-      end: new Date(endTs * 1000),
-      durationMinutes: (endTs - open.start) / 60,
-      reason: open.reason,
-    });
-    open = undefined;
-  };
-  let previous: number | undefined;
-  for (const s of samples) {
-    // A gap between two read ranges (an hour without down probes) ends an open run.
-    if (open && previous !== undefined && s.ts - previous > 2 * 3600)
-      close(Math.min(to, open.last + intervalSeconds));
-    previous = s.ts;
-    const down = (s.flags & KNOWN) !== 0 && (s.flags & UP) === 0 && (s.flags & MAINTENANCE) === 0;
-    if (down) {
-      if (!open) open = { start: s.ts, last: s.ts, reason: s.reason ?? "down" };
-      else open.last = s.ts;
-    } else close(s.ts);
-  }
-  if (open) close(Math.min(to, open.last + intervalSeconds));
   return out;
 }

@@ -243,3 +243,32 @@ describe("renderDocx", async () => {
     );
   });
 });
+
+describe("renderDocx of a year-scale month", async () => {
+  // 50 applications (a chart each) and 2,000 outages: every row is in the document, every part
+  // parses, every picture is referenced by a relationship of the document.
+  const base = octoberReport();
+  const applications = Array.from({ length: 50 }, (_, i) => ({
+    ...base.availability.applications[i % 3]!,
+    application: `应用-${i}`,
+  }));
+  const outages = Array.from({ length: 2000 }, (_, i) => ({
+    ...base.availability.outages[i % 3]!,
+    application: `应用-${i % 50}`,
+    start: new Date(base.availability.outages[0]!.start.getTime() + i * 60_000),
+  }));
+  const report = { ...base, availability: { ...base.availability, applications, outages } };
+  const zip = unzip(await renderDocx(report));
+  const document = zip.text["word/document.xml"] ?? "";
+
+  it("holds every outage row and a picture per chart, each with its relationship", () => {
+    expect(document.match(/<w:tr>/g)?.length).toBeGreaterThan(2000);
+    expect(document.match(/<w:t xml:space="preserve">应用-7<\/w:t>/g)?.length).toBeGreaterThanOrEqual(40);
+    const embeds = [...document.matchAll(/r:embed="([^"]+)"/g)].map((m) => m[1]);
+    expect(embeds).toHaveLength(50 + 3);
+    const rels = zip.text["word/_rels/document.xml.rels"] ?? "";
+    for (const id of embeds) expect(rels).toContain(`Id="${id}"`);
+    expect(Object.keys(zip.binary)).toHaveLength(53);
+    expect(xmlErrors(Object.values(zip.text))).toEqual(Object.values(zip.text).map(() => ""));
+  });
+});

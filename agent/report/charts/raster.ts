@@ -83,7 +83,18 @@ class Canvas implements Bitmap {
     const xb = Math.min(this.width, Math.round(x1));
     const ya = Math.max(0, Math.round(y0));
     const yb = Math.min(this.height, Math.round(y1));
-    for (let y = ya; y < yb; y++) for (let x = xa; x < xb; x++) this.pixel(x, y, c);
+    // Clamped once, written directly: this is the inner loop of every shape (a report draws
+    // dozens of charts of ~560,000 pixels each), so no per-pixel call or bounds check.
+    const [r, g, b] = c;
+    const rgb = this.rgb;
+    for (let y = ya; y < yb; y++) {
+      const end = (y * this.width + xb) * 3;
+      for (let i = (y * this.width + xa) * 3; i < end; i += 3) {
+        rgb[i] = r;
+        rgb[i + 1] = g;
+        rgb[i + 2] = b;
+      }
+    }
   }
 
   disc(cx: number, cy: number, r: number, c: readonly [number, number, number]): void {
@@ -109,6 +120,18 @@ class Canvas implements Bitmap {
     const length = Math.hypot(x2 - x1, y2 - y1);
     const steps = Math.max(1, Math.ceil(length * 2));
     const half = Math.max(0.5, width / 2);
+    if (dash === undefined && (x1 === x2 || y1 === y2)) {
+      // Grid and axis lines: the stamps of an unbroken horizontal or vertical segment overlap
+      // (half-pixel steps, a brush at least a pixel wide), so their union is one rectangle.
+      this.fill(
+        Math.min(x1, x2) - half,
+        Math.min(y1, y2) - half,
+        Math.max(x1, x2) + half,
+        Math.max(y1, y2) + half,
+        c,
+      );
+      return;
+    }
     for (let s = 0; s <= steps; s++) {
       const t = s / steps;
       if (dash !== undefined && (t * length) % (dash[0] + dash[1]) >= dash[0]) continue;
