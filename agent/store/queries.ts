@@ -157,15 +157,21 @@ export function sumRollupCounts(
     .all(query.from, query.to, query.metric) as SeriesCounts[];
 }
 
-/** Raw samples of one series (for outage detail and tests); bounded by the raw retention. */
+/** The head query, prepared once per connection: the report's outages call it thousands of times. */
+const headSamples = new WeakMap<Database.Database, Database.Statement>();
+
+/** Raw samples of one series in the head table (sqlite.ts adds the compacted hours). */
 export function querySamples(db: Database.Database, seriesId: number, from: number, to: number): RawSample[] {
-  return (
-    db
-      .prepare(
-        `SELECT s.series_id, s.ts, s.value, s.flags, r.code AS reason FROM samples s LEFT JOIN reasons r ON r.id = s.reason_id
+  let statement = headSamples.get(db);
+  if (!statement) {
+    statement = db.prepare(
+      `SELECT s.series_id, s.ts, s.value, s.flags, r.code AS reason FROM samples s LEFT JOIN reasons r ON r.id = s.reason_id
          WHERE s.ts >= ? AND s.ts < ? AND s.series_id = ? ORDER BY s.ts`,
-      )
-      .all(from, to, seriesId) as {
+    );
+    headSamples.set(db, statement);
+  }
+  return (
+    statement.all(from, to, seriesId) as {
       series_id: number;
       ts: number;
       value: number | null;

@@ -284,16 +284,23 @@ export class SqliteStore {
     const compacted = this.chunks.seriesSamples(seriesId, from, to);
     const head = queries.querySamples(this.db, seriesId, from, to);
     if (compacted.length === 0) return head;
-    const reasons = this.catalogue.reasonCodes();
     const out: RawSample[] = compacted.map((r) => ({
       seriesId,
       ts: r.ts,
       value: r.value,
       flags: r.flags,
-      reason: r.reasonId === null ? null : (reasons.get(r.reasonId) ?? null),
+      reason: r.reasonId === null ? null : this.reasonCode(r.reasonId),
     }));
     if (head.length === 0) return out;
     return out.concat(head).sort((a, b) => a.ts - b.ts);
+  }
+
+  /** Reason codes by id, read again only for an id not seen yet (one the agent added since). */
+  private reasonCodes = new Map<number, string>();
+
+  private reasonCode(id: number): string | null {
+    if (!this.reasonCodes.has(id)) this.reasonCodes = this.catalogue.reasonCodes();
+    return this.reasonCodes.get(id) ?? null;
   }
 
   /** How many raw samples are stored (head and compacted). */
