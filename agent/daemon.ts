@@ -203,7 +203,7 @@ export class Agent {
         GET: async () => ({
           status: 200,
           contentType: this.metrics.contentType,
-          body: await this.metrics.text(),
+          body: await this.metrics.body(),
         }),
       },
       "/healthz": {

@@ -1,7 +1,9 @@
 /**
- * Prometheus metrics. Two kinds:
+ * Prometheus metrics, from three writers:
  *  - the agent's own health (run durations, failures, skipped ticks, samples written, database
  *    size), kept by prom-client counters, gauges and histograms;
+ *  - the availability figures (metrics-availability.ts), rendered once per availability refresh
+ *    (90,000 series at 10,000 applications: prom-client would rebuild them on every scrape);
  *  - what the collectors measured (opsagent_target_info and every declared plugin metric), read
  *    from LatestState at scrape time by the agent's own exposition writer (exposition.ts), which
  *    renders a collector's lines once after each run that replaced its state and otherwise only
@@ -14,6 +16,8 @@ import type { MetricDescriptor } from "../collectors/types.js";
 import type { ActiveWindow } from "./maintenance.js";
 import type { AvailabilitySnapshot } from "./kpi/availability-report.js";
 import { CollectorExposition } from "./exposition.js";
+import { AvailabilityExposition } from "./metrics-availability.js";
+import { EncodedText, type BodyPiece } from "./metrics-body.js";
 import type { LatestState } from "./store/latest.js";
 
 export { labelName } from "./exposition.js";
@@ -40,8 +44,13 @@ export class AgentMetrics {
   readonly collectorUp: Gauge<"collector">;
   /** The collector-measured families, rendered by the agent and cached per collector. */
   readonly exposition: CollectorExposition;
+  /** The availability families, once trackAvailability() was called. */
+  private availability: AvailabilityExposition | undefined;
+  private readonly site: string;
+  private readonly collectorBytes = new EncodedText();
 
   constructor(options: MetricsOptions) {
+    this.site = options.site;
     const registers = [this.registry];
     this.registry.setDefaultLabels({ site: options.site });
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
@@ -119,6 +128,14 @@ export class AgentMetrics {
       descriptors: options.descriptors,
     });
     // One family name, one writer: a plugin metric may not shadow one of the agent's own.
+    const own = this.ownFamilyNames();
+    for (const name of this.exposition.familyNames) {
+      if (own.has(name)) throw new Error(`metric ${name} is already one of the agent's own metrics`);
+    }
+  }
+
+  /** Every family name (and histogram / summary sample name) prom-client writes. */
+  private ownFamilyNames(): Set<string> {
     const own = new Set<string>();
     for (const metric of this.registry.getMetricsAsArray()) {
       // prom-client's typings call `type` a numeric enum; at run time it is "histogram" etc.
@@ -128,9 +145,7 @@ export class AgentMetrics {
         for (const suffix of type === "histogram" ? ["_bucket", "_sum", "_count"] : ["_sum", "_count"])
           own.add(`${name}${suffix}`);
     }
-    for (const name of this.exposition.familyNames) {
-      if (own.has(name)) throw new Error(`metric ${name} is already one of the agent's own metrics`);
-    }
+    return own;
   }
 
   /** opsagent_maintenance_active: 1 per open maintenance window and application ("*" = all). */
@@ -149,47 +164,19 @@ export class AgentMetrics {
     });
   }
 
-  /** Availability per application and window, the education-application mean, coverage, budget. */
+  /**
+   * Availability per application and window, the education-application mean, coverage, budget:
+   * rendered by the agent once per availability snapshot (metrics-availability.ts), not by
+   * prom-client on every scrape.
+   */
   trackAvailability(snapshot: () => AvailabilitySnapshot): void {
-    const registers = [this.registry];
-    new Gauge({
-      name: `${METRIC_PREFIX}availability_ratio`,
-      help: 'Availability: up ÷ (all − maintenance) samples of the window; application="*" is the mean over the applications.',
-      labelNames: ["application", "window"],
-      registers,
-      collect() {
-        this.reset();
-        const s = snapshot();
-        for (const f of s.figures)
-          if (f.ratio !== null) this.set({ application: f.application, window: f.window }, f.ratio);
-        for (const o of s.overall)
-          if (o.ratio !== null) this.set({ application: "*", window: o.window }, o.ratio);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}availability_coverage_ratio`,
-      help: "Share of the window's expected probe samples that were taken (the rest is unknown time).",
-      labelNames: ["application", "window"],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of snapshot().figures)
-          this.set({ application: f.application, window: f.window }, f.coverage);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}availability_error_budget_remaining_seconds`,
-      help: "Down time the full-year target (95 %) still allows this year, per application.",
-      labelNames: ["application"],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of snapshot().figures) {
-          if (f.budgetLeftMinutes !== undefined)
-            this.set({ application: f.application }, f.budgetLeftMinutes * 60);
-        }
-      },
-    });
+    const writer = new AvailabilityExposition({ prefix: METRIC_PREFIX, site: this.site, snapshot });
+    const own = this.ownFamilyNames();
+    for (const name of writer.familyNames) {
+      if (own.has(name) || this.exposition.familyNames.includes(name))
+        throw new Error(`metric ${name} is already exported`);
+    }
+    this.availability = writer;
   }
 
   /** Forget the label sets of collectors no longer configured, so they stop being exported. */
@@ -198,9 +185,23 @@ export class AgentMetrics {
       metric.remove({ collector });
   }
 
-  /** The agent's own metrics (prom-client), then what the collectors measured. */
+  /** The agent's own metrics (prom-client), availability, then what the collectors measured. */
   async text(): Promise<string> {
-    return (await this.registry.metrics()) + this.exposition.text();
+    return (await this.registry.metrics()) + (this.availability?.text() ?? "") + this.exposition.text();
+  }
+
+  /**
+   * The same exposition as text(), as pieces for the HTTP server to write one after the other:
+   * prom-client's part (small, new each scrape), then the availability and collector parts as
+   * UTF-8 (and gzip, on demand) kept from their last change (metrics-body.ts). A scrape then
+   * neither joins nor re-encodes nor re-compresses megabytes.
+   */
+  async body(): Promise<BodyPiece[]> {
+    const own = await this.registry.metrics();
+    const pieces: BodyPiece[] = [own];
+    if (this.availability) pieces.push(this.availability.piece());
+    pieces.push(this.collectorBytes.of(this.exposition.text()));
+    return pieces;
   }
 
   get contentType(): string {

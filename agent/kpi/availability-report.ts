@@ -7,6 +7,7 @@
 import type { Clock } from "../clock.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { errorBudget, overallAvailability, type AvailabilityPolicy } from "./availability.js";
+import { availabilityCacheFor } from "./availability-cache.js";
 import { availabilityForPeriod, type ApplicationSpec } from "./availability-store.js";
 import { periodAt, type PeriodKind } from "./periods.js";
 
@@ -50,28 +51,31 @@ export class AvailabilityReport {
     const figures: AvailabilityFigure[] = [];
     const overall: AvailabilitySnapshot["overall"] = [];
     if (apps.length > 0) {
+      // The catalogue and past days' sums from the agent's cache (availability-cache.ts), and each
+      // application's interval by name (a search of the list per figure was quadratic: seconds of
+      // blocked event loop at 10,000 applications).
+      const lookups = availabilityCacheFor(this.store, this.clock);
+      const intervalOf = new Map<string, number>();
+      for (const app of apps) intervalOf.set(app.application, app.intervalSeconds);
       for (const window of WINDOWS) {
         const period = periodAt(window, now, this.store.calendar);
-        const results = availabilityForPeriod(this.store, period, apps, policy);
+        const results = availabilityForPeriod(this.store, period, apps, policy, lookups);
         for (const a of results) {
-          const interval = apps.find((x) => x.application === a.application)?.intervalSeconds ?? 60;
-          figures.push({
+          const figure: AvailabilityFigure = {
             application: a.application,
             window,
             ratio: a.ratio,
             coverage: a.coverage,
-            ...(window === "year_to_date"
-              ? {
-                  budgetLeftMinutes: errorBudget(
-                    FULL_YEAR_TARGET,
-                    period.end - period.from,
-                    interval,
-                    a,
-                    policy,
-                  ).leftMinutes,
-                }
-              : {}),
-          });
+          };
+          if (window === "year_to_date")
+            figure.budgetLeftMinutes = errorBudget(
+              FULL_YEAR_TARGET,
+              period.end - period.from,
+              intervalOf.get(a.application) ?? 60,
+              a,
+              policy,
+            ).leftMinutes;
+          figures.push(figure);
         }
         overall.push({ window, ratio: overallAvailability(results, policy.weights) });
       }

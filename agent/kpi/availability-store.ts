@@ -6,7 +6,7 @@
 import type { Config } from "../../config/schema.js";
 import { nominalPeriodMs } from "../schedule-spec.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { emptyCells, type RollupCells } from "../store/rollups.js";
+import type { SeriesCounts } from "../store/queries.js";
 import {
   applicationAvailability,
   type ApplicationAvailability,
@@ -42,34 +42,65 @@ export function applicationsOf(config: Config): ApplicationSpec[] {
   return out;
 }
 
+/**
+ * What availabilityForPeriod needs from the catalogue besides the period's rollup sums: which
+ * application each http_probe_up series belongs to, and when each application was first seen.
+ */
+export interface AvailabilityCatalogue {
+  seriesOf: ReadonlyMap<number, string>;
+  /** Unix seconds. */
+  firstSeen: ReadonlyMap<string, number>;
+}
+
+/**
+ * Where availabilityForPeriod reads the catalogue and the daily sums: straight from the store by
+ * default; the running agent passes a cache (availability-cache.ts), since at 10,000
+ * applications reading every target and series and summing a year of daily rows, several times
+ * a minute, was most of the time its refreshes held the event loop.
+ */
+export interface AvailabilityLookups {
+  catalogue(applications: readonly ApplicationSpec[]): AvailabilityCatalogue;
+  /** Per series, the daily rollups' counts over [from, to) (whole days). */
+  daySums(from: number, to: number): readonly SeriesCounts[];
+  /** Per series, the hourly rollups' counts over [from, to) (the running day). */
+  hourSums(from: number, to: number): readonly SeriesCounts[];
+}
+
+export function availabilityCatalogue(store: SqliteStore): AvailabilityCatalogue {
+  const seriesOf = new Map<number, string>();
+  for (const s of store.listSeries(AVAILABILITY_METRIC)) seriesOf.set(s.seriesId, s.targetName);
+  const firstSeen = new Map<string, number>();
+  for (const t of store.listTargets()) firstSeen.set(t.name, Math.floor(t.firstSeen.getTime() / 1000));
+  return { seriesOf, firstSeen };
+}
+
+/** The lookups read from the store each time (the CLI, the reports). */
+export function storeLookups(store: SqliteStore): AvailabilityLookups {
+  return {
+    catalogue: () => availabilityCatalogue(store),
+    daySums: (from, to) =>
+      store.sumRollupCounts({ resolution: "day", from, to, metric: AVAILABILITY_METRIC }),
+    hourSums: (from, to) =>
+      store.sumRollupCounts({ resolution: "hour", from, to, metric: AVAILABILITY_METRIC }),
+  };
+}
+
 export function availabilityForPeriod(
   store: SqliteStore,
   period: Period,
   applications: readonly ApplicationSpec[],
   policy: AvailabilityPolicy,
+  lookups: AvailabilityLookups = storeLookups(store),
 ): ApplicationAvailability[] {
   const today = store.calendar.dayStart(Math.max(period.from, period.to - 1));
   // Summed per series inside SQLite: whole days from the daily rollups, the running day hourly.
   const rows = [
-    ...store.sumRollupCounts({
-      resolution: "day",
-      from: period.from,
-      to: Math.max(period.from, today),
-      metric: AVAILABILITY_METRIC,
-    }),
-    ...store.sumRollupCounts({
-      resolution: "hour",
-      from: Math.max(period.from, today),
-      to: period.to,
-      metric: AVAILABILITY_METRIC,
-    }),
-  ].map((r) => ({ ...emptyCells(), ...r }));
-  const seriesOf = new Map<number, string>();
-  for (const s of store.listSeries(AVAILABILITY_METRIC)) seriesOf.set(s.seriesId, s.targetName);
-  const firstSeen = new Map(
-    store.listTargets().map((t) => [t.name, Math.floor(t.firstSeen.getTime() / 1000)]),
-  );
-  const byApplication = new Map<string, RollupCells[]>();
+    ...lookups.daySums(period.from, Math.max(period.from, today)),
+    ...lookups.hourSums(Math.max(period.from, today), period.to),
+  ];
+  const catalogue = lookups.catalogue(applications);
+  const { seriesOf, firstSeen } = catalogue;
+  const byApplication = new Map<string, SeriesCounts[]>();
   for (const row of rows) {
     const name = seriesOf.get(row.seriesId);
     if (name === undefined) continue;

@@ -37,7 +37,7 @@ export interface ApplicationAvailability {
 
 export function applicationAvailability(
   application: string,
-  rows: readonly RollupCells[],
+  rows: readonly Pick<RollupCells, "nUp" | "nDown" | "nMaint">[],
   expected: number,
   policy: AvailabilityPolicy,
 ): ApplicationAvailability {

@@ -9,6 +9,7 @@ import { BucketCalendar } from "../store/buckets.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { evaluate, type IndicatorResult } from "./evaluate.js";
 import { parseKpiPeriod, type KpiPeriod } from "./kpi-period.js";
+import type { AvailabilityLookups } from "./availability-store.js";
 import { StoreKpiSources } from "./sources.js";
 
 export interface KpiReport {
@@ -45,6 +46,8 @@ export function kpiReport(
   indicators: readonly Indicator[],
   periodText: string,
   now: Date,
+  /** The running agent's availability cache (kpi-service.ts); others read the store. */
+  lookups?: AvailabilityLookups,
 ): KpiReport | { error: string } {
   const calendar = new BucketCalendar(config.timezone);
   const period = parseKpiPeriod(periodText, now, calendar);
@@ -53,7 +56,7 @@ export function kpiReport(
     indicators,
     period,
     now,
-    sources: new StoreKpiSources(store, config),
+    sources: new StoreKpiSources(store, config, lookups),
     records: (key, from, to) => store.records.effective(key, from, to),
     monthOf: (ts) => monthLabel(ts, calendar),
   });

@@ -20,6 +20,7 @@ import { json, readBody, type Routes } from "../http.js";
 import type { Logger } from "../log.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type { IndicatorResult } from "./evaluate.js";
+import { availabilityCacheFor } from "./availability-cache.js";
 import { indicatorsOf, kpiReport } from "./kpi-report.js";
 import { recordManualValue } from "./records.js";
 
@@ -111,6 +112,7 @@ export class KpiService {
           this.indicators,
           period === "year" ? year : `${year}-H1`,
           now,
+          availabilityCacheFor(this.store, this.clock),
         );
         return "error" in report ? [] : [{ period, results: report.results }];
       });

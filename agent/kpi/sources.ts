@@ -9,7 +9,7 @@ import { timeliness } from "../incidents/sla.js";
 import type { Category } from "../incidents/types.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { overallAvailability } from "./availability.js";
-import { applicationsOf, availabilityForPeriod } from "./availability-store.js";
+import { applicationsOf, availabilityForPeriod, type AvailabilityLookups } from "./availability-store.js";
 
 export interface Measured<V> {
   value: V | null;
@@ -54,15 +54,21 @@ export class StoreKpiSources implements KpiSources {
   constructor(
     private readonly store: SqliteStore,
     private readonly config: Config,
+    /** The running agent's cache; the CLI and the reports read the store directly. */
+    private readonly lookups?: AvailabilityLookups,
   ) {}
 
   availability(from: number, to: number): Measured<number> {
     const apps = applicationsOf(this.config);
     if (apps.length === 0)
       return { value: null, coverage: null, how: "no http collector targets configured" };
-    const results = availabilityForPeriod(this.store, { kind: "year_to_date", from, to, end: to }, apps, {
-      unknownAsDown: this.config.availability.unknown_as_down,
-    });
+    const results = availabilityForPeriod(
+      this.store,
+      { kind: "year_to_date", from, to, end: to },
+      apps,
+      { unknownAsDown: this.config.availability.unknown_as_down },
+      this.lookups,
+    );
     const value = overallAvailability(results, this.config.availability.weights);
     const coverage = results.reduce((sum, r) => sum + r.coverage, 0) / results.length;
     const up = results.reduce((s, r) => s + r.up, 0);

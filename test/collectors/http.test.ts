@@ -449,6 +449,27 @@ describe("http collector", () => {
     expect(connections - before).toBe(4);
   });
 
+  it("makes a full TLS handshake on every https probe: no session is resumed", async () => {
+    const server = https.createServer(selfSigned!.tls(), (_req, res) => res.end("ok"));
+    const reused: boolean[] = [];
+    server.on("secureConnection", (socket) => void reused.push(socket.isSessionReused()));
+    const port = await listen(server, "127.0.0.1");
+    const config = httpPlugin.schema.parse({
+      targets: [
+        { name: "a", url: `https://127.0.0.1:${port}/` },
+        { name: "b", url: `https://127.0.0.1:${port}/` },
+      ],
+      concurrency: 1,
+      insecure_skip_verify: true,
+    });
+    const collector = createHttpCollector(config, deps);
+    for (let i = 0; i < 2; i++) {
+      const samples = await collector.collect(ctx());
+      expect(samples.filter((x) => x.metric === "http_probe_up").map((x) => x.value)).toEqual([1, 1]);
+    }
+    expect(reused).toEqual([false, false, false, false]);
+  });
+
   it("keeps at most `concurrency` probes in flight", async () => {
     maxInFlight = 0;
     const targets = Array.from({ length: 12 }, (_, i) => ({ name: `t${i}`, url: `${base}/count` }));
