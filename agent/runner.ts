@@ -5,6 +5,7 @@
  * a failed run: its targets become "unknown" until the next good run.
  */
 import type { Collector, CollectorPlugin, Sample } from "../collectors/types.js";
+import { abortableSleep, abortRejection, linkedSignal } from "./abort.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./log.js";
 
@@ -93,12 +94,15 @@ export class CollectorInstance {
 
   private async runOnce(): Promise<RunOutcome> {
     const { clock, log, shutdown, timeoutMs, jitterMs } = this.options;
-    if (jitterMs > 0) await sleep(Math.floor((this.options.random ?? Math.random)() * jitterMs), shutdown);
-    const timeout = new AbortController();
-    const signal = AbortSignal.any([timeout.signal, shutdown]);
+    if (jitterMs > 0)
+      await abortableSleep(Math.floor((this.options.random ?? Math.random)() * jitterMs), shutdown);
+    // The run's own signal (shutdown or the run's timeout), undone when the run ends: nothing of a
+    // finished run may stay reachable from the agent's long-lived shutdown signal (see abort.ts).
+    const run = linkedSignal(shutdown, { ms: timeoutMs, reason: () => new RunTimeout(timeoutMs) });
+    const signal = run.signal;
+    const aborted = abortRejection(signal);
     const startedAt = clock.now();
     const started = performance.now();
-    const timer = setTimeout(() => timeout.abort(new RunTimeout(timeoutMs)), timeoutMs);
     let status: RunStatus = "ok";
     let samples: Sample[] = [];
     let kept = new Set<string>();
@@ -119,7 +123,7 @@ export class CollectorInstance {
         pending = false;
       };
       collecting.then(settle, settle);
-      samples = await Promise.race([collecting, rejectOnAbort(signal)]).catch((e: unknown) => {
+      samples = await Promise.race([collecting, aborted.promise]).catch((e: unknown) => {
         if (pending) {
           this.abandoned += 1;
           const release = () => {
@@ -133,14 +137,15 @@ export class CollectorInstance {
     } catch (e) {
       samples = [];
       kept = new Set();
-      status = timeout.signal.aborted ? "timeout" : "failed";
+      status = run.timedOut() ? "timeout" : "failed";
       error = status === "timeout" ? `timed out after ${timeoutMs} ms` : describeError(e);
       log.warn(
         { collector: this.name, status, error, abandonedRuns: this.abandoned },
         "collector run failed",
       );
     } finally {
-      clearTimeout(timer);
+      run.dispose();
+      aborted.release();
     }
     const outcome: RunOutcome = {
       collector: this.name,
@@ -172,27 +177,6 @@ export class CollectorInstance {
   async close(): Promise<void> {
     await this.options.collector.close?.();
   }
-}
-
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 function describeError(error: unknown): string {

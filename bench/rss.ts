@@ -26,15 +26,25 @@ import type { BenchResult, BenchRow } from "./types.js";
 import { startSimulatedRoom } from "../simroom/index.js";
 
 /**
- * Node flags the agent runs with, read from package.json's start script so the benchmark measures
- * the agent as `npm start` runs it (the installed bin's shebang carries the same flag).
+ * Node flags and environment (MALLOC_ARENA_MAX=2: glibc reads it at start) the agent runs with,
+ * read from package.json's start script — `VAR=value … node --flag … dist/agent/main.js` — so the
+ * benchmark measures the agent as `npm start` runs it (the installed bin's shebang, the Dockerfile
+ * and deploy/ops-agent.service carry the same).
  */
-const AGENT_NODE_FLAGS: string[] = (() => {
+export const { AGENT_NODE_FLAGS, AGENT_ENV } = (() => {
   const pkg = JSON.parse(readFileSync(join(repoRoot(), "package.json"), "utf8")) as {
     scripts: { start: string };
   };
-  const match = /\bnode((?:\s+--\S+)*)\s+dist\/agent\/main\.js/.exec(pkg.scripts.start);
-  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const match = /((?:\b[A-Z_][A-Z0-9_]*=\S*\s+)*)node((?:\s+--\S+)*)\s+dist\/agent\/main\.js/.exec(
+    pkg.scripts.start,
+  );
+  const words = (text: string | undefined) => text?.trim().split(/\s+/).filter(Boolean) ?? [];
+  return {
+    AGENT_NODE_FLAGS: words(match?.[2]),
+    AGENT_ENV: Object.fromEntries(
+      words(match?.[1]).map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]),
+    ) as Record<string, string>,
+  };
 })();
 
 export interface RssOptions {
@@ -161,7 +171,7 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
   const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, main, "run", "--config", configPath], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-    env: envWithoutProxies(),
+    env: envWithoutProxies(AGENT_ENV),
   });
   child.stdout.setEncoding("utf8").on("data", (d: string) => tail(output, d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => tail(output, d));

@@ -2,7 +2,7 @@
 import { EXIT_CONFIG, loadConfigFile } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 
-export const DEFAULT_CONFIG_PATH = process.env.OPS_AGENT_CONFIG ?? "config/default.yaml";
+export { DEFAULT_CONFIG_PATH } from "./default-config.js";
 
 export function loadOrExit(path: string): Config {
   const result = loadConfigFile(path);

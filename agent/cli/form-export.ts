@@ -4,14 +4,13 @@
  * from the store, with the evidence behind every figure — beside a running agent, and records it.
  * Without --period: the period that ended last (2026-H1 from July 1, the previous year before).
  */
-import type { Command } from "commander";
 import type { Config } from "../../config/schema.js";
 import { systemClock } from "../clock.js";
 import { FormExportPeriodError, EXPORT_PERIOD } from "../form-export/build.js";
 import { FORM_EXPORT_FORMATS, type FormExportFormat, type FormExportOptions } from "../form-export/config.js";
 import { lastEndedPeriod } from "../form-export/schedule.js";
 import { writeFormExport } from "../form-export/write.js";
-import { DEFAULT_CONFIG_PATH, loadOrExit } from "./config-arg.js";
+import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { indicatorsOrReport } from "./indicators-arg.js";
 
@@ -88,26 +87,4 @@ export async function formExportCommand(options: FormExportCommandOptions): Prom
   } finally {
     store.close();
   }
-}
-
-/** Registers `ops-agent form export` (one line in main.ts: registerFormExportCommand(program)). */
-export function registerFormExportCommand(program: Command): void {
-  const form = program.command("form").description("the performance-target form filled in from the store");
-  form
-    .command("export")
-    .description(
-      "write the self-evaluation (绩效自评表) of the half-year or the year as XLSX and CSV — target, value " +
-        "achieved, met or not, source and reason for every row of the form, and the evidence — and record it",
-    )
-    .option("--period <period>", "2026-H1 or 2026 (default: the period that ended last)")
-    .option("--format <list>", "xlsx,csv (default: form_export.formats, or both)")
-    .option(
-      "--out <dir>",
-      "where to write (default: form_export.out_dir, report.out_dir, or <data_dir>/reports)",
-    )
-    .option("--json", "print the written files as JSON")
-    .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
-    .action(async (opts: FormExportCommandOptions) => {
-      process.exitCode = await formExportCommand(opts);
-    });
 }

@@ -1,13 +1,9 @@
 /** Registers `ops-agent incident …` and `ops-agent tickets import` on the command line. */
 import type { Command } from "commander";
-import { DEFAULT_CONFIG_PATH } from "./config-arg.js";
-import {
-  incidentChangeCommand,
-  incidentListCommand,
-  incidentShowCommand,
-  incidentTimelinessCommand,
-  ticketsImportCommand,
-} from "./incident.js";
+import { DEFAULT_CONFIG_PATH } from "./default-config.js";
+
+/** The commands' code, loaded when one of them runs (not by the daemon: see agent/main.ts). */
+const commands = () => import("./incident.js");
 
 type Opts = { config: string; json?: boolean; by?: string; note?: string };
 
@@ -28,8 +24,8 @@ export function registerIncidentCommands(program: Command): void {
       .option("--category <category>", "videoconf, platform, machine_room or antivirus")
       .option("--limit <n>", "at most this many", "100")
       .option("--json", "print JSON instead of a table"),
-  ).action((opts: Opts & { status?: string; category?: string; limit?: string }) => {
-    process.exitCode = incidentListCommand(opts);
+  ).action(async (opts: Opts & { status?: string; category?: string; limit?: string }) => {
+    process.exitCode = (await commands()).incidentListCommand(opts);
   });
 
   configOption(
@@ -38,8 +34,8 @@ export function registerIncidentCommands(program: Command): void {
       .description("one incident and its event log")
       .argument("<id>")
       .option("--json", "print JSON"),
-  ).action((id: string, opts: Opts) => {
-    process.exitCode = incidentShowCommand(id, opts);
+  ).action(async (id: string, opts: Opts) => {
+    process.exitCode = (await commands()).incidentShowCommand(id, opts);
   });
 
   for (const kind of ["ack", "resolve"] as const) {
@@ -54,8 +50,8 @@ export function registerIncidentCommands(program: Command): void {
         .argument("<id>")
         .option("--by <who>", "who (default $USER, or cli)")
         .option("--note <text>", "a note kept with the event"),
-    ).action((id: string, opts: Opts) => {
-      process.exitCode = incidentChangeCommand(kind, id, opts);
+    ).action(async (id: string, opts: Opts) => {
+      process.exitCode = (await commands()).incidentChangeCommand(kind, id, opts);
     });
   }
 
@@ -66,8 +62,8 @@ export function registerIncidentCommands(program: Command): void {
       .argument("<id>")
       .argument("<text>")
       .option("--by <who>", "who (default $USER, or cli)"),
-  ).action((id: string, text: string, opts: Opts) => {
-    process.exitCode = incidentChangeCommand("note", id, { ...opts, text });
+  ).action(async (id: string, text: string, opts: Opts) => {
+    process.exitCode = (await commands()).incidentChangeCommand("note", id, { ...opts, text });
   });
 
   configOption(
@@ -76,8 +72,8 @@ export function registerIncidentCommands(program: Command): void {
       .description("fault response timeliness (故障响应及时) per category, with the rule")
       .option("--window <window>", "month, half_year or year_to_date", "month")
       .option("--json", "print JSON"),
-  ).action((opts: Opts & { window?: string }) => {
-    process.exitCode = incidentTimelinessCommand(opts);
+  ).action(async (opts: Opts & { window?: string }) => {
+    process.exitCode = (await commands()).incidentTimelinessCommand(opts);
   });
 
   const tickets = program
@@ -91,7 +87,7 @@ export function registerIncidentCommands(program: Command): void {
       )
       .argument("<file>")
       .option("--json", "print the summary as JSON"),
-  ).action((file: string, opts: Opts) => {
-    process.exitCode = ticketsImportCommand(file, opts);
+  ).action(async (file: string, opts: Opts) => {
+    process.exitCode = (await commands()).ticketsImportCommand(file, opts);
   });
 }

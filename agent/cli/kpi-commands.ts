@@ -1,9 +1,9 @@
 /** Registers `ops-agent targets import|check`, `report`, `kpi` and `record` on the command line. */
 import type { Command } from "commander";
-import { DEFAULT_CONFIG_PATH } from "./config-arg.js";
-import { kpiCommand, recordCommand, recordListCommand } from "./kpi.js";
-import { reportCommand, type ReportOptions } from "./report.js";
-import { targetsCheckCommand, targetsImportCommand } from "./targets.js";
+import { DEFAULT_CONFIG_PATH } from "./default-config.js";
+import type { ReportOptions } from "./report.js";
+
+// The commands' code is loaded when one of them runs, not by the daemon (see agent/main.ts).
 
 export function registerKpiCommands(program: Command): void {
   const targets = program
@@ -19,7 +19,8 @@ export function registerKpiCommands(program: Command): void {
     .option("--out <file>", "where to write (default: config/targets-<year>.yaml)")
     .option("--year <year>", "the form's year (default: read from the form)")
     .option("--force", "overwrite an existing --out file")
-    .action((form: string, opts: { out?: string; year?: string; force?: boolean }) => {
+    .action(async (form: string, opts: { out?: string; year?: string; force?: boolean }) => {
+      const { targetsImportCommand } = await import("./targets.js");
       process.exitCode = targetsImportCommand(form, {
         ...(opts.out === undefined ? {} : { out: opts.out }),
         ...(opts.year === undefined ? {} : { year: Number(opts.year) }),
@@ -30,7 +31,8 @@ export function registerKpiCommands(program: Command): void {
     .command("check")
     .description("validate a targets file: every error with its line (exit 78)")
     .argument("<file>")
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { targetsCheckCommand } = await import("./targets.js");
       process.exitCode = targetsCheckCommand(file);
     });
 
@@ -49,6 +51,7 @@ export function registerKpiCommands(program: Command): void {
     .option("--json", "print JSON")
     .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
     .action(async (opts: ReportOptions) => {
+      const { reportCommand } = await import("./report.js");
       process.exitCode = await reportCommand(opts);
     });
 
@@ -61,7 +64,8 @@ export function registerKpiCommands(program: Command): void {
     .requiredOption("--period <period>", "2026 (the year), 2026-H1 (the half-year) or 2026-10 (a month)")
     .option("--json", "print JSON (with how each value was computed)")
     .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
-    .action((opts: { config: string; period: string; json?: boolean }) => {
+    .action(async (opts: { config: string; period: string; json?: boolean }) => {
+      const { kpiCommand } = await import("./kpi.js");
       process.exitCode = kpiCommand(opts);
     });
 
@@ -81,7 +85,7 @@ export function registerKpiCommands(program: Command): void {
     .option("--json", "with --list: print JSON")
     .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
     .action(
-      (
+      async (
         key: string | undefined,
         value: string | undefined,
         opts: {
@@ -94,6 +98,7 @@ export function registerKpiCommands(program: Command): void {
           json?: boolean;
         },
       ) => {
+        const { recordCommand, recordListCommand } = await import("./kpi.js");
         if (opts.list) {
           process.exitCode = recordListCommand(key, opts);
           return;

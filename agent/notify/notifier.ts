@@ -17,6 +17,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { sendHttp } from "../../collectors/shared/request.js";
 import { loadTlsSettings, type TlsSettings } from "../../collectors/shared/tls.js";
 import { formatDuration } from "../../config/duration.js";
+import { linkedSignal } from "../abort.js";
 import { systemClock, type Clock } from "../clock.js";
 import { PRIORITIES, type Category } from "../incidents/types.js";
 import type { Logger } from "../log.js";
@@ -301,14 +302,18 @@ export class Notifier {
   }
 
   async #send(channel: ChannelState, payload: ChannelPayload, shutdown: AbortSignal): Promise<void> {
-    const timeout = AbortSignal.timeout(channel.timeoutMs);
+    // Not AbortSignal.any with the agent-long shutdown signal: see agent/abort.ts.
+    const timeout = linkedSignal(shutdown, {
+      ms: channel.timeoutMs,
+      reason: () => new DOMException("notification timeout", "TimeoutError"),
+    });
     const request = channel.driver.build(payload, this.#clock.now());
     try {
       const answer = await sendHttp(request.url, {
         method: "POST",
         headers: { ...request.headers, "Content-Length": String(Buffer.byteLength(request.body)) },
         body: request.body,
-        signal: AbortSignal.any([shutdown, timeout]),
+        signal: timeout.signal,
         agent: false,
         tls: channel.tls,
         maxBodyBytes: MAX_ANSWER_BYTES,
@@ -317,10 +322,12 @@ export class Notifier {
     } catch (err) {
       if (err instanceof NotifyError) throw err;
       if (shutdown.aborted) throw new NotifyError("aborted: the agent is shutting down", false);
-      if (timeout.aborted) {
+      if (timeout.timedOut()) {
         throw new NotifyError(`no answer within ${formatDuration(channel.timeoutMs)}`, true);
       }
       throw err;
+    } finally {
+      timeout.dispose();
     }
   }
 

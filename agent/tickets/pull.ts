@@ -7,6 +7,7 @@
  */
 import { pino, type Logger } from "pino";
 import { formatDuration } from "../../config/duration.js";
+import { linkedSignal } from "../abort.js";
 import { evaluateJsonPath, parseJsonPath } from "../../collectors/http/jsonpath.js";
 import { sendHttp, type HttpAnswer } from "../../collectors/shared/request.js";
 import { loadTlsSettings, type TlsSettings } from "../../collectors/shared/tls.js";
@@ -104,7 +105,11 @@ async function fetchItems(
 ): Promise<unknown[]> {
   outer.throwIfAborted();
   const what = `tickets pull: GET ${url.pathname}${page === undefined ? "" : ` (page ${page})`}`;
-  const timeout = AbortSignal.timeout(pull.timeout);
+  // Not AbortSignal.any with the agent-long outer signal: see agent/abort.ts.
+  const timeout = linkedSignal(outer, {
+    ms: pull.timeout,
+    reason: () => new DOMException("tickets pull timeout", "TimeoutError"),
+  });
   const headers: Record<string, string> = { accept: "application/json", "user-agent": "ops-agent (tickets)" };
   const auth = authorization(pull);
   if (auth !== undefined) headers.authorization = auth;
@@ -113,16 +118,18 @@ async function fetchItems(
     answer = await sendHttp(url, {
       method: "GET",
       headers,
-      signal: AbortSignal.any([outer, timeout]),
+      signal: timeout.signal,
       agent: false,
       tls,
       maxBodyBytes: MAX_BODY_BYTES,
     });
   } catch (err) {
     outer.throwIfAborted();
-    if (timeout.aborted)
+    if (timeout.timedOut())
       throw new TicketPullError(`${what}: no answer within ${formatDuration(pull.timeout)}`);
     throw new TicketPullError(`${what}: ${(err as Error).message}`);
+  } finally {
+    timeout.dispose();
   }
   if (answer.status !== 200) {
     const hint =

@@ -2,7 +2,8 @@
  * TLS settings of a collector: certificates are verified by default; `tls_ca_file` adds the
  * centre's CA to the public roots; `insecure_skip_verify` is an explicit, logged choice. The CA file
  * is read — and the secure context built — once, when the collector is created: a bad file is a
- * start-up error, and no request parses ~140 root certificates again.
+ * start-up error, and no request parses ~140 root certificates again (nor another collector naming
+ * the same CA file).
  */
 import { readFileSync } from "node:fs";
 import tls from "node:tls";
@@ -43,12 +44,26 @@ export function loadTlsSettings(
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new Error(`${who}: tls_ca_file ${options.tls_ca_file} holds no PEM certificate`);
   }
+  return { secureContext: rootsPlus(pem), rejectUnauthorized };
+}
+
+/**
+ * Secure contexts by CA file content, shared while any collector holds one: each holds its own
+ * parsed copy of the ~140 public roots (about 1 MB of native memory), and the collectors of one
+ * config usually name the same CA (vcenter, antivirus and http all do in config/default.yaml).
+ * Weak, so the contexts of collectors dropped by a reload go with them.
+ */
+const contexts = new Map<string, WeakRef<tls.SecureContext>>();
+
+function rootsPlus(pem: string): tls.SecureContext {
+  const cached = contexts.get(pem)?.deref();
+  if (cached !== undefined) return cached;
+  for (const [key, ref] of contexts) if (ref.deref() === undefined) contexts.delete(key);
   // Added to the public roots (like NODE_EXTRA_CA_CERTS): one config can reach internal and
   // public servers alike.
-  return {
-    secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, pem] }),
-    rejectUnauthorized,
-  };
+  const context = tls.createSecureContext({ ca: [...tls.rootCertificates, pem] });
+  contexts.set(pem, new WeakRef(context));
+  return context;
 }
 
 /** The options of https.request / https.Agent that carry the settings. */

@@ -15,10 +15,13 @@
  * - no missed cycles: opsagent_collector_runs_total (any result) at least one per period elapsed,
  *   and no tick skipped (opsagent_collector_ticks_skipped_total) after the warm-up.
  *
+ * The agent runs as deployed: with the node flags and environment of package.json's start script.
+ *
  * Length: OPS_AGENT_SOAK_SECONDS (default 60, which keeps the fault suite short). The issue's
  * 10-minute soak is `OPS_AGENT_SOAK_SECONDS=600 npx vitest run test/faults/soak.test.ts`; the
  * warm-up is a sixth of the run, at least 20 s.
  */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,10 +29,13 @@ import { parse, stringify } from "yaml";
 import { parseDuration } from "../../config/duration.js";
 import { startSimulatedRoom, type SimulatedRoom } from "../../simroom/index.js";
 import { PLATFORM_NAMES } from "../../simroom/platforms/index.js";
-import { freePort, get, startAgent, waitFor, type RunningAgent } from "../helpers/agent-process.js";
+import { AGENT_ENV, AGENT_NODE_FLAGS } from "../../bench/rss.js";
+import { CLI, freePort, get, waitFor, type RunningAgent } from "../helpers/agent-process.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const SOAK_SECONDS = Number(process.env.OPS_AGENT_SOAK_SECONDS ?? 60);
+/** The bound on RSS growth after the warm-up: the issue's 5 % on the long soak, a gross-leak guard on a short one. */
+const RSS_GROWTH_BOUND = SOAK_SECONDS >= 600 ? 0.05 : 0.25;
 const WARM_UP_SECONDS = Math.max(20, Math.round(SOAK_SECONDS / 6));
 const SPEED_UP = 10;
 /** The slowest collectors' period in the soak (vcenter, antivirus): also the measuring window. */
@@ -84,6 +90,25 @@ function soakConfig(dir: string, port: number): { text: string; periods: Map<str
   return { text: stringify(config), periods };
 }
 
+/**
+ * The built CLI as it is deployed: the node flags and environment of package.json's start script
+ * (read as bench/rss.ts does; the bin's shebang, the Dockerfile and the systemd unit carry the
+ * same), so the soak judges the memory settings the agent really runs with.
+ */
+function startDeployedAgent(configPath: string): RunningAgent {
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, CLI, "run", "--config", configPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...AGENT_ENV },
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
 function rssBytes(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return Number(m?.[1]) * 1024;
@@ -112,14 +137,14 @@ describe(`soak: ${SOAK_SECONDS} s of the simulated machine room at ${SPEED_UP}×
   });
 
   it(
-    "RSS flat after warm-up (≤ 5 %), no file descriptor growth, no missed cycles",
+    `RSS flat after warm-up (≤ ${RSS_GROWTH_BOUND * 100} % ${SOAK_SECONDS >= 600 ? "on the 10-minute soak" : "on this short run, a gross-leak guard; ≤ 5 % is judged on the 10-minute soak"}), no file descriptor growth, no missed cycles`,
     async () => {
       const dir = tempDir();
       const port = await freePort();
       const { text, periods } = soakConfig(dir, port);
       const configPath = join(dir, "config.yaml");
       writeFileSync(configPath, text);
-      agent = startAgent(configPath);
+      agent = startDeployedAgent(configPath);
       const pid = agent.child.pid!;
       await waitFor(
         async () => ((await get(port, "/metrics")).status === 200 ? true : undefined),
@@ -162,9 +187,7 @@ describe(`soak: ${SOAK_SECONDS} s of the simulated machine room at ${SPEED_UP}×
       // The issue's bound (≤ 5 % after warm-up) is judged on the long soak. A one-minute run on a
       // shared machine is still inside V8's and SQLite's warm-up (seen: 0.6 % to 9 %), so the short
       // run only guards against a gross leak and prints the figure.
-      expect(rssEnd / rssBase, JSON.stringify(summary)).toBeLessThanOrEqual(
-        SOAK_SECONDS >= 600 ? 1.05 : 1.25,
-      );
+      expect(rssEnd / rssBase, JSON.stringify(summary)).toBeLessThanOrEqual(1 + RSS_GROWTH_BOUND);
       expect(fdEnd, JSON.stringify(summary)).toBeLessThanOrEqual(fdBase);
 
       const runs = byCollector(metrics, "collector_runs_total");
