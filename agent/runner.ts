@@ -5,7 +5,7 @@
  * a failed run: its targets become "unknown" until the next good run.
  */
 import type { Collector, CollectorPlugin, Sample } from "../collectors/types.js";
-import { abortableSleep, abortRejection, linkedSignal } from "./abort.js";
+import { abortableSleep, abortRejection, linkedSignal } from "../collectors/shared/abort.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./log.js";
 

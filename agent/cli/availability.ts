@@ -17,7 +17,7 @@ import { ACCOUNTING_RULE } from "../kpi/availability.js";
 const pct = (v: number | null) => (v === null ? "unknown" : `${(v * 100).toFixed(3)}%`);
 
 export function availabilityCommand(path: string, options: { window?: string; json?: boolean }): number {
-  const config = loadOrExit(path);
+  const config = loadOrExit(path, "defer");
   const windows = options.window === undefined ? WINDOWS : [options.window as PeriodKind];
   if (!windows.every((w) => WINDOWS.includes(w))) {
     console.error(`--window: expected one of ${WINDOWS.join(", ")}, got "${options.window}"`);

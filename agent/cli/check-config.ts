@@ -5,7 +5,7 @@ import { instanceName } from "../instances.js";
 import { loadOrExit } from "./config-arg.js";
 
 export function checkConfigCommand(path: string): void {
-  const config = loadOrExit(path);
+  const config = loadOrExit(path, "resolve");
   console.log(`${path}: valid`);
   console.log(`  site ${config.site}, time zone ${config.timezone}`);
   console.log(

@@ -4,8 +4,13 @@ import type { Config } from "../../config/schema.js";
 
 export { DEFAULT_CONFIG_PATH } from "./default-config.js";
 
-export function loadOrExit(path: string): Config {
-  const result = loadConfigFile(path);
+/**
+ * `secrets`: "resolve" for commands that run collectors (run, once, check-config: a missing
+ * secret is a config error now); "defer" for commands that only read the database (kpi, report,
+ * incident, …), so an operator's shell needs none of the daemon's passwords.
+ */
+export function loadOrExit(path: string, secrets: "resolve" | "defer"): Config {
+  const result = loadConfigFile(path, { secrets });
   if (result.ok) return result.config;
   printConfigErrors(path, result.errors);
   process.exit(EXIT_CONFIG);

@@ -39,7 +39,7 @@ export function formExportOptionsOf(config: Config): FormExportOptions {
 
 /** Returns the exit code: 0 written, 78 bad arguments or targets file, 1 store unavailable. */
 export async function formExportCommand(options: FormExportCommandOptions): Promise<number> {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   const defaults = formExportOptionsOf(config);
   const formats =
     options.format === undefined

@@ -26,7 +26,7 @@ function withStore(
   options: CliOptions,
   body: (store: SqliteStore, config: ReturnType<typeof loadOrExit>) => number,
 ): number {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   const store = openStoreForCli(config);
   if (!store) return 1;
   try {

@@ -33,7 +33,7 @@ export function valueText(r: IndicatorResult): string {
 }
 
 export function kpiCommand(options: { config: string; period: string; json?: boolean }): number {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   const indicators = indicatorsOrReport(config, "kpi");
   if (indicators === undefined) return 78;
   const store = openStoreForCli(config);
@@ -68,7 +68,7 @@ export function recordCommand(
   value: string,
   options: { config: string; date?: string; note?: string; corrects?: string; by?: string },
 ): number {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   const indicators = indicatorsOrReport(config, "record");
   if (indicators === undefined) return 78;
   const store = openStoreForCli(config);
@@ -100,7 +100,7 @@ export function recordListCommand(
   key: string | undefined,
   options: { config: string; json?: boolean },
 ): number {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   const store = openStoreForCli(config);
   if (!store) return 1;
   try {

@@ -69,7 +69,7 @@ export function maintenanceAddCommand(name: string, options: AddOptions): number
     printConfigErrors("maintenance add", parsed.errors);
     return EXIT_CONFIG;
   }
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   if (config.maintenance.some((w) => w.name === name)) {
     console.error(
       `maintenance add: a maintenance window named "${name}" is already in the config file ${options.config}; choose another name`,
@@ -116,7 +116,7 @@ export interface ListedWindow {
 }
 
 export function maintenanceListCommand(options: { config: string; json?: boolean }): number {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   const store = openStore(config);
   if (!store) return 1;
   let stored: StoredMaintenanceWindow[];
@@ -184,7 +184,7 @@ export function maintenanceListCommand(options: { config: string; json?: boolean
 }
 
 export function maintenanceRemoveCommand(name: string, options: { config: string }): number {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   const store = openStore(config);
   if (!store) return 1;
   let removed: boolean;

@@ -13,7 +13,7 @@ import { renderTable } from "./table.js";
 import { loadOrExit } from "./config-arg.js";
 
 export async function onceCommand(path: string, options: { json?: boolean }): Promise<number> {
-  const config = loadOrExit(path);
+  const config = loadOrExit(path, "resolve");
   // Logs go to stderr so the table (or JSON) on stdout stays clean.
   const log = createLogger(
     { level: config.log.level === "info" ? "warn" : config.log.level, format: "json" },

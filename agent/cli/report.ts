@@ -24,7 +24,7 @@ export interface ReportOptions {
 }
 
 export async function reportCommand(options: ReportOptions): Promise<number> {
-  const config = loadOrExit(options.config);
+  const config = loadOrExit(options.config, "defer");
   if (options.list) return listReports(options, config);
   const formats = (options.format ?? config.report.formats.join(","))
     .split(",")

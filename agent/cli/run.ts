@@ -15,7 +15,7 @@ export interface RunHooks {
 }
 
 export async function runCommand(path: string, hooks: RunHooks = {}): Promise<void> {
-  const config = loadOrExit(path);
+  const config = loadOrExit(path, "resolve");
   const log = createLogger(config.log);
   let agent: Agent;
   try {

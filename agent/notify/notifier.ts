@@ -17,7 +17,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { sendHttp } from "../../collectors/shared/request.js";
 import { loadTlsSettings, type TlsSettings } from "../../collectors/shared/tls.js";
 import { formatDuration } from "../../config/duration.js";
-import { linkedSignal } from "../abort.js";
+import { linkedSignal } from "../../collectors/shared/abort.js";
 import { systemClock, type Clock } from "../clock.js";
 import { PRIORITIES, type Category } from "../incidents/types.js";
 import type { Logger } from "../log.js";

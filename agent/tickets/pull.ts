@@ -7,7 +7,7 @@
  */
 import { pino, type Logger } from "pino";
 import { formatDuration } from "../../config/duration.js";
-import { linkedSignal } from "../abort.js";
+import { linkedSignal } from "../../collectors/shared/abort.js";
 import { evaluateJsonPath, parseJsonPath } from "../../collectors/http/jsonpath.js";
 import { sendHttp, type HttpAnswer } from "../../collectors/shared/request.js";
 import { loadTlsSettings, type TlsSettings } from "../../collectors/shared/tls.js";

@@ -8,6 +8,7 @@ import { checkAssertions } from "./assertions.js";
 import { sendRequest, type HttpAnswer, type TlsSettings } from "./client.js";
 import type { HttpTarget } from "./options.js";
 import { classifyError, formatSeconds, statusDetail, type ProbeReason } from "./reasons.js";
+import { linkedSignal } from "../shared/abort.js";
 import { toMicroseconds } from "../shared/timing.js";
 
 export interface ProbeResult {
@@ -85,41 +86,20 @@ async function fetchFollowing(target: HttpTarget, tls: TlsSettings, signal: Abor
   }
 }
 
-/**
- * One AbortController per probe, aborted by the run's signal or the target's timeout, both undone
- * as soon as the probe ends. AbortSignal.timeout + AbortSignal.any cost a timer and a signal that
- * outlive the probe by its whole timeout, and a WeakRef on the run's signal per probe that stays
- * until the run ends: 10,000 targets meant tens of thousands of objects in the heap at any time.
- */
-function probeSignal(runSignal: AbortSignal, timeoutMs: number | undefined) {
-  const controller = new AbortController();
-  const onRunAbort = () => controller.abort(runSignal.reason);
-  runSignal.addEventListener("abort", onRunAbort, { once: true });
-  let timedOut = false;
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          controller.abort(new DOMException("probe timeout", "TimeoutError"));
-        }, timeoutMs);
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    done() {
-      if (timer !== undefined) clearTimeout(timer);
-      runSignal.removeEventListener("abort", onRunAbort);
-    },
-  };
-}
-
 export async function probe(
   target: HttpTarget,
   tlsSettings: TlsSettings,
   runSignal: AbortSignal,
 ): Promise<ProbeResult> {
   runSignal.throwIfAborted();
-  const probeAbort = probeSignal(runSignal, target.timeout);
+  // One signal per probe, undone when the probe ends (see shared/abort.ts: AbortSignal.any and
+  // AbortSignal.timeout would leave a timer and a WeakRef per probe behind on the run's signal).
+  const probeAbort = linkedSignal(
+    runSignal,
+    target.timeout === undefined
+      ? undefined
+      : { ms: target.timeout, reason: () => new DOMException("probe timeout", "TimeoutError") },
+  );
   // An interval, not a timestamp: the monotonic clock is right here (immune to clock steps),
   // and the injected clock only dates the samples.
   const started = performance.now();
@@ -156,6 +136,6 @@ export async function probe(
     }
     return { up: false, ...classifyError(err), durationSeconds: null };
   } finally {
-    probeAbort.done();
+    probeAbort.dispose();
   }
 }

@@ -6,7 +6,7 @@
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { abortableSleep, abortRejection, linkedSignal } from "../../agent/abort.js";
+import { abortableSleep, abortRejection, linkedSignal } from "../../collectors/shared/abort.js";
 import { ManualClock } from "../../agent/clock.js";
 import { silentLogger } from "../../agent/log.js";
 import { CollectorInstance, type RunSink } from "../../agent/runner.js";
