@@ -41,10 +41,11 @@ import {
   type ApplicationSpec,
 } from "../agent/kpi/availability-store.js";
 import { localMidnight, periodAt } from "../agent/kpi/periods.js";
-import { retentionCutoffs, type RetentionPolicy } from "../agent/store/retention.js";
+import { retentionCutoffs } from "../agent/store/retention.js";
 import { SqliteStore, type StoredSample } from "../agent/store/sqlite.js";
 import type { TargetRef } from "../collectors/types.js";
 import { probeTarget, prng } from "./generate.js";
+import { RETENTION } from "./kpi-year.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult } from "./types.js";
 
@@ -70,7 +71,6 @@ const STEP_SECONDS = 60;
 const SEED = 20251231;
 const DAY_MS = 86_400_000;
 /** The config schema's defaults (config/schema.ts: store.*_retention, retention_interval 1h). */
-const RETENTION: RetentionPolicy = { rawMs: 35 * DAY_MS, hourlyMs: 93 * DAY_MS, dailyMs: 1100 * DAY_MS };
 const RETENTION_EVERY_SECONDS = 3600;
 /** Simulated minutes per writeSamples batch (see the header: 1 minute per batch was too slow). */
 const BATCH_MINUTES = 60;

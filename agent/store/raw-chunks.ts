@@ -15,6 +15,7 @@
 import type Database from "better-sqlite3";
 import type { BucketCalendar } from "./buckets.js";
 import { type ChunkRow, decodeChunk, encodeChunk } from "./chunk-codec.js";
+import { querySamples as queryHead, type RawSample } from "./queries.js";
 
 const HOUR = 3600;
 /** Series per compaction transaction: ~12,000 rows of a one-minute hour, tens of milliseconds. */
@@ -38,9 +39,14 @@ export class RawChunks {
   /** The newest compacted hour; samples after it cannot duplicate a chunk. */
   private compactedThrough: number;
 
+  /** Reason codes by id, read again only for an id not seen yet (one the agent added since). */
+  private reasons = new Map<number, string>();
+
   constructor(
     private readonly db: Database.Database,
     private readonly calendar: BucketCalendar,
+    /** The reasons table, by id (the catalogue reads it). */
+    private readonly readReasons: () => Map<number, string>,
   ) {
     this.stmt = {
       headSlice: db.prepare(
@@ -66,6 +72,7 @@ export class RawChunks {
       deleteBefore: db.prepare("DELETE FROM sample_chunks WHERE bucket < ?"),
       newest: db.prepare("SELECT max(bucket) AS bucket FROM sample_chunks"),
       count: db.prepare("SELECT coalesce(sum(n), 0) AS n FROM sample_chunks"),
+      headCount: db.prepare("SELECT count(*) AS n FROM samples"),
     };
     this.compactedThrough =
       (this.stmt.newest.get() as { bucket: number | null }).bucket ?? Number.NEGATIVE_INFINITY;
@@ -143,8 +150,33 @@ export class RawChunks {
     });
   }
 
+  /** One series' raw samples with from ≤ ts < to, ascending: the compacted hours and the head. */
+  samples(seriesId: number, from: number, to: number): RawSample[] {
+    const compacted = this.seriesSamples(seriesId, from, to);
+    const head = queryHead(this.db, seriesId, from, to);
+    if (compacted.length === 0) return head;
+    const out: RawSample[] = compacted.map((r) => ({
+      seriesId,
+      ts: r.ts,
+      value: r.value,
+      flags: r.flags,
+      reason: r.reasonId === null ? null : this.reasonCode(r.reasonId),
+    }));
+    return head.length === 0 ? out : out.concat(head).sort((a, b) => a.ts - b.ts);
+  }
+
+  private reasonCode(id: number): string | null {
+    if (!this.reasons.has(id)) this.reasons = this.readReasons();
+    return this.reasons.get(id) ?? null;
+  }
+
+  /** Raw samples stored, head and compacted. */
+  totalCount(): number {
+    return (this.stmt.headCount.get() as { n: number }).n + this.count();
+  }
+
   /** One series' compacted samples with from ≤ ts < to, ascending. */
-  seriesSamples(seriesId: number, from: number, to: number): ChunkRow[] {
+  private seriesSamples(seriesId: number, from: number, to: number): ChunkRow[] {
     const out: ChunkRow[] = [];
     const chunks = this.stmt.seriesRange.all(seriesId, this.calendar.hourStart(from), to) as {
       bucket: number;
@@ -176,7 +208,7 @@ export class RawChunks {
   }
 
   /** Samples held in chunks. */
-  count(): number {
+  private count(): number {
     return (this.stmt.count.get() as { n: number }).n;
   }
 }

@@ -118,7 +118,7 @@ export class SqliteStore {
     this.incidents = new IncidentStore(db);
     this.records = new ManualRecordStore(db);
     this.reports = new ReportLog(db);
-    this.chunks = new RawChunks(db, this.calendar);
+    this.chunks = new RawChunks(db, this.calendar, () => this.catalogue.reasonCodes());
     this.rollups = new RollupStore(
       db,
       this.chunks,
@@ -281,32 +281,12 @@ export class SqliteStore {
    * retention. Compacted hours and the head both.
    */
   querySamples(seriesId: number, from: number, to: number): RawSample[] {
-    const compacted = this.chunks.seriesSamples(seriesId, from, to);
-    const head = queries.querySamples(this.db, seriesId, from, to);
-    if (compacted.length === 0) return head;
-    const out: RawSample[] = compacted.map((r) => ({
-      seriesId,
-      ts: r.ts,
-      value: r.value,
-      flags: r.flags,
-      reason: r.reasonId === null ? null : this.reasonCode(r.reasonId),
-    }));
-    if (head.length === 0) return out;
-    return out.concat(head).sort((a, b) => a.ts - b.ts);
-  }
-
-  /** Reason codes by id, read again only for an id not seen yet (one the agent added since). */
-  private reasonCodes = new Map<number, string>();
-
-  private reasonCode(id: number): string | null {
-    if (!this.reasonCodes.has(id)) this.reasonCodes = this.catalogue.reasonCodes();
-    return this.reasonCodes.get(id) ?? null;
+    return this.chunks.samples(seriesId, from, to);
   }
 
   /** How many raw samples are stored (head and compacted). */
   rawSampleCount(): number {
-    const head = (this.db.prepare("SELECT count(*) AS n FROM samples").get() as { n: number }).n;
-    return head + this.chunks.count();
+    return this.chunks.totalCount();
   }
 
   /**

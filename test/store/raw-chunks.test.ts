@@ -21,12 +21,28 @@ function openStore(path: string, clock: ManualClock, role: "agent" | "reader" = 
   return SqliteStore.open({ path, clock, timeZone: TZ, role });
 }
 
-/** Five hours of one-minute probes of three applications (six series), one batch a minute. */
-function fiveHours(store: SqliteStore): void {
+/**
+ * A new store holding five hours of one-minute probes of three applications (six series), one
+ * batch a minute, the clock at the end of the fifth hour.
+ */
+function fiveHours() {
+  const path = join(tempDir(), "agent.db");
+  const clock = new ManualClock(START);
+  const store = openStore(path, clock);
   const random = prng(11);
   for (let t = START.getTime(); t < START.getTime() + 5 * HOUR_MS; t += MIN) {
+    clock.set(t);
     store.writeSamples("http", probeBatch(3, new Date(t), random), new Date(t));
   }
+  return { path, clock, store };
+}
+
+/** The same, an hour later, with every closed hour compacted. */
+function fiveHoursCompacted() {
+  const fixture = fiveHours();
+  fixture.clock.set(START.getTime() + 6 * HOUR_MS);
+  fixture.store.applyRetention(NO_DELETE);
+  return fixture;
 }
 
 /** Everything stored; sums rounded, since a rebuilt rollup adds the same values in another order. */
@@ -53,10 +69,7 @@ function headRows(path: string): number {
 
 describe("raw sample compaction", () => {
   it("moves closed hours into chunks without changing a sample, a rollup or the count", () => {
-    const path = join(tempDir(), "agent.db");
-    const clock = new ManualClock(START);
-    const store = openStore(path, clock);
-    fiveHours(store);
+    const { path, clock, store } = fiveHours();
     const before = everything(store);
     expect(before.count).toBe(5 * 60 * 6);
     expect(before.raw.flat().some((r) => r.reason === "status")).toBe(true);
@@ -76,12 +89,7 @@ describe("raw sample compaction", () => {
   });
 
   it("merges a late sample into its hour's chunk and ignores a re-delivered one", () => {
-    const path = join(tempDir(), "agent.db");
-    const clock = new ManualClock(START);
-    const store = openStore(path, clock);
-    fiveHours(store);
-    clock.set(START.getTime() + 6 * HOUR_MS);
-    store.applyRetention(NO_DELETE);
+    const { store } = fiveHoursCompacted();
     const before = everything(store);
 
     // The clock stepped back half a day: a probe lands in hour 0, at a new second and at an old one.
@@ -114,12 +122,7 @@ describe("raw sample compaction", () => {
   });
 
   it("a crash repair rebuilds a dirty compacted hour from its chunk and the head", () => {
-    const path = join(tempDir(), "agent.db");
-    const clock = new ManualClock(START);
-    const store = openStore(path, clock);
-    fiveHours(store);
-    clock.set(START.getTime() + 6 * HOUR_MS);
-    store.applyRetention(NO_DELETE);
+    const { path, clock, store } = fiveHoursCompacted();
     const late = new Date(START.getTime() + 45 * MIN + 1000);
     store.writeSamples("http", probeBatch(3, late, prng(9)), late);
     const expected = everything(store);
@@ -139,10 +142,7 @@ describe("raw sample compaction", () => {
   });
 
   it("the raw retention deletes chunks and the run log with the head rows", () => {
-    const path = join(tempDir(), "agent.db");
-    const clock = new ManualClock(START);
-    const store = openStore(path, clock);
-    fiveHours(store);
+    const { clock, store } = fiveHours();
     store.recordRun({
       collector: "http",
       type: "http",
@@ -163,10 +163,7 @@ describe("raw sample compaction", () => {
   });
 
   it("holds a probe hour in a small fraction of the head's bytes", () => {
-    const path = join(tempDir(), "agent.db");
-    const clock = new ManualClock(START);
-    const store = openStore(path, clock);
-    fiveHours(store);
+    const { path, clock, store } = fiveHours();
     store.close();
     const db = new Database(path);
     const bytes = (table: string) =>
