@@ -45,10 +45,11 @@ RUN apt-get update \
  && mkdir -p /var/lib/ops-agent /etc/ops-agent \
  && chown opsagent:opsagent /var/lib/ops-agent
 WORKDIR /app
-# MALLOC_ARENA_MAX and the node flags of ENTRYPOINT: as package.json's start script (why: agent/main.ts).
+# MALLOC_* and the node flags of ENTRYPOINT: as package.json's start script (why: agent/main.ts).
 ENV NODE_ENV=production \
     OPS_AGENT_CONFIG=/etc/ops-agent/config.yaml \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_TRIM_THRESHOLD_=65536
 COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist

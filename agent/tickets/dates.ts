@@ -47,8 +47,10 @@ const WALL_PATTERNS: Partial<Record<DateFormat, RegExp>> = {
   "YYYY/M/D H:mm[:ss]": new RegExp(
     String.raw`^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2})(?::(\d{2})${FRACTION})?$`,
   ),
+  // 年 月 日 as \u escapes, which RegExp reads as those characters: a raw template keeps them as
+  // written, and one non-ASCII character in the bundle doubles its memory (agent/build/bundle.ts).
   "YYYY年M月D日 H:mm[:ss]": new RegExp(
-    String.raw`^(\d{4})年(\d{1,2})月(\d{1,2})日 ?(\d{1,2}):(\d{2})(?::(\d{2})${FRACTION})?$`,
+    String.raw`^(\d{4})\u5e74(\d{1,2})\u6708(\d{1,2})\u65e5 ?(\d{1,2}):(\d{2})(?::(\d{2})${FRACTION})?$`,
   ),
 };
 const ISO = new RegExp(

@@ -1,9 +1,12 @@
 /**
  * Where the host collector reads the machine. An interface so tests can feed exact counters and
  * failures; `systemSource` is the real one (systeminformation + node:os).
+ *
+ * systeminformation's modules are imported one by one, when first used: its index loads all 23 of
+ * them (graphics, wifi, bluetooth, docker, printers…), about 470 KB of source the daemon would keep
+ * in memory for nothing. Types: systeminformation-lib.d.ts.
  */
 import os from "node:os";
-import * as si from "systeminformation";
 
 export interface FilesystemUsage {
   /** Device or source, e.g. "/dev/vda1" or "server:/export". */
@@ -49,7 +52,8 @@ export const systemSource: HostSource = {
   // systeminformation keeps the previous CPU tick totals in the module, so each call measures
   // the busy share since the previous call in this process (since boot on the first call).
   async cpuUsage() {
-    const load = await si.currentLoad();
+    const { currentLoad } = (await import("systeminformation/lib/cpu.js")).default;
+    const load = await currentLoad();
     return Math.min(1, Math.max(0, load.currentLoad / 100));
   },
 
@@ -59,12 +63,14 @@ export const systemSource: HostSource = {
   },
 
   async memory() {
-    const mem = await si.mem();
+    const { mem: read } = (await import("systeminformation/lib/memory.js")).default;
+    const mem = await read();
     return { totalBytes: mem.total, availableBytes: mem.available };
   },
 
   async filesystems() {
-    const list = await si.fsSize();
+    const { fsSize } = (await import("systeminformation/lib/filesystem.js")).default;
+    const list = await fsSize();
     return list.map((fs) => ({
       device: fs.fs,
       type: fs.type,
@@ -77,7 +83,8 @@ export const systemSource: HostSource = {
 
   async interfaces() {
     // "*" = every interface systeminformation knows, not only the default one.
-    const list = await si.networkStats("*");
+    const { networkStats } = (await import("systeminformation/lib/network.js")).default;
+    const list = await networkStats("*");
     return list.map((n) => ({
       name: n.iface,
       receiveBytes: n.rx_bytes,

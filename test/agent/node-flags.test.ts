@@ -19,6 +19,9 @@ describe("node flags and environment of the agent", () => {
     const shebang = read("agent/main.ts").split("\n")[0]!;
     const env = Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`);
     expect(shebang).toBe(`#!/usr/bin/env -S ${[...env, "node", ...AGENT_NODE_FLAGS].join(" ")}`);
+    // Linux before 5.1 reads 128 bytes of a script's first line (with the newline): the rest of
+    // the flags would be silently dropped.
+    expect(Buffer.byteLength(`${shebang}\n`)).toBeLessThanOrEqual(128);
   });
 
   it("the Dockerfile's ENTRYPOINT and ENV carry them", () => {
