@@ -117,7 +117,9 @@ async function main(): Promise<void> {
     );
   }
   if (args.only.has("rss")) {
-    const runSeconds = args.quick ? 3 : 10;
+    // A minute: every collector of the default config has run (the 5-minute ones once, at start), the
+    // 15 s to 1 min ones several times, and the availability refresh has run: the daemon as it stays.
+    const runSeconds = args.quick ? 3 : 60;
     log(`agent RSS: default config, ${runSeconds} s`);
     results.push(...(await guarded("agent RSS", async () => [await runRss({ runSeconds, log })])));
   }
