@@ -186,7 +186,10 @@ export class Agent {
   private startCollectors(configured: ConfiguredInstance[]): void {
     this.configured = configured;
     this.scheduler = new Scheduler(this.config.timezone);
-    for (const c of configured) this.scheduler.add(c.instance, c.schedule);
+    for (const c of configured) {
+      this.scheduler.add(c.instance, c.schedule);
+      this.metrics.collectorInterval.set({ collector: c.instance.name }, c.periodMs / 1000);
+    }
     this.scheduler.start({ isInventory: (instance) => INVENTORY_TYPES.has(instance.type) });
   }
 

@@ -42,6 +42,7 @@ export class AgentMetrics {
   readonly storeWriteErrors: Counter<"collector">;
   readonly lastSuccess: Gauge<"collector">;
   readonly collectorUp: Gauge<"collector">;
+  readonly collectorInterval: Gauge<"collector">;
   /** The collector-measured families, rendered by the agent and cached per collector. */
   readonly exposition: CollectorExposition;
   /** The availability families, once trackAvailability() was called. */
@@ -109,6 +110,12 @@ export class AgentMetrics {
     this.collectorUp = new Gauge({
       name: `${METRIC_PREFIX}collector_up`,
       help: "1 when the collector's last run succeeded, 0 when it failed or timed out (its targets are then unknown).",
+      labelNames: ["collector"],
+      registers,
+    });
+    this.collectorInterval = new Gauge({
+      name: `${METRIC_PREFIX}collector_interval_seconds`,
+      help: "Seconds between the collector's scheduled runs (for a cron schedule, the gap between its next two): what staleness is judged against.",
       labelNames: ["collector"],
       registers,
     });
@@ -181,7 +188,7 @@ export class AgentMetrics {
 
   /** Forget the label sets of collectors no longer configured, so they stop being exported. */
   forgetCollector(collector: string): void {
-    for (const metric of [this.lastSuccess, this.collectorUp, this.ticksSkipped])
+    for (const metric of [this.lastSuccess, this.collectorUp, this.ticksSkipped, this.collectorInterval])
       metric.remove({ collector });
   }
 

@@ -47,6 +47,8 @@ describe("the agent as a process", () => {
       expect(metrics.body).toMatch(
         /^opsagent_collector_runs_total\{collector="host",type="host",result="ok",site="e2e"\} \d+/m,
       );
+      // What the stale alert judges against (dashboards/rules): the schedule, in seconds.
+      expect(metrics.body).toMatch(/^opsagent_collector_interval_seconds\{collector="host",site="e2e"\} 1$/m);
 
       const promtool = findPeer("promtool", "prometheus");
       if (promtool) {
@@ -117,6 +119,9 @@ describe("the agent as a process", () => {
         return body.includes('collector="machine"') ? body : undefined;
       });
       expect(metrics).not.toMatch(/opsagent_http_probe_up\{/);
+      // A removed collector's own series go too (its interval would otherwise feed the stale alert).
+      expect(metrics).not.toMatch(/^opsagent_collector_interval_seconds\{collector="self"/m);
+      expect(metrics).toMatch(/^opsagent_collector_interval_seconds\{collector="machine",site="e2e"\} 1$/m);
 
       // Valid YAML, but a collector that cannot be created: the running configuration stays.
       writeConfig(
