@@ -12,7 +12,8 @@ import { incidentTimeliness, type TimelinessWindow } from "../incidents/timeline
 import { CATEGORIES, type Category, type IncidentStatus } from "../incidents/types.js";
 import { NoSuchIncidentError, type StoredIncident } from "../store/incident-store.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { describeTicketProblems, parseTicketsCsv } from "../tickets/parse.js";
+import { parseTicketsCsv } from "../tickets/parse-csv.js";
+import { describeTicketProblems } from "../tickets/ticket.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";

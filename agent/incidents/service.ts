@@ -14,7 +14,7 @@ import { Notifier, type NotifierHooks } from "../notify/notifier.js";
 import type { RunOutcome } from "../runner.js";
 import type { StoredIncident } from "../store/incident-store.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { parseTicketsJson } from "../tickets/parse.js";
+import { parseTicketsJson } from "../tickets/parse-json.js";
 import { pullTickets } from "../tickets/pull.js";
 import { incidentRoutes } from "./api.js";
 import { IncidentDetector, type IncidentChange } from "./detector.js";

@@ -5,7 +5,7 @@
  * rest alone; the store keeps an event for every change.
  */
 import type { IncidentStore, StoredIncident } from "../store/incident-store.js";
-import type { Ticket } from "../tickets/parse.js";
+import type { Ticket } from "../tickets/ticket.js";
 
 export interface TicketImportCounts {
   created: number;

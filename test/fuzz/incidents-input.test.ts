@@ -1,5 +1,5 @@
 /**
- * Fuzzing the incident inputs from outside: helpdesk CSV exports (agent/tickets/parse.ts
+ * Fuzzing the incident inputs from outside: helpdesk CSV exports (agent/tickets/parse-csv.ts
  * parseTicketsCsv, on arbitrary bytes and on mangled exports, in every encoding setting) and
  * Alertmanager webhook payloads (agent/incidents/alertmanager.ts alertmanagerPayload.safeParse, then
  * incidentsFromPayload). Nothing throws or hangs; a bad row or payload is a problem with its line
@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { alertmanagerPayload, incidentsFromPayload } from "../../agent/incidents/alertmanager.js";
 import { CATEGORIES, PRIORITIES } from "../../agent/incidents/types.js";
-import { parseTicketsCsv } from "../../agent/tickets/parse.js";
+import { parseTicketsCsv } from "../../agent/tickets/parse-csv.js";
 import { incidentsSchema } from "../../config/incidents.js";
 import { config as ticketsConfig } from "../tickets/helpers.js";
 import { anyJson, anyText, fuzzParameters, isClearMessage, withinBudget } from "../helpers/fuzz.js";

@@ -1,11 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  describeTicketProblems,
-  parseTicketsCsv,
-  parseTicketsJson,
-  type TicketRecord,
-} from "../../agent/tickets/parse.js";
+import { parseTicketsCsv } from "../../agent/tickets/parse-csv.js";
+import { parseTicketsJson } from "../../agent/tickets/parse-json.js";
+import { describeTicketProblems, type TicketRecord } from "../../agent/tickets/ticket.js";
 import type { TicketsConfigInput } from "../../agent/tickets/config.js";
 import { config } from "./helpers.js";
 

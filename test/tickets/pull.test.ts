@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSelfSigned, type SelfSigned } from "../../simroom/test-ca.js";
 import { ticketsPull, type TicketsPull } from "../../agent/tickets/config.js";
-import { parseTicketsJson } from "../../agent/tickets/parse.js";
+import { parseTicketsJson } from "../../agent/tickets/parse-json.js";
 import { loadPullTls, pullTickets, TicketPullError } from "../../agent/tickets/pull.js";
 import { config } from "./helpers.js";
 
