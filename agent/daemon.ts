@@ -146,11 +146,7 @@ export class Agent {
     agent.kpi.refresh();
     agent.reports.start(config);
     agent.formExports.start(config, config.form_export);
-    agent.availabilityTimer = setInterval(() => {
-      agent.refreshAvailability();
-      agent.incidents.refresh();
-      agent.kpi.refresh();
-    }, config.availability.refresh);
+    agent.availabilityTimer = setInterval(() => agent.refreshFigures(), config.availability.refresh);
     agent.maintenanceTimer = setInterval(
       () => agent.refreshMaintenance(agent.config),
       MAINTENANCE_REFRESH_MS,
@@ -228,6 +224,22 @@ export class Agent {
         },
       },
     };
+  }
+
+  /**
+   * The periodic refresh of the figures: availability, incidents, the form's indicators, each in
+   * its own turn of the event loop — at 10,000 applications each one holds the loop for a while,
+   * and a scrape or a probe's callback then waits for one of them, not for all three.
+   */
+  private refreshFigures(): void {
+    this.refreshAvailability();
+    setImmediate(() => {
+      if (this.stopping) return;
+      this.incidents.refresh();
+      setImmediate(() => {
+        if (!this.stopping) this.kpi.refresh();
+      });
+    });
   }
 
   private refreshAvailability(): void {
