@@ -129,7 +129,14 @@ async function main(): Promise<void> {
     log(`agent RSS: ${targets} loopback http targets every 15 s (64 in flight), ${seconds} s`);
     results.push(
       ...(await guarded("agent RSS", async () => [
-        await runRss({ runSeconds: seconds, httpTargets: targets, every: "15s", concurrency: 64, log }),
+        await runRss({
+          runSeconds: seconds,
+          httpTargets: targets,
+          every: "15s",
+          concurrency: 64,
+          scrapes: args.quick ? 3 : 15,
+          log,
+        }),
       ])),
     );
   }

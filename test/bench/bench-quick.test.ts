@@ -85,7 +85,7 @@ describe("benchmarks (quick, no timing assertions)", () => {
   });
 
   it("agent RSS runs the built agent over loopback http targets", { timeout: 60_000 }, async () => {
-    const result = await runRss({ runSeconds: 3, httpTargets: 40, every: "1s", concurrency: 8 });
+    const result = await runRss({ runSeconds: 3, httpTargets: 40, every: "1s", concurrency: 8, scrapes: 3 });
     if (result.skipped !== undefined) return; // the agent is not built here
     expect(result.details?.error).toBeUndefined();
     for (const row of result.rows)
