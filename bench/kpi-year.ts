@@ -42,8 +42,8 @@
  *    the platforms and the videoconf, tickets for the machine room and the antivirus; ~3 % answered
  *    late, the last few still open), 11 monthly reports (2026-01 … 2026-11) in store.reports, and
  *    manual records for 12 manual indicators through recordManualValue (the `ops-agent record` path).
- *  - the retention the daemon runs every hour (raw 35 d, hourly 400 d, daily 1100 d) runs every
- *    simulated hour, so no rollup of the year is deleted and raw http samples end at 35 days.
+ *  - the retention the daemon runs every hour (raw 35 d, hourly 93 d, daily 1100 d) runs every
+ *    simulated hour: raw samples end at 35 days, hourly rollups at 93, daily ones cover the year.
  *
  * generateYear() builds that store once; bench/year.ts runs the KPI, the monthly report and the
  * disk figures on it. Timed here: kpiReport(store, config, indicators, "2026", now) — indicators loaded once, as the CLI
@@ -707,20 +707,25 @@ function checkPingCounts(store: SqliteStore, g: Generated): string[] {
       : g.pings.length - g.pings.filter((p) => p.kind === "vm").length;
     if (series !== expected) problems.push(`${metric}: ${series} series, expected ${expected}`);
     const days = store.sumRollupCounts({ resolution: "day", from: g.from, to: g.lastDayStart, metric });
-    const hours = store.sumRollupCounts({ resolution: "hour", from: g.from, to: nowTs, metric });
+    // Hourly rollups older than the hourly retention are gone (the daily ones cover them).
+    const hourFrom = Math.max(g.from, retentionCutoffs(NOW, RETENTION, store.calendar).hourBefore);
+    const hours = store.sumRollupCounts({ resolution: "hour", from: hourFrom, to: nowTs, metric });
     for (const d of days)
       if (d.n !== wholeDays * 1440)
         problems.push(
           `${metric} series ${d.seriesId}: ${d.n} samples in whole days, expected ${wholeDays * 1440}`,
         );
-    const hourCount = (nowTs - g.from) / HOUR;
+    const hourCount = (nowTs - hourFrom) / HOUR;
     for (const h of hours)
       if (h.n !== hourCount * 60)
         problems.push(`${metric} series ${h.seriesId}: ${h.n} samples in hours, expected ${hourCount * 60}`);
     if (wholeDays > 0 && days.length !== expected)
       problems.push(`${metric}: daily rollups of ${days.length} series`);
-    const rows = store.queryRollups({ resolution: "hour", from: g.from, to: g.from + HOUR, metric });
-    if (rows.some((r) => r.n !== 60)) problems.push(`${metric}: an hour without 60 samples`);
+    const rows = store.queryRollups({ resolution: "hour", from: hourFrom, to: hourFrom + HOUR, metric });
+    if (rows.length !== expected || rows.some((r) => r.n !== 60))
+      problems.push(
+        `${metric}: the first kept hour has ${rows.length} series, not ${expected} with 60 samples each`,
+      );
   }
   return problems;
 }
