@@ -50,7 +50,8 @@ await build({
   // (`node --enable-source-maps dist/agent/main.js …`, which costs memory, so it is not the default).
   minify: true,
   sourcemap: "linked",
-  legalComments: "none",
+  // Licence comments go to .LEGAL.txt files beside the chunks: shipped, but not kept in memory.
+  legalComments: "external",
   // Non-ASCII characters are written as escapes, so V8 stores the source one byte per character
   // (one non-ASCII character makes the whole chunk two bytes per character).
   charset: "ascii",
