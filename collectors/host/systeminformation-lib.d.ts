@@ -4,18 +4,22 @@
  * CommonJS, so its functions are the default export (module.exports), in Node and in the bundle.
  */
 declare module "systeminformation/lib/cpu.js" {
-  const cpu: { currentLoad: typeof import("systeminformation").currentLoad };
+  import type { currentLoad } from "systeminformation";
+  const cpu: { currentLoad: typeof currentLoad };
   export default cpu;
 }
 declare module "systeminformation/lib/memory.js" {
-  const memory: { mem: typeof import("systeminformation").mem };
+  import type { mem } from "systeminformation";
+  const memory: { mem: typeof mem };
   export default memory;
 }
 declare module "systeminformation/lib/filesystem.js" {
-  const filesystem: { fsSize: typeof import("systeminformation").fsSize };
+  import type { fsSize } from "systeminformation";
+  const filesystem: { fsSize: typeof fsSize };
   export default filesystem;
 }
 declare module "systeminformation/lib/network.js" {
-  const network: { networkStats: typeof import("systeminformation").networkStats };
+  import type { networkStats } from "systeminformation";
+  const network: { networkStats: typeof networkStats };
   export default network;
 }
