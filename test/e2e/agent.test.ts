@@ -114,11 +114,19 @@ describe("the agent as a process", () => {
         10_000,
         "the reloaded collectors",
       );
-      const metrics = await waitFor(async () => {
-        const body = (await get(port, "/metrics")).body;
-        return body.includes('collector="machine"') ? body : undefined;
-      });
-      expect(metrics).not.toMatch(/opsagent_http_probe_up\{/);
+      // The new collector's samples appear, and the removed one's go: at once, or once a run of it
+      // still in flight at the swap has finished (the agent drops what that run left behind).
+      const metrics = await waitFor(
+        async () => {
+          const body = (await get(port, "/metrics")).body;
+          return /^opsagent_host_memory_total_bytes\{collector="machine"/m.test(body) &&
+            !/opsagent_http_probe_up\{/.test(body)
+            ? body
+            : undefined;
+        },
+        10_000,
+        "the reloaded collector's samples without the removed one's",
+      );
       // A removed collector's own series go too (its interval would otherwise feed the stale alert).
       expect(metrics).not.toMatch(/^opsagent_collector_interval_seconds\{collector="self"/m);
       expect(metrics).toMatch(/^opsagent_collector_interval_seconds\{collector="machine",site="e2e"\} 1$/m);
