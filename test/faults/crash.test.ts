@@ -145,6 +145,12 @@ ${targets}
       30_000,
       "/healthz 200",
     );
+    // Healthy comes before the first run is stored; the raw count below must have grown.
+    await waitFor(
+      async () => (written((await get(port, "/metrics")).body) >= TARGETS ? true : undefined),
+      30_000,
+      "last start: a batch written",
+    );
     last.child.kill("SIGTERM");
     expect((await last.exited).code, last.output().slice(-2_000)).toBe(0);
     const db = new Database(dbPath, { readonly: true });
