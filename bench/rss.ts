@@ -15,10 +15,12 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gunzipSync } from "node:zlib";
 import { parse, stringify } from "yaml";
 import { envWithoutProxies, startTargetServers, stopChild, targetUrls } from "./http-scale.js";
 import { repoRoot } from "./paths.js";
@@ -67,15 +69,44 @@ export interface RssOptions {
 
 const B = "agent RSS";
 
-/** The agent's /metrics: wall of one scrape and its http_probe_up sample lines. */
-async function scrapeMetrics(port: number): Promise<{ ms: number; up: number; bytes: number }> {
+interface Scrape {
+  /** Request sent to the last byte of the (gzip) response received: the agent's response time. */
+  ms: number;
+  /** The same plus the client's gunzip and UTF-8 decode of the exposition. */
+  decodedMs: number;
+  up: number;
+  bytes: number;
+}
+
+/**
+ * One GET /metrics as Prometheus sends it (Accept-Encoding: gzip), timed to the response's last
+ * byte — what curl's time_total reports — and then with the client's own gunzip and decode. The
+ * two are printed apart because the second is the client's work: Node's fetch alone spends
+ * 60–140 ms inflating and decoding the 10.7 MiB exposition on an idle machine (measured against a
+ * static body), more than the agent takes to answer.
+ */
+async function scrapeMetrics(port: number): Promise<Scrape> {
   const t0 = performance.now();
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(30_000) });
-  const text = await response.text();
+  const { status, body } = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+    const request = httpGet(
+      { host: "127.0.0.1", port, path: "/metrics", headers: { "accept-encoding": "gzip" }, timeout: 30_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error("GET /metrics: no answer within 30 s")));
+    request.on("error", reject);
+  });
   const ms = performance.now() - t0;
+  if (status !== 200) throw new Error(`GET /metrics: HTTP ${status}`);
+  const text = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString("utf8");
+  const decodedMs = performance.now() - t0;
   let up = 0;
   for (const line of text.split("\n")) if (/^\w*http_probe_up\{/.test(line)) up += 1;
-  return { ms, up, bytes: Buffer.byteLength(text) };
+  return { ms, decodedMs, up, bytes: Buffer.byteLength(text) };
 }
 
 export async function freePort(): Promise<number> {
@@ -242,7 +273,7 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
     // Scrapes a second apart (as Prometheus would, more often): one that lands while a run's results
     // or the minute refresh are being processed waits for the event loop, so one scrape is luck —
     // the median of several, and the slowest, say what a Prometheus scraping it sees.
-    const scrapes: { ms: number; up: number; bytes: number }[] = [];
+    const scrapes: Scrape[] = [];
     const wanted = options.scrapes ?? 15;
     let failedScrapes = 0;
     for (let i = 0; targets !== undefined && i < wanted; i++) {
@@ -271,7 +302,7 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
         `trace ${trace.map((r) => r.toFixed(0)).join(" ")} MiB` +
         (slowest === undefined
           ? ""
-          : `; /metrics ${scrapes.map((x) => x.ms.toFixed(0)).join(", ")} ms, ${slowest.up} http_probe_up lines, ${(slowest.bytes / 2 ** 20).toFixed(1)} MiB`) +
+          : `; /metrics ${scrapes.map((x) => x.ms.toFixed(0)).join(", ")} ms (with the client's decode ${scrapes.map((x) => x.decodedMs.toFixed(0)).join(", ")}), ${slowest.up} http_probe_up lines, ${(slowest.bytes / 2 ** 20).toFixed(1)} MiB`) +
         `; exit ${code} after ${stopMs} ms`,
     );
     const rows: BenchRow[] = [
@@ -309,11 +340,17 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
           benchmark: B,
           figure:
             `${label}: real GET /metrics from the running agent, median of ${scrapes.length} a second apart ` +
-            `(loopback, incl. transfer; with the daemon's availability and KPI families, which ` +
-            `bench/metrics-scrape.ts has not)`,
+            `(loopback, gzip, request to last byte; with the daemon's availability and KPI families, ` +
+            `which bench/metrics-scrape.ts has not)`,
           value: median(scrapes.map((x) => x.ms)),
           unit: "ms",
           target: { kind: "max", value: 150 },
+        },
+        {
+          benchmark: B,
+          figure: `${label}: the same with the client's gunzip and decode of the exposition, median`,
+          value: median(scrapes.map((x) => x.decodedMs)),
+          unit: "ms",
         },
         {
           benchmark: B,
