@@ -37,21 +37,17 @@ export class EncodedPiece {
 export type BodyPiece = string | Buffer | EncodedPiece;
 
 /**
- * The EncodedPiece of a cached text, made again only when the text is a different string: the
- * writers return the very same string object until they re-render, so on most scrapes this is
- * a pointer comparison.
+ * The UTF-8 bytes of texts written one after the other, into one buffer of the exact size: no
+ * joined string is built (joining CollectorExposition's per-collector lines would flatten them into
+ * one more copy of the whole exposition, two bytes per character if any holds a Chinese name).
  */
-export class EncodedText {
-  private text: string | undefined;
-  private piece = new EncodedPiece(Buffer.alloc(0));
-
-  of(text: string): EncodedPiece {
-    if (text !== this.text) {
-      this.piece = new EncodedPiece(Buffer.from(text, "utf8"));
-      this.text = text;
-    }
-    return this.piece;
-  }
+export function encodeTexts(texts: readonly string[]): Buffer {
+  let length = 0;
+  for (const text of texts) length += Buffer.byteLength(text, "utf8");
+  const bytes = Buffer.allocUnsafe(length);
+  let offset = 0;
+  for (const text of texts) offset += bytes.write(text, offset, "utf8");
+  return bytes;
 }
 
 /** True when an Accept-Encoding header value accepts gzip (listed, or by *, and not with q=0). */

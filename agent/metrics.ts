@@ -17,7 +17,7 @@ import type { ActiveWindow } from "./maintenance.js";
 import type { AvailabilitySnapshot } from "./kpi/availability-report.js";
 import { CollectorExposition } from "./exposition.js";
 import { AvailabilityExposition } from "./metrics-availability.js";
-import { EncodedText, type BodyPiece } from "./metrics-body.js";
+import type { BodyPiece } from "./metrics-body.js";
 import type { LatestState } from "./store/latest.js";
 
 export { labelName } from "./exposition.js";
@@ -48,7 +48,6 @@ export class AgentMetrics {
   /** The availability families, once trackAvailability() was called. */
   private availability: AvailabilityExposition | undefined;
   private readonly site: string;
-  private readonly collectorBytes = new EncodedText();
 
   constructor(options: MetricsOptions) {
     this.site = options.site;
@@ -207,7 +206,7 @@ export class AgentMetrics {
     const own = await this.registry.metrics();
     const pieces: BodyPiece[] = [own];
     if (this.availability) pieces.push(this.availability.piece());
-    pieces.push(this.collectorBytes.of(this.exposition.text()));
+    pieces.push(this.exposition.piece());
     return pieces;
   }
 

@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { pino } from "pino";
 import { AgentHttpServer } from "../../agent/http.js";
-import { acceptsGzip, EncodedText, encodeBody } from "../../agent/metrics-body.js";
+import { acceptsGzip, EncodedPiece, encodeBody, encodeTexts } from "../../agent/metrics-body.js";
 
 describe("metrics body", () => {
   it("reads Accept-Encoding as Prometheus and curl send it", () => {
@@ -17,8 +17,7 @@ describe("metrics body", () => {
   });
 
   it("compresses pieces as consecutive gzip members that decode to the whole text", async () => {
-    const cached = new EncodedText();
-    const pieces = ["# own metrics 0–1\n", cached.of("a 1\n".repeat(1000)), Buffer.from("b 2\n")];
+    const pieces = ["# own metrics 0–1\n", new EncodedPiece(Buffer.from("a 1\n".repeat(1000))), Buffer.from("b 2\n")];
     const gz = await encodeBody(pieces, true);
     expect(gunzipSync(Buffer.concat(gz.chunks as Buffer[])).toString()).toBe(
       `# own metrics 0–1\n${"a 1\n".repeat(1000)}b 2\n`,
@@ -27,13 +26,17 @@ describe("metrics body", () => {
     expect(plain.length).toBe(Buffer.byteLength(`# own metrics 0–1\n${"a 1\n".repeat(1000)}b 2\n`));
   });
 
-  it("keeps the encoded piece (and its gzip) while the text is the same string", async () => {
-    const cached = new EncodedText();
-    const text = "x 1\n".repeat(10);
-    const first = cached.of(text);
-    expect(cached.of(text)).toBe(first);
-    expect(await first.gzip()).toBe(await first.gzip());
-    expect(cached.of(`${text}y 2\n`)).not.toBe(first);
+  it("keeps a piece's gzip once made", async () => {
+    const piece = new EncodedPiece(Buffer.from("x 1\n".repeat(10)));
+    expect(await piece.gzip()).toBe(await piece.gzip());
+  });
+
+  it("encodes texts one after the other into one buffer of the exact size", () => {
+    const texts = ["# HELP m ÷\n", "", 'm{room="市教育视频会议系统"} 1\n', "n 2\n"];
+    const bytes = encodeTexts(texts);
+    expect(bytes.toString("utf8")).toBe(texts.join(""));
+    expect(bytes.length).toBe(Buffer.byteLength(texts.join("")));
+    expect(encodeTexts([]).length).toBe(0);
   });
 
   it("serves pieces gzip-compressed when asked, plain with a Content-Length otherwise", async () => {
@@ -44,7 +47,7 @@ describe("metrics body", () => {
           GET: () => ({
             status: 200,
             contentType: "text/plain",
-            body: [text, new EncodedText().of("n 2\n")],
+            body: [text, new EncodedPiece(Buffer.from("n 2\n"))],
           }),
         },
       },
