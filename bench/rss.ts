@@ -9,9 +9,10 @@
  * targets: an HTTP probe's work and state (sockets, parsers, response bodies, TLS settings) live
  * in the agent's own process, while ICMP probes run in fping, a child whose memory VmRSS does not
  * count — so HTTP is the case that loads the agent's memory, the honest one for an RSS target.
- * After `runSeconds` (several cycles) /metrics is scraped `scrapes` times a second apart (time:
- * median and slowest — the /metrics target of 150 ms at 10,000 targets, applied to the real agent —
- * and http_probe_up lines) and VmRSS is read after that.
+ * After `runSeconds` (several cycles) /metrics is scraped `scrapes` times a second apart (time to
+ * the response's last byte: median and slowest — the /metrics target of 150 ms at 10,000 targets,
+ * applied to the real agent — then with the client's own gunzip and decode, and http_probe_up
+ * lines) and VmRSS is read after that.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -133,6 +134,17 @@ export function procMemory(pid: number): { rss: number; hwm: number } | undefine
   const kb = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? Number.NaN) * 1024;
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+}
+
+/** User + system CPU seconds of a process so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+export function procCpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function tail(chunks: string[], text: string, limit = 4000): void {
@@ -262,12 +274,14 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
     log(`rss: /healthz answered ${healthStatus} after ${startupMs} ms; running ${options.runSeconds} s`);
     // VmRSS once a second while it runs: the steady figure is the last; the trace shows whether it is steady.
     const trace: number[] = [];
+    const cpuAtStart = procCpuSeconds(child.pid as number);
     const runUntil = Date.now() + options.runSeconds * 1000;
     while (Date.now() < runUntil && !exitState()) {
       await sleep(Math.min(1000, Math.max(0, runUntil - Date.now())));
       const m = procMemory(child.pid as number);
       if (m) trace.push(m.rss / 2 ** 20);
     }
+    const cpuCores = (procCpuSeconds(child.pid as number) - cpuAtStart) / options.runSeconds;
     const gone = exitState();
     if (gone) return failure(`agent exited while running (code ${gone.code}, signal ${gone.signal})`);
     // Scrapes a second apart (as Prometheus would, more often): one that lands while a run's results
@@ -299,7 +313,7 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
     const code = inTime && done ? (done.code ?? Number.NaN) : Number.NaN;
     log(
       `rss (${label}): VmRSS ${(memory.rss / 2 ** 20).toFixed(1)} MiB, VmHWM ${(memory.hwm / 2 ** 20).toFixed(1)} MiB, ` +
-        `trace ${trace.map((r) => r.toFixed(0)).join(" ")} MiB` +
+        `trace ${trace.map((r) => r.toFixed(0)).join(" ")} MiB, CPU ${cpuCores.toFixed(2)} cores` +
         (slowest === undefined
           ? ""
           : `; /metrics ${scrapes.map((x) => x.ms.toFixed(0)).join(", ")} ms (with the client's decode ${scrapes.map((x) => x.decodedMs.toFixed(0)).join(", ")}), ${slowest.up} http_probe_up lines, ${(slowest.bytes / 2 ** 20).toFixed(1)} MiB`) +
@@ -319,6 +333,19 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
         value: memory.hwm / 2 ** 20,
         unit: "MiB",
         target: { kind: "max", value: targetMiB },
+      },
+      {
+        benchmark: B,
+        figure: `VmRSS median over the second half of the run (${label})`,
+        value: median(half),
+        unit: "MiB",
+        target: { kind: "max", value: targetMiB },
+      },
+      {
+        benchmark: B,
+        figure: `agent CPU while it ran, user + system seconds per second (${label})`,
+        value: cpuCores,
+        unit: "cores",
       },
       {
         benchmark: B,
