@@ -17,7 +17,11 @@ describe("metrics body", () => {
   });
 
   it("compresses pieces as consecutive gzip members that decode to the whole text", async () => {
-    const pieces = ["# own metrics 0–1\n", new EncodedPiece(Buffer.from("a 1\n".repeat(1000))), Buffer.from("b 2\n")];
+    const pieces = [
+      "# own metrics 0–1\n",
+      new EncodedPiece(Buffer.from("a 1\n".repeat(1000))),
+      Buffer.from("b 2\n"),
+    ];
     const gz = await encodeBody(pieces, true);
     expect(gunzipSync(Buffer.concat(gz.chunks as Buffer[])).toString()).toBe(
       `# own metrics 0–1\n${"a 1\n".repeat(1000)}b 2\n`,
