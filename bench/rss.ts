@@ -16,15 +16,15 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { get as httpGet } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { gunzipSync } from "node:zlib";
 import { parse, stringify } from "yaml";
 import { envWithoutProxies, startTargetServers, stopChild, targetUrls } from "./http-scale.js";
 import { repoRoot } from "./paths.js";
+import { procCpuSeconds, procMemory } from "./proc.js";
+import { scrapeMetrics, type Scrape } from "./scrape-metrics.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
 import { startSimulatedRoom } from "../simroom/index.js";
@@ -70,46 +70,6 @@ export interface RssOptions {
 
 const B = "agent RSS";
 
-interface Scrape {
-  /** Request sent to the last byte of the (gzip) response received: the agent's response time. */
-  ms: number;
-  /** The same plus the client's gunzip and UTF-8 decode of the exposition. */
-  decodedMs: number;
-  up: number;
-  bytes: number;
-}
-
-/**
- * One GET /metrics as Prometheus sends it (Accept-Encoding: gzip), timed to the response's last
- * byte — what curl's time_total reports — and then with the client's own gunzip and decode. The
- * two are printed apart because the second is the client's work: Node's fetch alone spends
- * 60–140 ms inflating and decoding the 10.7 MiB exposition on an idle machine (measured against a
- * static body), more than the agent takes to answer.
- */
-async function scrapeMetrics(port: number): Promise<Scrape> {
-  const t0 = performance.now();
-  const { status, body } = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
-    const request = httpGet(
-      { host: "127.0.0.1", port, path: "/metrics", headers: { "accept-encoding": "gzip" }, timeout: 30_000 },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        response.on("error", reject);
-      },
-    );
-    request.on("timeout", () => request.destroy(new Error("GET /metrics: no answer within 30 s")));
-    request.on("error", reject);
-  });
-  const ms = performance.now() - t0;
-  if (status !== 200) throw new Error(`GET /metrics: HTTP ${status}`);
-  const text = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString("utf8");
-  const decodedMs = performance.now() - t0;
-  let up = 0;
-  for (const line of text.split("\n")) if (/^\w*http_probe_up\{/.test(line)) up += 1;
-  return { ms, decodedMs, up, bytes: Buffer.byteLength(text) };
-}
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -121,30 +81,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** VmRSS / VmHWM from /proc/<pid>/status, in bytes. */
-export function procMemory(pid: number): { rss: number; hwm: number } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, "utf8");
-  } catch {
-    return undefined;
-  }
-  const kb = (field: string) =>
-    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? Number.NaN) * 1024;
-  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
-}
-
-/** User + system CPU seconds of a process so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
-export function procCpuSeconds(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 function tail(chunks: string[], text: string, limit = 4000): void {
