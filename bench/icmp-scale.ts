@@ -8,7 +8,7 @@
  * (GET /probe?module=icmp, 64 in flight) and the ratios are printed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,51 +16,13 @@ import { pino } from "pino";
 import { systemClock } from "../agent/clock.js";
 import { icmpPlugin } from "../collectors/icmp/index.js";
 import { noInventory, type Collector } from "../collectors/types.js";
+import { agentCpuSeconds, hasProc, procTimes } from "./proc.js";
 import { freePort } from "./rss.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
 
 const B = "icmp scale";
 const BB = "icmp vs blackbox exporter";
-
-/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on every Linux we run on). */
-const CLK_TCK = 100;
-
-interface ProcTimes {
-  /** utime + stime of the process, seconds. */
-  self: number;
-  /** cutime + cstime: CPU of its children that have ended and been waited for, seconds. */
-  children: number;
-}
-
-/** CPU times from /proc/<pid>/stat; undefined when unreadable (not Linux, process gone). */
-export function procTimes(pid: number | "self"): ProcTimes | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) may hold spaces and parentheses: split after its last ")".
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const n = (i: number) => Number(fields[i]) / CLK_TCK;
-  // fields[0] is field 3 (state): utime 14, stime 15, cutime 16, cstime 17.
-  return { self: n(11) + n(12), children: n(13) + n(14) };
-}
-
-/**
- * CPU seconds used so far by this process (process.cpuUsage: all its threads) plus its ended
- * children (fping, ping): the agent's own CPU as a cycle sees it.
- */
-export function agentCpuSeconds(): number {
-  const own = process.cpuUsage();
-  const children = procTimes("self")?.children ?? 0;
-  return (own.user + own.system) / 1e6 + children;
-}
-
-export function hasProc(): boolean {
-  return procTimes("self") !== undefined;
-}
 
 /** The path of `name` on PATH, if executable. */
 export function onPath(name: string): string | undefined {

@@ -51,7 +51,8 @@ import {
 } from "../simroom/platforms/index.js";
 import { createSelfSigned } from "../simroom/test-ca.js";
 import { SYSTEMS, generateInventory, startVcenterSim } from "../simroom/vcenter/index.js";
-import { agentCpuSeconds, hasProc, onPath, procTimes } from "./icmp-scale.js";
+import { onPath } from "./icmp-scale.js";
+import { agentCpuSeconds, hasProc, procTimes } from "./proc.js";
 import { repoRoot } from "./paths.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parse, stringify } from "yaml";
 import { envWithoutProxies, startTargetServers, stopChild, targetUrls } from "./http-scale.js";
 import { repoRoot } from "./paths.js";
-import { procCpuSeconds, procMemory } from "./proc.js";
+import { procMemory, procTimes } from "./proc.js";
 import { scrapeMetrics, type Scrape } from "./scrape-metrics.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
@@ -210,14 +210,14 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
     log(`rss: /healthz answered ${healthStatus} after ${startupMs} ms; running ${options.runSeconds} s`);
     // VmRSS once a second while it runs: the steady figure is the last; the trace shows whether it is steady.
     const trace: number[] = [];
-    const cpuAtStart = procCpuSeconds(child.pid as number);
+    const cpuAtStart = procTimes(child.pid as number)?.self ?? Number.NaN;
     const runUntil = Date.now() + options.runSeconds * 1000;
     while (Date.now() < runUntil && !exitState()) {
       await sleep(Math.min(1000, Math.max(0, runUntil - Date.now())));
       const m = procMemory(child.pid as number);
       if (m) trace.push(m.rss / 2 ** 20);
     }
-    const cpuCores = (procCpuSeconds(child.pid as number) - cpuAtStart) / options.runSeconds;
+    const cpuCores = ((procTimes(child.pid as number)?.self ?? Number.NaN) - cpuAtStart) / options.runSeconds;
     const gone = exitState();
     if (gone) return failure(`agent exited while running (code ${gone.code}, signal ${gone.signal})`);
     // Scrapes a second apart (as Prometheus would, more often): one that lands while a run's results

@@ -129,8 +129,13 @@ describe("metrics", () => {
     expect(first.endsWith(collectorPart)).toBe(true);
     for (let i = 0; i < 3; i++) expect((await metrics.text()).endsWith(collectorPart)).toBe(true);
     expect(metrics.exposition.renderCount).toBe(2); // nothing changed: nothing rendered
+    // … and nothing encoded: scrapes send the same bytes (and their gzip, once made).
+    const piece = metrics.exposition.piece();
+    expect(metrics.exposition.piece()).toBe(piece);
+    expect((await metrics.body()).at(-1)).toBe(piece);
 
     latest.replace("web", [{ target: web, metric: "http_probe_up", value: 0 }], t);
+    expect(metrics.exposition.piece()).not.toBe(piece);
     let text = await metrics.text();
     expect(metrics.exposition.renderCount).toBe(3); // only web: host's lines are reused
     expect(text).toContain('opsagent_http_probe_up{collector="web",target="portal",site="room-1"} 0');
