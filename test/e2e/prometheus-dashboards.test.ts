@@ -315,9 +315,19 @@ ${agents.map((a) => `      - targets: ["127.0.0.1:${a.port}"]\n        labels: {
 
       // The metric names the agents export (every family, with or without series yet) and the
       // names the recording rules record.
+      // Collected over several scrapes: a family with no series is left out, and a run whose one
+      // https probe timed out on a loaded machine has no certificate-expiry series (CI saw it once).
       const exported = new Set<string>();
       for (const a of agents)
-        for (const n of exportedNames((await get(a.port, "/metrics")).body)) exported.add(n);
+        await waitFor(
+          async () => {
+            const names = exportedNames((await get(a.port, "/metrics")).body);
+            for (const n of names) exported.add(n);
+            return names.has("opsagent_http_tls_cert_expiry_timestamp_seconds") ? true : undefined;
+          },
+          30_000,
+          `${a.site}: a certificate-expiry series on /metrics`,
+        );
       const recorded = new Set<string>();
       const ruleExprs: { name: string; expr: string }[] = [];
       for (const f of ruleFiles) {
