@@ -63,12 +63,18 @@ export interface RssOptions {
   concurrency?: number;
   /** With httpTargets: /metrics scrapes, a second apart, after runSeconds (default 15). */
   scrapes?: number;
-  /** Target for VmRSS and VmHWM, MiB (default 80; 250 with httpTargets). */
-  targetMiB?: number;
+  /**
+   * Target for VmRSS and VmHWM in MB — 10^6 bytes, as issue 9 writes it: "RSS ≤ 80 MB at default
+   * scale and ≤ 250 MB at 10,000 targets" (default 80; 250 with httpTargets). The rows are printed
+   * in MB for that reason; the log line gives MiB as well (80 MB = 76.3 MiB).
+   */
+  targetMB?: number;
   log?: (line: string) => void;
 }
 
 const B = "agent RSS";
+/** The issue's unit: a megabyte of 10^6 bytes (its targets are "80 MB" and "250 MB"). */
+const MB = 1e6;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -100,7 +106,7 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
   const port = await freePort();
   const log = options.log ?? (() => {});
   const targets = options.httpTargets;
-  const targetMiB = options.targetMiB ?? (targets === undefined ? 80 : 250);
+  const targetMB = options.targetMB ?? (targets === undefined ? 80 : 250);
   const label = targets === undefined ? "default config" : `${targets.toLocaleString("en-US")} http targets`;
   let config: Record<string, unknown>;
   let peers: { close(): Promise<void> };
@@ -248,7 +254,8 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
     const done = exitState();
     const code = inTime && done ? (done.code ?? Number.NaN) : Number.NaN;
     log(
-      `rss (${label}): VmRSS ${(memory.rss / 2 ** 20).toFixed(1)} MiB, VmHWM ${(memory.hwm / 2 ** 20).toFixed(1)} MiB, ` +
+      `rss (${label}): VmRSS ${(memory.rss / 2 ** 20).toFixed(1)} MiB = ${(memory.rss / MB).toFixed(1)} MB, ` +
+        `VmHWM ${(memory.hwm / 2 ** 20).toFixed(1)} MiB = ${(memory.hwm / MB).toFixed(1)} MB, ` +
         `trace ${trace.map((r) => r.toFixed(0)).join(" ")} MiB, CPU ${cpuCores.toFixed(2)} cores` +
         (slowest === undefined
           ? ""
@@ -259,23 +266,23 @@ export async function runRss(options: RssOptions): Promise<BenchResult> {
       {
         benchmark: B,
         figure: `VmRSS after ${options.runSeconds} s (${label})`,
-        value: memory.rss / 2 ** 20,
-        unit: "MiB",
-        target: { kind: "max", value: targetMiB },
+        value: memory.rss / MB,
+        unit: "MB",
+        target: { kind: "max", value: targetMB },
       },
       {
         benchmark: B,
         figure: `VmHWM (peak RSS, ${label})`,
-        value: memory.hwm / 2 ** 20,
-        unit: "MiB",
-        target: { kind: "max", value: targetMiB },
+        value: memory.hwm / MB,
+        unit: "MB",
+        target: { kind: "max", value: targetMB },
       },
       {
         benchmark: B,
         figure: `VmRSS median over the second half of the run (${label})`,
-        value: median(half),
-        unit: "MiB",
-        target: { kind: "max", value: targetMiB },
+        value: (median(half) * 2 ** 20) / MB,
+        unit: "MB",
+        target: { kind: "max", value: targetMB },
       },
       {
         benchmark: B,

@@ -93,7 +93,7 @@ describe("benchmarks (quick, no timing assertions)", () => {
         figure: row.figure,
         finite: true,
       });
-    for (const row of result.rows.filter((r) => r.unit === "MiB" || r.unit === "ms"))
+    for (const row of result.rows.filter((r) => r.unit === "MB" || r.unit === "ms"))
       expect({ figure: row.figure, positive: row.value > 0 }).toEqual({ figure: row.figure, positive: true });
     expect((result.details?.scrapes as { up: number }[] | undefined)?.[0]?.up).toBe(40);
   });
