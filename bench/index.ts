@@ -14,6 +14,7 @@ import { runMachineRoom } from "./machine-room.js";
 import { runMetricsScrape, caseForSeries } from "./metrics-scrape.js";
 import { repoRoot } from "./paths.js";
 import { machineInfo, machineLine, markdownTable, writeResults } from "./report.js";
+import { measureNodeFloor, nodeFloorResult } from "./node-floor.js";
 import { runRss } from "./rss.js";
 import { runStoreIngest } from "./store-ingest.js";
 import type { BenchResult } from "./types.js";
@@ -123,7 +124,17 @@ async function main(): Promise<void> {
     // and the first minutes' refreshes grow it (measured: 85 MiB at 60 s, 85 to 89 MiB after).
     const runSeconds = args.quick ? 3 : 330;
     log(`agent RSS: default config, ${runSeconds} s`);
-    results.push(...(await guarded("agent RSS", async () => [await runRss({ runSeconds, log })])));
+    results.push(
+      ...(await guarded("agent RSS", async () => {
+        const agent = await runRss({ runSeconds, log });
+        // What Node holds before any agent code, measured after the agent's run (nothing else running).
+        const floor = await measureNodeFloor();
+        const agentRss = (agent.details?.memory as { rss?: number } | undefined)?.rss;
+        if (typeof floor !== "string")
+          log(`rss: Node's own floor with the agent's flags ${(floor.rss / 2 ** 20).toFixed(1)} MiB`);
+        return [agent, nodeFloorResult(floor, agentRss)];
+      })),
+    );
   }
   // OPS_AGENT_BENCH_RSS_DEFAULT_ONLY=1: the default-config case alone (the 10,000-target one takes minutes).
   if (args.only.has("rss") && process.env.OPS_AGENT_BENCH_RSS_DEFAULT_ONLY !== "1") {

@@ -11,6 +11,7 @@ import { roomUnavailable, runMachineRoom } from "../../bench/machine-room.js";
 import { caseForSeries, runMetricsScrape } from "../../bench/metrics-scrape.js";
 import { markdownTable } from "../../bench/report.js";
 import { runStoreIngest, samplesTableDdl } from "../../bench/store-ingest.js";
+import { measureNodeFloor, nodeFloorResult } from "../../bench/node-floor.js";
 import { runRss } from "../../bench/rss.js";
 import type { BenchResult } from "../../bench/types.js";
 import { runYear } from "../../bench/year.js";
@@ -97,6 +98,21 @@ describe("benchmarks (quick, no timing assertions)", () => {
       expect({ figure: row.figure, positive: row.value > 0 }).toEqual({ figure: row.figure, positive: true });
     expect((result.details?.scrapes as { up: number }[] | undefined)?.[0]?.up).toBe(40);
   });
+
+  it(
+    "the node floor runs its child with the agent's flags and reads its memory",
+    { timeout: 60_000 },
+    async () => {
+      const floor = await measureNodeFloor();
+      if (typeof floor === "string") throw new Error(floor);
+      // A node process that has loaded ICU, SQLite, TLS and the optimising compiler: tens of MB.
+      expect(floor.rss).toBeGreaterThan(20e6);
+      expect(floor.hwm).toBeGreaterThanOrEqual(floor.rss);
+      const result = nodeFloorResult(floor, floor.rss + 5e6);
+      expectFinitePositive(result);
+      expect(result.rows[1]?.value).toBeCloseTo(5, 6);
+    },
+  );
 
   it("icmp scale pings loopback targets and reports wall and CPU", { timeout: 60_000 }, async () => {
     const results = await runIcmpScale({
