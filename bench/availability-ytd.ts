@@ -45,7 +45,7 @@ import { retentionCutoffs } from "../agent/store/retention.js";
 import { SqliteStore, type StoredSample } from "../agent/store/sqlite.js";
 import type { TargetRef } from "../collectors/types.js";
 import { probeTarget, prng } from "./generate.js";
-import { RETENTION } from "./kpi-year.js";
+import { RETENTION } from "./year-series.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult } from "./types.js";
 

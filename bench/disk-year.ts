@@ -1,6 +1,6 @@
 /**
- * Disk: the database after a generated year at the default scale (bench/kpi-year.ts's generator,
- * which runs the daemon's retention — raw 35 d, hourly 400 d, daily 1100 d — every simulated
+ * Disk: the database after a generated year at the default scale (bench/year-generate.ts,
+ * which runs the daemon's retention — raw 35 d, hourly 93 d, daily 1100 d — every simulated
  * hour). Target (the issue): one year at default scale ≤ 1 GB on disk with the default retention.
  *
  * MEASURED: the file after a TRUNCATE checkpoint (page_count × page_size: free pages left by the
@@ -8,7 +8,7 @@
  * samples / rollup_hour / rollup_day, and how many days the raw samples span (the retention cuts
  * at the start of the local day 35 days back, so under 36).
  *
- * What the generated year holds (see kpi-year.ts): 50 applications' http_probe_up and
+ * What the generated year holds (see bench/year-generate.ts): 50 applications' http_probe_up and
  * http_probe_duration_seconds at 1 minute, vms_in_scope and antivirus_coverage_ratio at 5 minutes,
  * and the ICMP of 253 VMs plus the 300 videoconf endpoints at 1 minute — raw for the last
  * `pingRawDays` days only (35 in `npm run bench`: the whole raw window), rollups for the year.
@@ -25,7 +25,8 @@
  * events, incidents and reports beyond the generator's, the WAL between checkpoints.
  */
 import Database from "better-sqlite3";
-import { RETENTION, type GeneratedYear } from "./kpi-year.js";
+import type { GeneratedYear } from "./year-generate.js";
+import { RETENTION } from "./year-series.js";
 import { MIB } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
 

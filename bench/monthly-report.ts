@@ -1,5 +1,5 @@
 /**
- * The monthly operations report over a generated year (bench/kpi-year.ts's generator: 50
+ * The monthly operations report over a generated year (bench/year-generate.ts: 50
  * applications, 253 VMs, 300 endpoints, incidents, manual records, now = 2026-12-31 20:00
  * Asia/Shanghai): writeMonthlyReport — as `ops-agent report` and the daemon's schedule call it —
  * for December 2026 (month to date; its raw http samples are all inside the 35-day raw retention,
@@ -55,7 +55,7 @@ import { renderDocx } from "../agent/report/render-docx.js";
 import { renderHtml } from "../agent/report/render-html.js";
 import { renderMarkdown } from "../agent/report/render-markdown.js";
 import { writeMonthlyReport } from "../agent/report/write.js";
-import { generateYear, type GeneratedYear, type KpiYearOptions } from "./kpi-year.js";
+import { generateYear, type GeneratedYear, type KpiYearOptions } from "./year-generate.js";
 import { median } from "./stats.js";
 import type { BenchResult } from "./types.js";
 

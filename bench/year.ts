@@ -4,7 +4,8 @@
  * (bench/disk-year.ts), in that order, on the same store; then the store is deleted.
  */
 import { measureDiskYear } from "./disk-year.js";
-import { generateYear, measureKpiYear, type KpiYearOptions } from "./kpi-year.js";
+import { measureKpiYear } from "./kpi-year.js";
+import { generateYear, type KpiYearOptions } from "./year-generate.js";
 import { measureMonthlyReport } from "./monthly-report.js";
 import type { BenchResult } from "./types.js";
 
