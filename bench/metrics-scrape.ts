@@ -5,7 +5,7 @@
  * sets: set() once (as a runner would after each run), then registry.metrics() per scrape.
  *
  * The default-scale case (`defaultScale`) is not generated: it starts the simulated machine room
- * of bench/machine-room.ts (253 VMs, 50 applications, 2 MCUs and 300 endpoints, antivirus,
+ * of bench/room.ts (253 VMs, 50 applications, 2 MCUs and 300 endpoints, antivirus,
  * vCenter, host), runs the collectors for a warm-up and one more cycle, and scrapes the LatestState
  * those real runs left — every sample of every collector, with every plugin's descriptors, as the
  * daemon builds them. "After replace()" there replaces the http collector's state.
@@ -18,7 +18,7 @@ import { hostMetrics } from "../collectors/host/metrics.js";
 import { httpMetrics } from "../collectors/http/metrics.js";
 import type { Labels, MetricDescriptor, Sample, TargetRef } from "../collectors/types.js";
 import { probeTargets, prng } from "./generate.js";
-import { roomUnavailable, startRoom, type RoomOptions } from "./machine-room.js";
+import { roomUnavailable, startRoom, type RoomOptions } from "./room.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
 
