@@ -17,26 +17,27 @@
  * its whole process (collector, probes, sample building, GC). The comparison is therefore, if
  * anything, tilted in the exporter's favour.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, get } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { Agent } from "node:http";
 import { pino } from "pino";
 import { systemClock } from "../agent/clock.js";
 import { createHttpCollector } from "../collectors/http/collector.js";
 import { httpPlugin } from "../collectors/http/index.js";
 import { noInventory, type Collector } from "../collectors/types.js";
 import { onPath } from "./icmp-scale.js";
-import { hasProc, procTimes } from "./proc.js";
-import { freePort } from "./rss.js";
+import { hasProc } from "./proc.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
+import {
+  blackboxCycle,
+  startBlackbox,
+  stopBlackbox,
+  type Blackbox,
+  type BlackboxCycle,
+} from "./blackbox-http.js";
+import { startTargetServers, stopChild, targetUrls } from "./loopback-targets.js";
 
 const B = "http scale";
 const BB = "http vs blackbox exporter";
-const SERVER_HOSTS = ["127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.14"];
 const INSTALL_HINT = "apt-get install prometheus-blackbox-exporter";
 
 export interface HttpScaleOptions {
@@ -51,115 +52,7 @@ export interface HttpScaleOptions {
   log?: (line: string) => void;
 }
 
-/**
- * The target servers, run by `node -e` in a child process: one node:http server per address in
- * BENCH_HOSTS (port 0), answering GET /app/<i> with 200 and a small JSON body, anything else 404.
- * It prints the bound addresses as one JSON line and exits when its stdin closes (the parent
- * went away) or on SIGTERM.
- */
-const SERVER_SCRIPT = `
-const http = require("node:http");
-const hosts = JSON.parse(process.env.BENCH_HOSTS);
-const listen = (host) => new Promise((resolve, reject) => {
-  const server = http.createServer((req, res) => {
-    const m = /^\\/app\\/(\\d+)$/.exec(req.url);
-    if (!m) { res.writeHead(404); res.end(); return; }
-    const body = JSON.stringify({ status: "ok", app: Number(m[1]) });
-    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-    res.end(body);
-  });
-  server.on("error", reject);
-  server.listen({ host, port: 0, backlog: 4096 }, () => resolve({ host, port: server.address().port }));
-});
-Promise.all(hosts.map(listen)).then(
-  (bound) => process.stdout.write(JSON.stringify(bound) + "\\n"),
-  (error) => { process.stderr.write(String(error) + "\\n"); process.exit(1); },
-);
-process.stdin.on("end", () => process.exit(0)).resume();
-process.on("SIGTERM", () => process.exit(0));
-`;
-
-export interface Child {
-  child: ChildProcess;
-  output: string[];
-}
-
-/** The environment without proxy settings: every request here goes straight to loopback. */
-export function envWithoutProxies(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const key of Object.keys(env)) if (/^(https?|all|no)_proxy$/i.test(key)) delete env[key];
-  return env;
-}
-
-function keepTail(output: string[]): (d: string) => void {
-  return (d) => {
-    output.push(d);
-    if (output.length > 50) output.shift();
-  };
-}
-
-export async function stopChild(c: Child): Promise<void> {
-  const exited = new Promise<void>((resolve) => {
-    if (c.child.exitCode !== null || c.child.signalCode !== null) resolve();
-    else c.child.once("exit", () => resolve());
-  });
-  c.child.kill("SIGTERM");
-  await Promise.race([exited, sleep(5000)]);
-  if (c.child.exitCode === null && c.child.signalCode === null) {
-    c.child.kill("SIGKILL");
-    await exited;
-  }
-}
-
-export interface TargetServers extends Child {
-  bound: { host: string; port: number }[];
-}
-
-export async function startTargetServers(): Promise<TargetServers> {
-  const output: string[] = [];
-  const child = spawn(process.execPath, ["-e", SERVER_SCRIPT], {
-    stdio: ["pipe", "pipe", "pipe"],
-    env: envWithoutProxies({ BENCH_HOSTS: JSON.stringify(SERVER_HOSTS) }),
-  });
-  child.stderr?.setEncoding("utf8").on("data", keepTail(output));
-  const servers: TargetServers = { child, output, bound: [] };
-  try {
-    servers.bound = await new Promise((resolve, reject) => {
-      let text = "";
-      const timer = setTimeout(() => reject(new Error("target servers did not start within 15 s")), 15_000);
-      child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-        text += d;
-        const line = text.split("\n")[0] as string;
-        if (text.includes("\n")) {
-          clearTimeout(timer);
-          try {
-            resolve(JSON.parse(line) as { host: string; port: number }[]);
-          } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        }
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`target servers exited (code ${code}): ${output.join("").slice(-500)}`));
-      });
-    });
-  } catch (error) {
-    await stopChild(servers);
-    throw error;
-  }
-  return servers;
-}
-
-/** N distinct target URLs, round-robin over the servers. */
-export function targetUrls(servers: TargetServers, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const s = servers.bound[i % servers.bound.length] as { host: string; port: number };
-    return `http://${s.host}:${s.port}/app/${i}`;
-  });
-}
-
-interface Cycle {
+export interface Cycle {
   wallMs: number;
   cpuS: number;
   up: number;
@@ -188,128 +81,6 @@ async function agentCycle(collector: Collector): Promise<Cycle> {
   const cpu = process.cpuUsage(cpu0);
   const up = samples.filter((s) => s.metric === "http_probe_up" && s.value === 1).length;
   return { wallMs, cpuS: (cpu.user + cpu.system) / 1e6, up };
-}
-
-interface Blackbox extends Child {
-  port: number;
-  dir: string;
-}
-
-async function startBlackbox(path: string): Promise<Blackbox> {
-  const dir = mkdtempSync(join(tmpdir(), "ops-agent-bench-bbe-http-"));
-  const config = join(dir, "blackbox.yml");
-  writeFileSync(
-    config,
-    [
-      "modules:",
-      "  http_2xx:",
-      "    prober: http",
-      "    timeout: 5s",
-      "    http:",
-      "      valid_status_codes: [200]",
-      "      preferred_ip_protocol: ip4",
-      "",
-    ].join("\n"),
-  );
-  const port = await freePort();
-  const output: string[] = [];
-  const child = spawn(path, [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: envWithoutProxies(),
-  });
-  child.stdout?.setEncoding("utf8").on("data", keepTail(output));
-  child.stderr?.setEncoding("utf8").on("data", keepTail(output));
-  const bbe: Blackbox = { child, output, port, dir };
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`blackbox exporter exited: ${output.join("").slice(-500)}`);
-    }
-    if (Date.now() - started > 15_000) {
-      await stopBlackbox(bbe);
-      throw new Error("blackbox exporter did not answer /-/healthy within 15 s");
-    }
-    try {
-      const answer = await request(port, "/-/healthy", undefined);
-      if (answer.status === 200) break;
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  return bbe;
-}
-
-async function stopBlackbox(bbe: Blackbox): Promise<void> {
-  await stopChild(bbe);
-  rmSync(bbe.dir, { recursive: true, force: true });
-}
-
-/** GET http://127.0.0.1:port/path: status and body text. */
-function request(
-  port: number,
-  path: string,
-  agent: Agent | undefined,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = get(
-      { host: "127.0.0.1", port, path, ...(agent ? { agent } : {}), timeout: 30_000 },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`no answer to ${path} within 30 s`)));
-    req.on("error", reject);
-  });
-}
-
-interface BlackboxCycle extends Cycle {
-  failed: number;
-  firstFailure?: string;
-}
-
-/** One cycle through the exporter: every target probed once, `inFlight` at a time. */
-async function blackboxCycle(
-  bbe: Blackbox,
-  agent: Agent,
-  urls: readonly string[],
-  inFlight: number,
-): Promise<BlackboxCycle> {
-  const pid = bbe.child.pid as number;
-  const cpu0 = procTimes(pid)?.self ?? Number.NaN;
-  const t0 = performance.now();
-  let next = 0;
-  let up = 0;
-  let failed = 0;
-  let firstFailure: string | undefined;
-  const worker = async () => {
-    while (next < urls.length) {
-      const url = urls[next++] as string;
-      // A probe the exporter did not answer counts as failed, like one it reported failed.
-      const answer = await request(
-        bbe.port,
-        `/probe?module=http_2xx&target=${encodeURIComponent(url)}`,
-        agent,
-      ).catch((error: unknown) => ({
-        status: 0,
-        body: error instanceof Error ? error.message : String(error),
-      }));
-      if (answer.status === 200 && /^probe_success 1$/m.test(answer.body)) up++;
-      else {
-        failed++;
-        firstFailure ??= `${url}: HTTP ${answer.status}: ${answer.body.slice(0, 300)}`;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, urls.length) }, worker));
-  const wallMs = performance.now() - t0;
-  const cpuS = (procTimes(pid)?.self ?? Number.NaN) - cpu0;
-  return { wallMs, cpuS, up, failed, ...(firstFailure === undefined ? {} : { firstFailure }) };
 }
 
 interface Measured {

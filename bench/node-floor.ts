@@ -17,7 +17,7 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { envWithoutProxies } from "./http-scale.js";
+import { envWithoutProxies } from "./loopback-targets.js";
 import { repoRoot } from "./paths.js";
 import { AGENT_ENV, AGENT_NODE_FLAGS } from "./rss.js";
 import type { BenchResult } from "./types.js";

@@ -5,7 +5,7 @@
  *
  * With `httpTargets` (the 10,000-target case) the config is instead one http collector over that
  * many distinct loopback URLs (http://127.0.0.1x:PORT/app/<i>, served by a child process — see
- * bench/http-scale.ts), every `every` with `concurrency` probes in flight. HTTP rather than ICMP
+ * bench/loopback-targets.ts), every `every` with `concurrency` probes in flight. HTTP rather than ICMP
  * targets: an HTTP probe's work and state (sockets, parsers, response bodies, TLS settings) live
  * in the agent's own process, while ICMP probes run in fping, a child whose memory VmRSS does not
  * count — so HTTP is the case that loads the agent's memory, the honest one for an RSS target.
@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parse, stringify } from "yaml";
-import { envWithoutProxies, startTargetServers, stopChild, targetUrls } from "./http-scale.js";
+import { envWithoutProxies, startTargetServers, stopChild, targetUrls } from "./loopback-targets.js";
 import { repoRoot } from "./paths.js";
 import { procMemory, procTimes } from "./proc.js";
 import { scrapeMetrics, type Scrape } from "./scrape-metrics.js";
