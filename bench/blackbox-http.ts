@@ -1,75 +1,23 @@
 /**
- * prometheus-blackbox-exporter as the HTTP benchmark's baseline (bench/http-scale.ts): started as a
- * child (module http_2xx: prober http, timeout 5s, valid_status_codes [200], ip4) and driven over the
- * same targets at the same concurrency (GET /probe?module=http_2xx&target=URL through a keep-alive
- * node:http Agent, so the driver's own cost stays small); its CPU is read from /proc/<pid>/stat.
+ * prometheus-blackbox-exporter as the HTTP benchmark's baseline (bench/http-scale.ts; started by
+ * bench/blackbox.ts with HTTP_2XX_MODULE), driven over the same targets at the same concurrency
+ * (GET /probe?module=http_2xx&target=URL through a keep-alive node:http Agent, so the driver's own
+ * cost stays small); its CPU is read from /proc/<pid>/stat.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { get, type Agent } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { procTimes } from "./proc.js";
-import { freePort } from "./rss.js";
 import type { Cycle } from "./http-scale.js";
-import { envWithoutProxies, keepTail, stopChild, type Child } from "./loopback-targets.js";
+import type { Blackbox } from "./blackbox.js";
 
-export interface Blackbox extends Child {
-  port: number;
-  dir: string;
-}
-
-export async function startBlackbox(path: string): Promise<Blackbox> {
-  const dir = mkdtempSync(join(tmpdir(), "ops-agent-bench-bbe-http-"));
-  const config = join(dir, "blackbox.yml");
-  writeFileSync(
-    config,
-    [
-      "modules:",
-      "  http_2xx:",
-      "    prober: http",
-      "    timeout: 5s",
-      "    http:",
-      "      valid_status_codes: [200]",
-      "      preferred_ip_protocol: ip4",
-      "",
-    ].join("\n"),
-  );
-  const port = await freePort();
-  const output: string[] = [];
-  const child = spawn(path, [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: envWithoutProxies(),
-  });
-  child.stdout?.setEncoding("utf8").on("data", keepTail(output));
-  child.stderr?.setEncoding("utf8").on("data", keepTail(output));
-  const bbe: Blackbox = { child, output, port, dir };
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`blackbox exporter exited: ${output.join("").slice(-500)}`);
-    }
-    if (Date.now() - started > 15_000) {
-      await stopBlackbox(bbe);
-      throw new Error("blackbox exporter did not answer /-/healthy within 15 s");
-    }
-    try {
-      const answer = await request(port, "/-/healthy", undefined);
-      if (answer.status === 200) break;
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  return bbe;
-}
-
-export async function stopBlackbox(bbe: Blackbox): Promise<void> {
-  await stopChild(bbe);
-  rmSync(bbe.dir, { recursive: true, force: true });
-}
+/** The exporter's module for this benchmark (module http_2xx: prober http, timeout 5s, 200 only, ip4). */
+export const HTTP_2XX_MODULE = [
+  "  http_2xx:",
+  "    prober: http",
+  "    timeout: 5s",
+  "    http:",
+  "      valid_status_codes: [200]",
+  "      preferred_ip_protocol: ip4",
+];
 
 /** GET http://127.0.0.1:port/path: status and body text. */
 function request(

@@ -27,13 +27,8 @@ import { onPath } from "./icmp-scale.js";
 import { hasProc } from "./proc.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
-import {
-  blackboxCycle,
-  startBlackbox,
-  stopBlackbox,
-  type Blackbox,
-  type BlackboxCycle,
-} from "./blackbox-http.js";
+import { startBlackbox, stopBlackbox, type Blackbox } from "./blackbox.js";
+import { HTTP_2XX_MODULE, blackboxCycle, type BlackboxCycle } from "./blackbox-http.js";
 import { startTargetServers, stopChild, targetUrls } from "./loopback-targets.js";
 
 const B = "http scale";
@@ -132,7 +127,7 @@ export async function runHttpScale(options: HttpScaleOptions): Promise<BenchResu
   try {
     if (canMeasureBbe) {
       try {
-        bbe = await startBlackbox(bbePath);
+        bbe = await startBlackbox(bbePath, HTTP_2XX_MODULE);
         log(`http: prometheus-blackbox-exporter (${bbePath}) pid ${bbe.child.pid} on 127.0.0.1:${bbe.port}`);
       } catch (error) {
         bbeError = error instanceof Error ? error.message : String(error);

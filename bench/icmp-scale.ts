@@ -7,17 +7,14 @@
  * prometheus-blackbox-exporter is on PATH it is driven over the same targets in the same run
  * (GET /probe?module=icmp, 64 in flight) and the ratios are printed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { systemClock } from "../agent/clock.js";
 import { icmpPlugin } from "../collectors/icmp/index.js";
 import { noInventory, type Collector } from "../collectors/types.js";
+import { startBlackbox, stopBlackbox, type Blackbox } from "./blackbox.js";
 import { agentCpuSeconds, hasProc, procTimes } from "./proc.js";
-import { freePort } from "./rss.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
 
@@ -121,69 +118,14 @@ function icmpCollector(addresses: readonly string[], setting: IcmpSetting) {
 
 const fmtN = (n: number) => n.toLocaleString("en-US");
 
-interface Blackbox {
-  child: ChildProcess;
-  port: number;
-  dir: string;
-  output: string[];
-}
-
-async function startBlackbox(path: string): Promise<Blackbox> {
-  const dir = mkdtempSync(join(tmpdir(), "ops-agent-bench-bbe-"));
-  const config = join(dir, "blackbox.yml");
-  writeFileSync(
-    config,
-    [
-      "modules:",
-      "  icmp:",
-      "    prober: icmp",
-      "    timeout: 1s",
-      "    icmp:",
-      "      preferred_ip_protocol: ip4",
-      "",
-    ].join("\n"),
-  );
-  const port = await freePort();
-  const output: string[] = [];
-  const child = spawn(path, [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const keep = (d: string) => {
-    output.push(d);
-    if (output.length > 50) output.shift();
-  };
-  child.stdout?.setEncoding("utf8").on("data", keep);
-  child.stderr?.setEncoding("utf8").on("data", keep);
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`blackbox exporter exited: ${output.join("").slice(-500)}`);
-    if (Date.now() - started > 15_000) {
-      child.kill("SIGKILL");
-      throw new Error("blackbox exporter did not answer /-/healthy within 15 s");
-    }
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/-/healthy`, { signal: AbortSignal.timeout(1000) });
-      await r.arrayBuffer();
-      if (r.ok) break;
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  return { child, port, dir, output };
-}
-
-async function stopBlackbox(bbe: Blackbox): Promise<void> {
-  const exited = new Promise<void>((resolve) => {
-    if (bbe.child.exitCode !== null || bbe.child.signalCode !== null) resolve();
-    else bbe.child.once("exit", () => resolve());
-  });
-  bbe.child.kill("SIGTERM");
-  await Promise.race([exited, sleep(5000)]);
-  if (bbe.child.exitCode === null && bbe.child.signalCode === null) bbe.child.kill("SIGKILL");
-  rmSync(bbe.dir, { recursive: true, force: true });
-}
+/** The exporter's module for this benchmark (prober icmp, timeout 1s, ip4). */
+const ICMP_MODULE = [
+  "  icmp:",
+  "    prober: icmp",
+  "    timeout: 1s",
+  "    icmp:",
+  "      preferred_ip_protocol: ip4",
+];
 
 /** One cycle through the exporter: every target probed once, `inFlight` probes at a time. */
 async function blackboxCycle(bbe: Blackbox, addresses: readonly string[], inFlight = 64): Promise<Cycle> {
@@ -241,7 +183,7 @@ export async function runIcmpScale(options: IcmpScaleOptions): Promise<BenchResu
   let bbeError: string | undefined;
   if (bbePath !== undefined) {
     try {
-      bbe = await startBlackbox(bbePath);
+      bbe = await startBlackbox(bbePath, ICMP_MODULE);
       log(`icmp: prometheus-blackbox-exporter (${bbePath}) on 127.0.0.1:${bbe.port}`);
     } catch (error) {
       bbeError = error instanceof Error ? error.message : String(error);

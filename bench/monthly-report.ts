@@ -36,14 +36,12 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  realpathSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { parseConfigText } from "../config/load.js";
 import { ManualClock } from "../agent/clock.js";
 import { SqliteStore } from "../agent/store/sqlite.js";
@@ -56,6 +54,7 @@ import { renderHtml } from "../agent/report/render-html.js";
 import { renderMarkdown } from "../agent/report/render-markdown.js";
 import { writeMonthlyReport } from "../agent/report/write.js";
 import { generateYear, type GeneratedYear, type KpiYearOptions } from "./year-generate.js";
+import { isMainModule } from "./paths.js";
 import { median } from "./stats.js";
 import type { BenchResult } from "./types.js";
 
@@ -351,17 +350,7 @@ export function cachedYear(options: KpiYearOptions, cacheDir: string): ReportYea
   }
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return realpathSync(resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   const quick = process.argv.includes("--quick");
   const cacheDir = process.env.OPS_AGENT_BENCH_YEAR_CACHE;
   if (cacheDir === undefined || cacheDir === "")

@@ -1,6 +1,6 @@
 /** The repository root: the nearest directory above this file with a package.json (works from bench/ and dist/bench/). */
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export function repoRoot(): string {
@@ -10,5 +10,16 @@ export function repoRoot(): string {
     const parent = dirname(dir);
     if (parent === dir) return process.cwd();
     dir = parent;
+  }
+}
+
+/** Whether the module at `moduleUrl` (its import.meta.url) is the script node was started with. */
+export function isMainModule(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(resolve(entry)) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
   }
 }

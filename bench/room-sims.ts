@@ -9,17 +9,17 @@
  * its stdin closes.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, readFileSync, realpathSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDeepSecuritySim } from "../simroom/deepsecurity/index.js";
 import { startMcu } from "../simroom/mcu/index.js";
 import { PLATFORM_NAMES, startPlatforms, type PlatformName } from "../simroom/platforms/index.js";
 import { createSelfSigned } from "../simroom/test-ca.js";
 import { SYSTEMS, generateInventory, startVcenterSim } from "../simroom/vcenter/index.js";
-import { repoRoot } from "./paths.js";
+import { isMainModule, repoRoot } from "./paths.js";
 
 export const VC_USER = "administrator@vsphere.local";
 export const VC_PASSWORD = "Sim-Passw0rd!";
@@ -192,17 +192,7 @@ async function serveSims(dir: string): Promise<void> {
   });
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return realpathSync(resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (process.argv[2] === SERVE_FLAG && isMain()) {
+if (process.argv[2] === SERVE_FLAG && isMainModule(import.meta.url)) {
   const dir = process.argv[3];
   if (dir === undefined) throw new Error(`${SERVE_FLAG} <dir>`);
   await serveSims(dir);
