@@ -21,8 +21,9 @@
  * The samples: per application mostly up; outage runs (a few a month, 1 minute to ~3 hours,
  * mostly short); scattered single failed probes (0.2 %); a weekly two-hour maintenance window
  * (early Sunday morning, local time) whose samples are flagged maintenance, half of them down.
- * Generated with prng() and probeTarget() from bench/generate.ts (probeBatch() there has no
- * outage runs or windows); the generator counts up / down / maintenance per application itself,
+ * Generated minute by minute by httpMinute() of bench/year-series.ts (the KPI year's generator),
+ * with prng() and probeTarget() from bench/generate.ts (probeBatch() there has no outage runs or
+ * windows); the generator counts up / down / maintenance per application itself,
  * and the benchmark throws unless the store's counts and year-to-date mean equal those counts'.
  *
  * Timed: availabilityForPeriod(store, periodAt("year_to_date", now), specs, policy) with now =
@@ -35,17 +36,12 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ManualClock } from "../agent/clock.js";
 import { overallAvailability, type AvailabilityPolicy } from "../agent/kpi/availability.js";
-import {
-  AVAILABILITY_METRIC,
-  availabilityForPeriod,
-  type ApplicationSpec,
-} from "../agent/kpi/availability-store.js";
+import { availabilityForPeriod, type ApplicationSpec } from "../agent/kpi/availability-store.js";
 import { localMidnight, periodAt } from "../agent/kpi/periods.js";
 import { retentionCutoffs } from "../agent/store/retention.js";
 import { SqliteStore, type StoredSample } from "../agent/store/sqlite.js";
-import type { TargetRef } from "../collectors/types.js";
 import { probeTarget, prng } from "./generate.js";
-import { RETENTION } from "./year-series.js";
+import { RETENTION, httpMinute, type AppState } from "./year-series.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult } from "./types.js";
 
@@ -75,78 +71,9 @@ const RETENTION_EVERY_SECONDS = 3600;
 /** Simulated minutes per writeSamples batch (see the header: 1 minute per batch was too slow). */
 const BATCH_MINUTES = 60;
 const POLICY: AvailabilityPolicy = { unknownAsDown: false };
-const REASONS = ["status", "connect", "timeout"] as const;
-
-/** What the generator wrote for one application, counted as the rollups should count it. */
-interface Counts {
-  up: number;
-  down: number;
-  maintenance: number;
-}
-
-interface AppState {
-  target: TargetRef;
-  /** Minutes left in the current outage (0: none). */
-  outageLeft: number;
-  counts: Counts;
-}
-
-/** Local hour (0–23) and weekday (0 = Sunday) in Asia/Shanghai (UTC+8, no DST). */
-function localClock(ts: number): { hour: number; weekday: number } {
-  const local = new Date((ts + 8 * 3600) * 1000);
-  return { hour: local.getUTCHours(), weekday: local.getUTCDay() };
-}
-
-/**
- * One minute's probe results of every application: up samples (with a reason when down) and the
- * latency sample the http collector stores beside them (null when down).
- */
-function minuteBatch(apps: readonly AppState[], ts: number, random: () => number): StoredSample[] {
-  const time = new Date(ts * 1000);
-  const { hour, weekday } = localClock(ts);
-  const out: StoredSample[] = [];
-  for (let i = 0; i < apps.length; i++) {
-    const app = apps[i] as AppState;
-    // Weekly maintenance: Sunday, two hours starting at 01:00–04:00 depending on the application.
-    const maintenance = weekday === 0 && hour >= 1 + (i % 4) && hour < 3 + (i % 4);
-    let up: boolean;
-    if (maintenance) up = random() < 0.5;
-    else if (app.outageLeft > 0) {
-      app.outageLeft--;
-      up = false;
-    } else if (random() < 1 / 8_000) {
-      // An outage run of 1 minute to ~3 hours, mostly short: a few a month per application.
-      app.outageLeft = Math.floor(random() ** 3 * 180);
-      up = false;
-    } else up = random() > 0.002;
-    if (maintenance) app.counts.maintenance++;
-    else if (up) app.counts.up++;
-    else app.counts.down++;
-    out.push({
-      target: app.target,
-      metric: AVAILABILITY_METRIC,
-      value: up ? 1 : 0,
-      up,
-      ...(up ? {} : { reason: REASONS[i % REASONS.length] as string }),
-      maintenance,
-      time,
-    });
-    out.push({
-      target: app.target,
-      metric: "http_probe_duration_seconds",
-      value: up ? 0.01 + random() * 0.2 : null,
-      time,
-    });
-  }
-  return out;
-}
-
 /** The mean availability from the generator's own counts: up ÷ (up + down) per application. */
 function independentMean(apps: readonly AppState[]): number {
-  const ratios = apps
-    .map((a) => a.counts)
-    .filter((c) => c.up + c.down > 0)
-    .map((c) => c.up / (c.up + c.down));
+  const ratios = apps.filter((c) => c.up + c.down > 0).map((c) => c.up / (c.up + c.down));
   return ratios.reduce((s, r) => s + r, 0) / ratios.length;
 }
 
@@ -172,7 +99,9 @@ function generate(
   const apps: AppState[] = Array.from({ length: options.applications }, (_, i) => ({
     target: probeTarget(i),
     outageLeft: 0,
-    counts: { up: 0, down: 0, maintenance: 0 },
+    up: 0,
+    down: 0,
+    maintenance: 0,
   }));
   const random = prng(SEED);
   const t0 = performance.now();
@@ -183,7 +112,7 @@ function generate(
   for (let start = from; start < nowTs; start += batchSeconds) {
     const end = Math.min(nowTs, start + batchSeconds);
     const batch: StoredSample[] = [];
-    for (let ts = start; ts < end; ts += STEP_SECONDS) batch.push(...minuteBatch(apps, ts, random));
+    for (let ts = start; ts < end; ts += STEP_SECONDS) httpMinute(apps, ts, random, batch);
     // The clock stands at the end of the batch, as it would when a run's samples are written.
     const time = new Date(end * 1000);
     clock.set(time);
@@ -251,7 +180,7 @@ export function runAvailabilityYtd(options: AvailabilityYtdOptions): BenchResult
       problems.push(`mean availability ${mean} ≠ ${expected} from the generator's own counts`);
     for (const [i, app] of generated.apps.entries()) {
       const got = result[i];
-      const c = app.counts;
+      const c = app;
       if (got?.up !== c.up || got.down !== c.down || got.maintenance !== c.maintenance)
         problems.push(
           `${app.target.name}: store counts up ${got?.up} down ${got?.down} maintenance ${got?.maintenance}, ` +

@@ -5,6 +5,7 @@
  * written either as 60 one-minute samples (through the store) or as the rollup cells those 60
  * samples give (inserted directly; the header of bench/year-generate.ts says why).
  */
+import { AVAILABILITY_METRIC } from "../agent/kpi/availability-store.js";
 import type { TargetRef } from "../collectors/types.js";
 import { toMicroseconds } from "../collectors/shared/timing.js";
 import type { RetentionPolicy } from "../agent/store/retention.js";
@@ -75,7 +76,7 @@ export function httpMinute(
     out.push(
       {
         target: app.target,
-        metric: "http_probe_up",
+        metric: AVAILABILITY_METRIC,
         value: up ? 1 : 0,
         up,
         ...(up ? {} : { reason: REASONS[i % REASONS.length] as string }),
