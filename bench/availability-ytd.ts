@@ -40,8 +40,8 @@ import { availabilityForPeriod, type ApplicationSpec } from "../agent/kpi/availa
 import { localMidnight, periodAt } from "../agent/kpi/periods.js";
 import { retentionCutoffs } from "../agent/store/retention.js";
 import { SqliteStore, type StoredSample } from "../agent/store/sqlite.js";
-import { probeTarget, prng } from "./generate.js";
-import { RETENTION, httpMinute, type AppState } from "./year-series.js";
+import { prng } from "./generate.js";
+import { RETENTION, httpMinute, newAppStates, type AppState } from "./year-series.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult } from "./types.js";
 
@@ -96,13 +96,7 @@ function generate(
   const yearStart = localMidnight(YEAR, 1, 1, store.calendar);
   // Whole local days back from Dec 31 (today counts as one), never before Jan 1.
   const from = Math.max(yearStart, localMidnight(YEAR, 12, 31, store.calendar) - (options.days - 1) * 86_400);
-  const apps: AppState[] = Array.from({ length: options.applications }, (_, i) => ({
-    target: probeTarget(i),
-    outageLeft: 0,
-    up: 0,
-    down: 0,
-    maintenance: 0,
-  }));
+  const apps = newAppStates(options.applications);
   const random = prng(SEED);
   const t0 = performance.now();
   let samples = 0;

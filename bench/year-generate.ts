@@ -76,6 +76,7 @@ import {
   TIME_ZONE,
   YEAR,
   httpMinute,
+  newAppStates,
   params,
   pingCells,
   pingSamples,
@@ -164,13 +165,7 @@ function generate(
   const from = Math.max(yearStart, lastDayStart - (Math.ceil(options.days) - 1) * 86_400);
   const rawFrom = lastDayStart - (Math.max(1, Math.ceil(options.pingRawDays ?? 1)) - 1) * 86_400;
   const random = prng(SEED);
-  const apps: AppState[] = Array.from({ length: options.applications }, (_, i) => ({
-    target: probeTarget(i),
-    outageLeft: 0,
-    up: 0,
-    down: 0,
-    maintenance: 0,
-  }));
+  const apps = newAppStates(options.applications);
   const pings = pingStates(options.vms, options.endpoints, random);
   const g: Generated = {
     samples: 0,

@@ -11,6 +11,7 @@ import { toMicroseconds } from "../collectors/shared/timing.js";
 import type { RetentionPolicy } from "../agent/store/retention.js";
 import { emptyCells, type RollupCells } from "../agent/store/rollups.js";
 import type { StoredSample } from "../agent/store/sqlite.js";
+import { probeTarget } from "./generate.js";
 
 export const TIME_ZONE = "Asia/Shanghai";
 export const YEAR = 2026;
@@ -48,6 +49,17 @@ export interface AppState {
 function localClock(ts: number): { hour: number; weekday: number } {
   const local = new Date((ts + 8 * HOUR) * 1000);
   return { hour: local.getUTCHours(), weekday: local.getUTCDay() };
+}
+
+/** One state per application (probeTarget(i)), nothing counted yet. */
+export function newAppStates(count: number): AppState[] {
+  return Array.from({ length: count }, (_, i) => ({
+    target: probeTarget(i),
+    outageLeft: 0,
+    up: 0,
+    down: 0,
+    maintenance: 0,
+  }));
 }
 
 export function httpMinute(
