@@ -109,7 +109,7 @@ export class Agent {
       }),
     );
     this.metrics.trackAvailability(() => this.availability.current);
-    this.http = new AgentHttpServer(this.routes(), log, this.patternRoutes());
+    this.http = this.newHttpServer();
     this.scheduler = new Scheduler(config.timezone);
   }
 
@@ -192,6 +192,17 @@ export class Agent {
   /** Routes with an id in the path (the incident API). */
   private patternRoutes(): PatternRoutes {
     return this.incidents.routes().patterns;
+  }
+
+  private newHttpServer(): AgentHttpServer {
+    return new AgentHttpServer(this.routes(), this.log, this.patternRoutes(), (stage) =>
+      this.metrics.httpFailures.inc({ stage }),
+    );
+  }
+
+  /** A promise rejection nobody handled (agent/cli/run.ts logs it): counted, the agent serves on. */
+  noteUnhandledRejection(): void {
+    this.metrics.unhandledRejections.inc();
   }
 
   private routes(): Routes {
@@ -309,7 +320,7 @@ export class Agent {
       config.http.listen.port !== this.config.http.listen.port;
     if (listenChanged) {
       // Listen on the new address before letting go of the old one.
-      const server = new AgentHttpServer(this.routes(), this.log, this.patternRoutes());
+      const server = this.newHttpServer();
       try {
         await server.listen(config.http.listen.host, config.http.listen.port);
       } catch (error) {

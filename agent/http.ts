@@ -69,17 +69,42 @@ export function json(status: number, value: unknown): HttpResponse {
   };
 }
 
+/**
+ * The path of a request target, or undefined when it is not one a URL parser accepts. A client
+ * controls the target completely (`//a:99999/`, `//[`, `//%zz/` are all legal on the wire), so
+ * this must never throw: a throw here once ended the daemon with one unauthenticated request.
+ */
+export function requestPath(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? "/", "http://agent").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a failure escaped a route handler's own error handling, for the failure counter. */
+export type HttpFailureStage = "handler" | "response";
+
 export class AgentHttpServer {
   private server: Server | undefined;
 
+  /**
+   * `onFailure` is told each time the last-resort path had to answer (counted in
+   * opsagent_http_failures_total): a failure that escaped the route's own handling.
+   */
   constructor(
     private readonly routes: Routes,
     private readonly log: Logger,
     private readonly patternRoutes: PatternRoutes = [],
+    private readonly onFailure: (stage: HttpFailureStage) => void = () => undefined,
   ) {}
 
   async listen(host: string, port: number): Promise<AddressInfo> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer((req, res) => {
+      // Nothing a request does may throw out of here: a rejected promise with no handler ends
+      // the process (Node 20's default), and with it every collector and the year's evidence.
+      this.handle(req, res).catch((error: unknown) => this.lastResort(req, res, error));
+    });
     server.keepAliveTimeout = 5_000;
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
@@ -98,8 +123,34 @@ export class AgentHttpServer {
     return (this.server?.address() as AddressInfo | null) ?? undefined;
   }
 
+  /** Answers 500 if nothing was sent yet, else cuts the connection; logs and counts either way. */
+  private lastResort(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    this.onFailure("response");
+    try {
+      this.log.error(
+        { err: error, method: req.method, target: req.url?.slice(0, 200) },
+        "HTTP request failed outside its handler; answered 500",
+      );
+      if (!res.headersSent) {
+        res.writeHead(500, {
+          "content-type": "application/json; charset=utf-8",
+          "cache-control": "no-store",
+        });
+        res.end(`${JSON.stringify({ error: "internal error; see the agent's log" })}\n`);
+      } else res.destroy();
+    } catch {
+      // The socket is already gone; there is nobody left to answer.
+      res.destroy();
+    }
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://agent").pathname;
+    const path = requestPath(req.url);
+    if (path === undefined) {
+      res.writeHead(400, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(`${JSON.stringify({ error: "malformed request target" })}\n`);
+      return;
+    }
     let route: Route | undefined = this.routes[path];
     let params: string[] = [];
     if (!route) {
@@ -129,6 +180,7 @@ export class AgentHttpServer {
     } catch (error) {
       if (error instanceof BodyTooLargeError) response = json(413, { error: error.message });
       else {
+        this.onFailure("handler");
         this.log.error({ err: error, path }, "HTTP handler failed");
         response = json(500, { error: "internal error; see the agent's log" });
       }
@@ -148,6 +200,7 @@ export class AgentHttpServer {
     try {
       encoded = await encodeBody(body, gzip);
     } catch (error) {
+      this.onFailure("response");
       this.log.error({ err: error, path }, "HTTP response could not be encoded");
       res.writeHead(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
       res.end(`${JSON.stringify({ error: "internal error; see the agent's log" })}\n`);

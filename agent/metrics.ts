@@ -43,6 +43,10 @@ export class AgentMetrics {
   readonly lastSuccess: Gauge<"collector">;
   readonly collectorUp: Gauge<"collector">;
   readonly collectorInterval: Gauge<"collector">;
+  /** Requests answered by the HTTP server's last-resort path (agent/http.ts). */
+  readonly httpFailures: Counter<"stage">;
+  /** Promise rejections nobody handled, logged and survived (agent/cli/run.ts). */
+  readonly unhandledRejections: Counter;
   /** The collector-measured families, rendered by the agent and cached per collector. */
   readonly exposition: CollectorExposition;
   /** The availability families, once trackAvailability() was called. */
@@ -116,6 +120,18 @@ export class AgentMetrics {
       name: `${METRIC_PREFIX}collector_interval_seconds`,
       help: "Seconds between the collector's scheduled runs (for a cron schedule, the gap between its next two): what staleness is judged against.",
       labelNames: ["collector"],
+      registers,
+    });
+    this.httpFailures = new Counter({
+      name: `${METRIC_PREFIX}http_failures_total`,
+      help: 'HTTP requests answered 500 because an error escaped: stage="handler" from a route, "response" while answering. Any increase is a bug to report.',
+      labelNames: ["stage"],
+      registers,
+    });
+    for (const stage of ["handler", "response"]) this.httpFailures.inc({ stage }, 0);
+    this.unhandledRejections = new Counter({
+      name: `${METRIC_PREFIX}unhandled_rejections_total`,
+      help: "Promise rejections no code handled; each is logged and the agent keeps serving. Any increase is a bug to report.",
       registers,
     });
     new Gauge({

@@ -18,8 +18,26 @@ export async function runCommand(path: string, hooks: RunHooks = {}): Promise<vo
   const config = loadOrExit(path, "resolve");
   const log = createLogger(config.log);
   let agent: Agent;
+  let started: Agent | undefined;
+  // A rejection nobody handled is a bug, but not one that has corrupted state: the request or run
+  // it belonged to failed, the rest of the agent is sound. Node 20 would end the process (and
+  // stop measuring the year) — log it, count it, and keep serving. An uncaught exception is
+  // different (a synchronous throw may have left any object half-updated): log it and exit 1 so
+  // that systemd or the container restarts a clean process.
+  process.on("unhandledRejection", (reason) => {
+    log.error(
+      { err: reason },
+      "unhandled promise rejection (a bug: please report it); the agent keeps running",
+    );
+    started?.noteUnhandledRejection();
+  });
+  process.on("uncaughtException", (error) => {
+    log.fatal({ err: error }, "uncaught exception; exiting so that the service manager restarts the agent");
+    process.exit(1);
+  });
   try {
     agent = await Agent.start(config, systemClock, log);
+    started = agent;
   } catch (error) {
     // Startup problems (database locked or corrupt, data directory, port taken) are for a person:
     // one clear line on stderr, a non-zero exit, nothing stored touched.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeHealth } from "../../agent/health.js";
-import { AgentHttpServer, json } from "../../agent/http.js";
+import { AgentHttpServer, json, requestPath } from "../../agent/http.js";
 import { silentLogger } from "../../agent/log.js";
 
 const now = new Date("2026-06-01T10:00:00Z");
@@ -109,5 +109,41 @@ describe("HTTP server", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("answers a failure outside the handler with a last-resort 500, counted by stage, and keeps serving", async () => {
+    const failures: string[] = [];
+    const server = new AgentHttpServer(
+      {
+        "/ok": { GET: () => json(200, { ok: true }) },
+        "/boom": {
+          GET: () => {
+            throw new Error("handler bug");
+          },
+        },
+        // A header value Node refuses to write: the throw comes after the handler, while answering.
+        "/bad-header": { GET: () => ({ ...json(200, {}), headers: { "x-bad": "line\nbreak" } }) },
+      },
+      silentLogger,
+      [],
+      (stage) => failures.push(stage),
+    );
+    const { port } = await server.listen("127.0.0.1", 0);
+    try {
+      const at = (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
+      expect((await at("/boom")).status).toBe(500);
+      expect((await at("/bad-header")).status).toBe(500);
+      expect(failures).toEqual(["handler", "response"]);
+      expect((await at("/ok")).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reads the path of any request target without throwing", () => {
+    expect(requestPath("/metrics?x=1")).toBe("/metrics");
+    expect(requestPath(undefined)).toBe("/");
+    for (const target of ["//a:99999/", "//[", "//a:b/", "//%zz/"])
+      expect(requestPath(target)).toBeUndefined();
   });
 });
