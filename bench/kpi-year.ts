@@ -19,7 +19,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { indicatorsOf, kpiReport } from "../agent/kpi/kpi-report.js";
-import { StoreKpiSources } from "../agent/kpi/sources.js";
+import { Figures } from "../agent/figures/index.js";
 import { repoRoot } from "./paths.js";
 import { median, percentile } from "./stats.js";
 import type { BenchResult } from "./types.js";
@@ -93,15 +93,15 @@ export function measureKpiYear(year: GeneratedYear): BenchResult {
   );
 
   // Where the time goes: each source the automatic indicators read, median of 5 (details only).
-  const sources = new StoreKpiSources(store, config);
-  const { from, to } = report.period;
+  const figures = new Figures({ store, config });
+  const span = { from: report.period.from, to: report.period.to };
   const parts: Record<string, () => unknown> = {
-    availability: () => sources.availability(from, to),
-    vmCount: () => sources.vmCount(from, to),
-    antivirusCoverage: () => sources.antivirusCoverage(from, to),
-    faultTimelinessVideoconf: () => sources.faultTimeliness("videoconf", from, to, NOW),
-    faultTimelinessPlatform: () => sources.faultTimeliness("platform", from, to, NOW),
-    monthlyReports: () => sources.monthlyReports(`${YEAR}-01`, `${YEAR}-12`),
+    availability: () => figures.availability(span),
+    vmCount: () => figures.vmsInScope(span),
+    antivirusCoverage: () => figures.antivirusCoverage(span),
+    faultTimelinessVideoconf: () => figures.faultTimeliness("videoconf", span, NOW),
+    faultTimelinessPlatform: () => figures.faultTimeliness("platform", span, NOW),
+    monthlyReports: () => figures.monthlyReports(`${YEAR}-01`, `${YEAR}-12`, NOW),
   };
   const breakdownMs: Record<string, number> = {};
   for (const [name, fn] of Object.entries(parts)) {

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Logger } from "pino";
 import type { Clock } from "../agent/clock.js";
+import type { Category } from "../agent/incidents/types.js";
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -152,7 +153,34 @@ export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
   readsLatest?: boolean;
   /** Every metric the plugin may emit; a sample naming another metric is a bug and is rejected. */
   metrics: Readonly<Record<string, MetricDescriptor>>;
+  /**
+   * The plugin's targets that are education applications (教育应用运行可用率): which of a
+   * configured instance's targets count, and the up/down metric their availability is read from.
+   * The core asks this field, never the plugin's type.
+   */
+  availability?: AvailabilitySource<z.output<S>>;
+  /**
+   * The form's category of the faults this plugin's probes detect (incidents it opens when no
+   * rule says otherwise), and the category whose 故障响应及时 row its samples are evidence for.
+   */
+  incidentCategory?: Category;
   create(config: z.output<S>, deps: Deps): Collector;
+}
+
+/** An application the availability figure counts: a probe target and its own interval (ms). */
+export interface CountedApplication {
+  name: string;
+  every?: number;
+}
+
+export interface AvailabilitySource<O> {
+  /** The probe metric (one sample per probe, `up` set) the figure counts. */
+  metric: string;
+  /**
+   * The targets that count, given the instance's options and the agent's own listen address (a
+   * probe of the agent itself is not an education application unless the config says so).
+   */
+  applications(options: O, agent: { host: string; port: number }): CountedApplication[];
 }
 
 /** For collectors and tests with no inventory: always unknown. */

@@ -4,6 +4,7 @@
  * fixing a config should see all of its problems at once.
  */
 import { formatDuration, parseDuration } from "./duration.js";
+import { targetIntervalMs } from "../collectors/shared/due.js";
 
 const DEFAULT_RAW_RETENTION = "35d";
 const DEFAULT_HOURLY_RETENTION = "93d";
@@ -66,7 +67,7 @@ function targetIntervalErrors(collector: Record<string, unknown>, index: number)
     const every = record(raw)?.every;
     const ms = typeof every === "string" ? parseDuration(every) : undefined;
     if (ms === undefined) return;
-    if (ms < period || ms % period !== 0) {
+    if (targetIntervalMs(period, ms) !== ms) {
       errors.push(
         `collectors[${index}].targets[${t}].every: ${every} is not a multiple of the collector's every (${formatDuration(period)}); ` +
           `the target is probed on the collector's runs: use e.g. ${formatDuration(period * Math.max(2, Math.round(ms / period)))}`,

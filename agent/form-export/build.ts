@@ -6,9 +6,8 @@
  * reports by file name. Pure data; render-xlsx.ts and render-csv.ts write it.
  *
  * Rules beyond kpiReport's:
- *  - a period in which the agent measured nothing (no automatic row has any data coverage) gives
- *    无数据 on every automatic row — also the fault rows (no faults seen is no evidence of timely
- *    answers) and the monthly-report row (the agent was not there to write them) — never 0;
+ *  - 无数据 is the read model's (agent/figures/): a figure without evidence — also a fault row
+ *    with no fault and nothing watching, or a monthly-report row with no data — has no value;
  *  - a manual row's 偏差原因 is the note recorded with the value(s) it came from;
  *  - while the year runs (an export before Jan 1), the value is the year to date and the status
  *    is 预计达成 / 有风险 from the projection to Dec 31.
@@ -62,7 +61,8 @@ export interface FormExportRow {
 export interface EvidencePart {
   label: string;
   numerator: number;
-  denominator: number;
+  /** null for a plain count (one inventory source's VMs). */
+  denominator: number | null;
   unit: string;
 }
 
@@ -139,8 +139,6 @@ export function buildFormExport(
     fromMonth,
     toMonth,
   };
-  // The agent measured nothing in the period: a count of 0 or "no faults" is no evidence either.
-  const silent = !results.some((r, i) => hasData(r, (indicators[i] as Indicator).binding));
   const notes = new Map(store.records.history().map((r) => [r.id, r]));
   const periodText = `${localDay(new Date(period.from * 1000), tz)} 至 ${localDay(new Date((period.to - 1) * 1000), tz)}`;
 
@@ -148,7 +146,8 @@ export function buildFormExport(
   const evidence: EvidenceRow[] = [];
   results.forEach((result, index) => {
     const indicator = indicators[index] as Indicator;
-    const noData = result.value === null || (silent && result.automatic);
+    // 无数据 is the read model's verdict (agent/figures/): a figure without evidence has no value.
+    const noData = result.value === null;
     const value = noData ? NO_DATA : valueText(result);
     const status: StatusText = noData
       ? STATUS_TEXT.no_data
@@ -165,9 +164,7 @@ export function buildFormExport(
       target: result.target.text,
       value,
       status,
-      source: result.automatic
-        ? automaticSource(indicator.binding, result, silent)
-        : manualSource(result, notes),
+      source: result.automatic ? automaticSource(indicator.binding, result) : manualSource(result, notes),
       reason: result.automatic
         ? noData
           ? "期间无测量数据，无法评价"
@@ -221,13 +218,6 @@ export function buildFormExport(
 }
 
 /** Something was measured behind an automatic value: samples, decided faults, generated reports. */
-function hasData(result: IndicatorResult, binding: Binding): boolean {
-  if (!result.automatic || result.value === null) return false;
-  if (binding.source === "fault_timeliness") return (result.evidence?.denominator ?? 0) > 0;
-  if (binding.source === "monthly_reports") return typeof result.value === "number" && result.value > 0;
-  return (result.coverage ?? 0) > 0;
-}
-
 /** What the numerator ÷ denominator of each measurement counts, in the form's language. */
 const EVIDENCE_UNITS: Readonly<Record<Exclude<Binding["source"], "manual">, string>> = {
   availability: "各应用可用率×权重之和 ÷ 权重之和",
@@ -252,17 +242,17 @@ const SOURCE_NAMES: Readonly<Record<Exclude<Binding["source"], "manual">, string
   monthly_reports: "自动记录：本系统生成的月度运营报告",
 };
 
-function automaticSource(binding: Binding, result: IndicatorResult, silent: boolean): string {
+function automaticSource(binding: Binding, result: IndicatorResult): string {
   if (binding.source === "manual") return "";
   const name =
     binding.source === "fault_timeliness"
       ? `${SOURCE_NAMES.fault_timeliness}（${CATEGORY_NAMES[binding.category]}）`
       : SOURCE_NAMES[binding.source];
-  if (silent) return `${name}；期间无测量数据`;
+  if (result.value === null) return `${name}；期间无测量数据`;
   const coverage = result.coverage === null ? "" : `；数据覆盖率${(result.coverage * 100).toFixed(1)}%`;
   const noFaults =
     binding.source === "fault_timeliness" && (result.evidence?.denominator ?? 0) === 0
-      ? "；期间无已判定的故障（无超时即为及时）"
+      ? "；期间无故障（有监测数据，无超时即为及时）"
       : "";
   return `${name}${coverage}${noFaults}（计算见“佐证”）`;
 }

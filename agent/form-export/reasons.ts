@@ -8,8 +8,8 @@ import type { Config } from "../../config/schema.js";
 import type { Binding } from "../form/types.js";
 import { judgeResponse } from "../incidents/sla.js";
 import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
-import { overallAvailability } from "../kpi/availability.js";
-import { AVAILABILITY_METRIC, applicationsOf, availabilityForPeriod } from "../kpi/availability-store.js";
+import { Figures } from "../figures/index.js";
+import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { downHoursBySeries, outagesOf, seriesFigures } from "../report/series.js";
 import type { SqliteStore } from "../store/sqlite.js";
 
@@ -82,11 +82,11 @@ interface Loss {
 
 function availabilityReason(ctx: ReasonContext): string {
   const { store, config, from, to } = ctx;
-  const apps = applicationsOf(config);
-  const policy = { unknownAsDown: config.availability.unknown_as_down };
-  const results = availabilityForPeriod(store, { kind: "year_to_date", from, to, end: to }, apps, policy);
-  const overall = overallAvailability(results, config.availability.weights);
-  const weightOf = (application: string) => config.availability.weights[application] ?? 1;
+  const figure = new Figures({ store, config }).availability({ from, to });
+  const apps = figure.specs;
+  const results = figure.applications;
+  const overall = figure.value;
+  const weightOf = figure.weightOf;
   const totalWeight = results
     .filter((r) => r.ratio !== null)
     .reduce((s, r) => s + weightOf(r.application), 0);
@@ -99,7 +99,7 @@ function availabilityReason(ctx: ReasonContext): string {
     const seriesId = seriesByApp.get(app.application);
     if (result === undefined || result.ratio === null || seriesId === undefined || totalWeight === 0)
       continue;
-    const judged = result.up + result.down + (policy.unknownAsDown ? result.unknown : 0);
+    const judged = figure.judged(result);
     // One down sample of this application costs this much of the overall figure.
     const perSample = weightOf(app.application) / totalWeight / judged;
     const outages = outagesOf(
@@ -155,7 +155,7 @@ function availabilityReason(ctx: ReasonContext): string {
       }
     }
     closeRun();
-    if (policy.unknownAsDown && result.unknown > 0) {
+    if (config.availability.unknown_as_down && result.unknown > 0) {
       unknown.push(`${app.application} ${duration((result.unknown * app.intervalSeconds) / 60)}`);
     }
   }
@@ -183,7 +183,7 @@ function availabilityReason(ctx: ReasonContext): string {
 
 function vmCountReason(ctx: ReasonContext): string {
   const { store, config, from, to } = ctx;
-  const figures = seriesFigures(store, "vms_in_scope", from, to);
+  const vms = new Figures({ store, config }).vmsInScope({ from, to });
   const changes = store
     .listEvents(new Date(from * 1000), new Date(to * 1000))
     .filter((e) => e.kind === "vm_added" || e.kind === "vm_removed");
@@ -192,8 +192,7 @@ function vmCountReason(ctx: ReasonContext): string {
       .filter((e) => e.kind === kind)
       .map((e) => `${String(e.detail.name ?? e.targetKey ?? "")}（${localDay(e.time, config.timezone)}）`);
   const parts: string[] = [];
-  const last = figures.reduce((s, f) => s + (f.last ?? 0), 0);
-  if (figures.length > 0) parts.push(`期末在管虚拟机${last}个（${figures.length}个清单来源）`);
+  if (vms.value !== null) parts.push(`期末在管虚拟机${vms.value}个（${vms.sources.length}个清单来源）`);
   const added = names("vm_added");
   const removed = names("vm_removed");
   if (added.length > 0) parts.push(`期间新增${added.length}台：${listed(added, "、")}`);
@@ -240,13 +239,23 @@ function faultReason(category: Category, ctx: ReasonContext): string {
 }
 
 function monthlyReportsReason(ctx: ReasonContext): string {
-  const { store, fromMonth, toMonth } = ctx;
-  const have = new Set(store.reports.periods("monthly_report", fromMonth, toMonth));
+  const { store, config, fromMonth, toMonth, now } = ctx;
+  const figure = new Figures({ store, config }).monthlyReports(fromMonth, toMonth, now);
+  const counted = new Set(figure.counted);
+  const refused = new Map(figure.refused.map((r) => [r.month, r.why]));
   const missing: string[] = [];
   let year = Number(fromMonth.slice(0, 4));
   let month = Number(fromMonth.slice(5, 7));
   for (let label = fromMonth; label <= toMonth;) {
-    if (!have.has(label)) missing.push(label);
+    const why = refused.get(label);
+    if (!counted.has(label))
+      missing.push(
+        why === "running"
+          ? `${label}（月末前生成，不计）`
+          : why === "no_data"
+            ? `${label}（当月无数据，不计）`
+            : label,
+      );
     month += 1;
     if (month === 13) {
       month = 1;

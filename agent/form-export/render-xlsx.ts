@@ -189,7 +189,15 @@ function evidenceSheet(ws: Worksheet, exp: FormExport): void {
       put(row, 3, p.numerator, "0.######");
       put(row, 4, p.denominator, "0.######");
       put(row, 5, p.unit);
-      put(row, 6, p.denominator > 0 ? `${((p.numerator / p.denominator) * 100).toFixed(2)}%` : "无数据");
+      put(
+        row,
+        6,
+        p.denominator === null
+          ? p.numerator
+          : p.denominator > 0
+            ? `${((p.numerator / p.denominator) * 100).toFixed(2)}%`
+            : "无数据",
+      );
       for (const c of [7, 8, 9]) put(row, c, null);
       row += 1;
     }

@@ -9,7 +9,7 @@ import type { Config } from "../../config/schema.js";
 import type { Clock } from "../clock.js";
 import { CronJob } from "../cron-job.js";
 import { indicatorsOf } from "../kpi/kpi-report.js";
-import { localMidnight } from "../kpi/periods.js";
+import { halfYearRange, yearRange } from "../kpi/periods.js";
 import { localYearMonth } from "../local-time.js";
 import type { Logger } from "../log.js";
 import { BucketCalendar } from "../store/buckets.js";
@@ -28,8 +28,8 @@ export function nextExportDue(now: Date, timeZone: string): { period: string; at
   const { year, month } = localYearMonth(now, timeZone);
   const calendar = new BucketCalendar(timeZone);
   return month < 7
-    ? { period: `${year}-H1`, at: new Date(localMidnight(year, 7, 1, calendar) * 1000) }
-    : { period: String(year), at: new Date(localMidnight(year + 1, 1, 1, calendar) * 1000) };
+    ? { period: `${year}-H1`, at: new Date(halfYearRange(year, calendar).end * 1000) }
+    : { period: String(year), at: new Date(yearRange(year, calendar).end * 1000) };
 }
 
 export class FormExportSchedule {

@@ -6,6 +6,7 @@
  * opening a new one. Inside a maintenance window failures do not count, so nothing opens. A
  * failed collector run is unknown, not a failure: it changes no counter.
  */
+import { pluginFor } from "../../collectors/index.js";
 import type { Sample, TargetRef } from "../../collectors/types.js";
 import type { DetectionRule, IncidentsConfig } from "../../config/incidents.js";
 import type { RunOutcome } from "../runner.js";
@@ -33,14 +34,6 @@ interface Rule {
   openAfter: number;
   resolveAfter: number;
 }
-
-/** Where a collector type's faults belong on the form when no rule says otherwise. */
-const CATEGORY_BY_TYPE: Readonly<Record<string, Category>> = {
-  http: "platform",
-  sip: "videoconf",
-  videoconf: "videoconf",
-  antivirus: "antivirus",
-};
 
 const MAX_TITLE = 200;
 
@@ -168,7 +161,7 @@ export class IncidentDetector {
     );
     if (match?.enabled === false) return undefined;
     return {
-      category: match?.category ?? CATEGORY_BY_TYPE[type] ?? "machine_room",
+      category: match?.category ?? pluginFor(type)?.incidentCategory ?? "machine_room",
       priority: match?.priority ?? "P2",
       openAfter: match?.open_after ?? this.config.open_after,
       resolveAfter: match?.resolve_after ?? this.config.resolve_after,

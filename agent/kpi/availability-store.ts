@@ -4,6 +4,9 @@
  * date is a few hundred rows per application.
  */
 import type { Config } from "../../config/schema.js";
+import { pluginFor } from "../../collectors/index.js";
+import { HTTP_AVAILABILITY_METRIC } from "../../collectors/http/availability.js";
+import { targetIntervalMs } from "../../collectors/shared/due.js";
 import { nominalPeriodMs } from "../schedule-spec.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type { SeriesCounts } from "../store/queries.js";
@@ -21,22 +24,24 @@ export interface ApplicationSpec {
   intervalSeconds: number;
 }
 
-export const AVAILABILITY_METRIC = "http_probe_up";
+/** The probe metric the availability figure counts (the http plugin's, typed from its metric map). */
+export const AVAILABILITY_METRIC = HTTP_AVAILABILITY_METRIC;
 
-/** The applications the form counts: every target of the enabled http collectors, at their schedule's period. */
+/**
+ * The applications the form counts: the targets each enabled collector's plugin declares as
+ * counted (CollectorPlugin.availability), at the interval they are really probed at.
+ */
 export function applicationsOf(config: Config): ApplicationSpec[] {
   const out: ApplicationSpec[] = [];
   for (const c of config.collectors) {
-    if (c.type !== "http" || !c.enabled) continue;
+    const source = pluginFor(c.type)?.availability;
+    if (source === undefined || !c.enabled) continue;
     const periodMs = nominalPeriodMs(
       c.cron !== undefined ? { cron: c.cron } : { every: c.every ?? 60_000 },
       config.timezone,
     );
-    // The config union is built from the plugin registry, so narrow by the http plugin's shape.
-    for (const t of (c as unknown as { targets: { name: string; every?: number }[] }).targets) {
-      // A target with its own every is probed on the collector's runs, the first one at or after it.
-      const every = t.every === undefined ? periodMs : Math.ceil(t.every / periodMs - 0.5) * periodMs;
-      out.push({ application: t.name, intervalSeconds: Math.max(periodMs, every) / 1000 });
+    for (const t of source.applications(c, config.http.listen)) {
+      out.push({ application: t.name, intervalSeconds: targetIntervalMs(periodMs, t.every) / 1000 });
     }
   }
   return out;

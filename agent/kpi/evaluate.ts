@@ -17,7 +17,7 @@ import { parseRecordedValue } from "../form/recorded-value.js";
 import type { Indicator, TargetValue } from "../form/types.js";
 import type { ManualRecord } from "../store/manual-records.js";
 import type { KpiPeriod } from "./kpi-period.js";
-import type { Evidence, KpiSources, Measured } from "./sources.js";
+import type { Evidence, Figure, Figures } from "../figures/index.js";
 
 export type KpiStatus = "met" | "not_met" | "at_risk" | "no_data" | "n/a";
 
@@ -37,6 +37,8 @@ export interface IndicatorResult {
   records?: number[];
   /** The computation as numbers over the period (automatic indicators that have one). */
   evidence?: ResultEvidence;
+  /** Unix seconds of the newest measurement behind the value (how stale it is). */
+  lastMeasuredAt?: number;
 }
 
 /** A measurement's figures with the period they cover (unix seconds, [from, to)). */
@@ -54,7 +56,8 @@ export interface EvaluateInput {
   indicators: readonly Indicator[];
   period: KpiPeriod;
   now: Date;
-  sources: KpiSources;
+  /** The read model every automatic value comes from. */
+  figures: Figures;
   /** The records in force for an indicator in [from, to). */
   records: (key: string, from: Date, to: Date) => ManualRecord[];
   /** "YYYY-MM" of a unix time in the centre's time zone. */
@@ -76,15 +79,17 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
     target,
   };
   const measured = measure(indicator, input, target);
-  const evidence: { evidence?: ResultEvidence } =
-    measured.evidence === undefined
+  const evidence: { evidence?: ResultEvidence; lastMeasuredAt?: number } = {
+    ...(measured.evidence === undefined
       ? {}
       : {
           evidence: {
             ...measured.evidence,
             period: { label: period.label, from: period.from, to: period.to },
           },
-        };
+        }),
+    ...(measured.lastMeasuredAt === undefined ? {} : { lastMeasuredAt: measured.lastMeasuredAt }),
+  };
   const count = isCount(target) || indicator.binding.source === "monthly_reports";
   if (measured.value === null)
     return {
@@ -110,8 +115,11 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
   const value = measured.value;
   if (period.kind === "year" && period.running) {
     const elapsed = (period.to - period.from) / (period.end - period.from);
-    // Counts are whole: the pro-rata projection is rounded (9 reports by September → 12).
-    const projected = count && typeof value === "number" && elapsed > 0 ? Math.round(value / elapsed) : value;
+    // A figure that knows its own projection gives it (monthly reports: counted + months still
+    // open); other counts are whole: the pro-rata projection is rounded.
+    const projected =
+      measured.projection ??
+      (count && typeof value === "number" && elapsed > 0 ? Math.round(value / elapsed) : value);
     return {
       ...base,
       value,
@@ -134,28 +142,28 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
   };
 }
 
-function recordsOf(m: Measured<number | boolean> & { records?: number[] }): { records?: number[] } {
+type Measured = Figure<number | boolean> & { records?: number[] };
+
+function recordsOf(m: Measured): { records?: number[] } {
   return m.records === undefined ? {} : { records: m.records };
 }
 
-function measure(
-  indicator: Indicator,
-  input: EvaluateInput,
-  target: TargetValue,
-): Measured<number | boolean> & { records?: number[] } {
-  const { period, sources } = input;
+function measure(indicator: Indicator, input: EvaluateInput, target: TargetValue): Measured {
+  const { period, figures } = input;
   const binding = indicator.binding;
+  const span = { from: period.from, to: period.to };
   switch (binding.source) {
     case "availability":
-      return sources.availability(period.from, period.to);
+      return figures.availability({ ...span, end: period.end });
     case "vm_count":
-      return sources.vmCount(period.from, period.to);
+      return figures.vmsInScope(span);
     case "antivirus_coverage":
-      return sources.antivirusCoverage(period.from, period.to);
+      return figures.antivirusCoverage(span);
     case "fault_timeliness":
-      return sources.faultTimeliness(binding.category, period.from, period.to, input.now);
+      return figures.faultTimeliness(binding.category, span, input.now);
     case "monthly_reports":
-      return sources.monthlyReports(input.monthOf(period.from), input.monthOf(period.to - 1));
+      // The whole period's months: those not begun yet are open months of the projection.
+      return figures.monthlyReports(input.monthOf(period.from), input.monthOf(period.end - 1), input.now);
     case "manual":
       return manualValue(indicator, input, target);
   }
@@ -165,7 +173,7 @@ function manualValue(
   indicator: Indicator,
   input: EvaluateInput,
   target: TargetValue,
-): Measured<number | boolean> & { records: number[] } {
+): Measured & { records: number[] } {
   const { period } = input;
   const records = input.records(indicator.key, new Date(period.from * 1000), new Date(period.to * 1000));
   const values = records.flatMap((r) => {

@@ -4,7 +4,7 @@
  * it runs, the year to date with a projection to Dec 31). Local calendar of the config's time zone.
  */
 import type { BucketCalendar } from "../store/buckets.js";
-import { localMidnight } from "./periods.js";
+import { halfYearRange, monthRange, yearRange } from "./periods.js";
 
 export interface KpiPeriod {
   label: string;
@@ -39,21 +39,16 @@ export function parseKpiPeriod(
   let side: KpiPeriod["side"] = "full";
   if (part === undefined) {
     kind = "year";
-    from = localMidnight(year, 1, 1, calendar);
-    end = localMidnight(year + 1, 1, 1, calendar);
+    ({ from, end } = yearRange(year, calendar));
   } else if (part === "H1") {
     kind = "half_year";
     side = "half";
-    from = localMidnight(year, 1, 1, calendar);
-    end = localMidnight(year, 7, 1, calendar);
+    ({ from, end } = halfYearRange(year, calendar));
   } else if (part === "H2") {
     return { error: "the form has no second-half value: use 2026 (the full year) or 2026-H1" };
   } else {
     kind = "month";
-    const month = Number(part);
-    from = localMidnight(year, month, 1, calendar);
-    end =
-      month === 12 ? localMidnight(year + 1, 1, 1, calendar) : localMidnight(year, month + 1, 1, calendar);
+    ({ from, end } = monthRange(year, Number(part), calendar));
   }
   if (from > nowTs) return { error: `${text} has not begun yet` };
   const to = Math.min(nowTs, end);

@@ -10,7 +10,7 @@ import type { SqliteStore } from "../store/sqlite.js";
 import { evaluate, type IndicatorResult } from "./evaluate.js";
 import { parseKpiPeriod, type KpiPeriod } from "./kpi-period.js";
 import type { AvailabilityLookups } from "./availability-store.js";
-import { StoreKpiSources } from "./sources.js";
+import { Figures } from "../figures/index.js";
 
 export interface KpiReport {
   period: KpiPeriod;
@@ -56,7 +56,7 @@ export function kpiReport(
     indicators,
     period,
     now,
-    sources: new StoreKpiSources(store, config, lookups),
+    figures: new Figures({ store, config, ...(lookups === undefined ? {} : { lookups }) }),
     records: (key, from, to) => store.records.effective(key, from, to),
     monthOf: (ts) => monthLabel(ts, calendar),
   });

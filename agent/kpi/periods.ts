@@ -28,6 +28,28 @@ export function localMidnight(year: number, month: number, day: number, calendar
   return calendar.dayStart(guess - calendar.offsetAt(guess) + 3600);
 }
 
+/** [from, end) of a local calendar month (month 1–12): the one place month bounds are computed. */
+export function monthRange(
+  year: number,
+  month: number,
+  calendar: BucketCalendar,
+): { from: number; end: number } {
+  const from = localMidnight(year, month, 1, calendar);
+  const end =
+    month === 12 ? localMidnight(year + 1, 1, 1, calendar) : localMidnight(year, month + 1, 1, calendar);
+  return { from, end };
+}
+
+/** [from, end) of the form's half-year (1 January – 30 June). */
+export function halfYearRange(year: number, calendar: BucketCalendar): { from: number; end: number } {
+  return { from: localMidnight(year, 1, 1, calendar), end: localMidnight(year, 7, 1, calendar) };
+}
+
+/** [from, end) of a local calendar year. */
+export function yearRange(year: number, calendar: BucketCalendar): { from: number; end: number } {
+  return { from: localMidnight(year, 1, 1, calendar), end: localMidnight(year + 1, 1, 1, calendar) };
+}
+
 export function periodAt(kind: PeriodKind, now: Date, calendar: BucketCalendar): Period {
   const nowTs = Math.floor(now.getTime() / 1000);
   const { year, month, day } = localDate(nowTs, calendar);
@@ -39,17 +61,13 @@ export function periodAt(kind: PeriodKind, now: Date, calendar: BucketCalendar):
       end = calendar.nextDayStart(from);
       break;
     case "month":
-      from = localMidnight(year, month, 1, calendar);
-      end =
-        month === 12 ? localMidnight(year + 1, 1, 1, calendar) : localMidnight(year, month + 1, 1, calendar);
+      ({ from, end } = monthRange(year, month, calendar));
       break;
     case "half_year":
-      from = localMidnight(year, 1, 1, calendar);
-      end = localMidnight(year, 7, 1, calendar);
+      ({ from, end } = halfYearRange(year, calendar));
       break;
     case "year_to_date":
-      from = localMidnight(year, 1, 1, calendar);
-      end = localMidnight(year + 1, 1, 1, calendar);
+      ({ from, end } = yearRange(year, calendar));
       break;
   }
   return { kind, from, to: Math.min(nowTs, end), end };

@@ -9,11 +9,12 @@ import { formatValue } from "../form/value.js";
 import type { Indicator } from "../form/types.js";
 import { judgeResponse, timeliness, timelinessRule } from "../incidents/sla.js";
 import type { StoredIncident } from "../store/incident-store.js";
-import { ACCOUNTING_RULE, errorBudget, overallAvailability } from "../kpi/availability.js";
-import { AVAILABILITY_METRIC, applicationsOf, availabilityForPeriod } from "../kpi/availability-store.js";
+import { Figures } from "../figures/index.js";
+import { ACCOUNTING_RULE, errorBudget } from "../kpi/availability.js";
+import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { FULL_YEAR_TARGET } from "../kpi/availability-report.js";
 import { kpiReport } from "../kpi/kpi-report.js";
-import { localMidnight } from "../kpi/periods.js";
+import { monthRange, yearRange } from "../kpi/periods.js";
 import { windowSpec, type MaintenanceWindowSpec } from "../maintenance.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type {
@@ -50,9 +51,7 @@ export function monthBounds(
   if (!match) throw new Error(`expected a month like 2026-10, got "${month}"`);
   const year = Number(match[1]);
   const m = Number(match[2]);
-  const from = localMidnight(year, m, 1, calendar);
-  const end = m === 12 ? localMidnight(year + 1, 1, 1, calendar) : localMidnight(year, m + 1, 1, calendar);
-  return { from, end, year, m };
+  return { ...monthRange(year, m, calendar), year, m };
 }
 
 export function buildMonthlyReport(
@@ -68,17 +67,16 @@ export function buildMonthlyReport(
   const to = Math.min(end, nowTs);
 
   const summary = summaryPeriods(store, config, indicators, options, year);
-  const apps = applicationsOf(config);
+  // Every figure from the read model (agent/figures/): the same numbers the KPI rows above and
+  // the form export show.
+  const figures = new Figures({ store, config });
+  const { from: yearFrom, end: yearEnd } = yearRange(year, calendar);
+  const monthFigure = figures.availability({ from, to, end });
+  const ytdFigure = figures.availability({ from: yearFrom, to, end: yearEnd });
+  const apps = monthFigure.specs;
   const policy = { unknownAsDown: config.availability.unknown_as_down };
-  const monthResults = availabilityForPeriod(store, { kind: "month", from, to, end }, apps, policy);
-  const yearFrom = localMidnight(year, 1, 1, calendar);
-  const yearEnd = localMidnight(year + 1, 1, 1, calendar);
-  const ytdResults = availabilityForPeriod(
-    store,
-    { kind: "year_to_date", from: yearFrom, to, end: yearEnd },
-    apps,
-    policy,
-  );
+  const monthResults = monthFigure.applications;
+  const ytdResults = ytdFigure.applications;
   const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
   // One daily rollup query for every application's chart.
   const dailyBySeries = dailyPointsBySeries(store, AVAILABILITY_METRIC, from, to, "up");
@@ -111,9 +109,10 @@ export function buildMonthlyReport(
     to,
   );
 
-  const vm = seriesFigures(store, "vms_in_scope", from, to);
-  const expected = seriesFigures(store, "vms_expected", from, to);
-  const av = seriesFigures(store, "antivirus_coverage_ratio", from, to);
+  const span = { from, to };
+  const vmCount = figures.vmsInScope(span);
+  const vmExpected = figures.vmsExpected(span);
+  const coverage = figures.antivirusCoverage(span);
   const unprotected = seriesFigures(store, "antivirus_protected", from, to)
     .filter((s) => s.last === 0)
     .map((s) => ({ name: s.target }));
@@ -135,7 +134,6 @@ export function buildMonthlyReport(
   const started = incidents.filter((i) => i.startedAt.getTime() >= from * 1000);
   const faults = faultSummary(started, config, from, to, options.now);
 
-  const coverageValues = monthResults.map((a) => a.coverage);
   return {
     lang: options.lang,
     month: options.month,
@@ -143,21 +141,20 @@ export function buildMonthlyReport(
     site: config.site,
     timeZone: config.timezone,
     generatedAt: options.now,
-    coverage:
-      coverageValues.length > 0 ? coverageValues.reduce((s, c) => s + c, 0) / coverageValues.length : 0,
+    coverage: monthFigure.coverage ?? 0,
     summary,
     availability: {
-      overallMonth: overallAvailability(monthResults, config.availability.weights),
-      overallYearToDate: overallAvailability(ytdResults, config.availability.weights),
+      overallMonth: monthFigure.value,
+      overallYearToDate: ytdFigure.value,
       applications,
       outages,
     },
     machineRoom: {
-      vmCount: vm.length > 0 ? vm.reduce((s, v) => s + (v.last ?? 0), 0) : null,
-      vmExpected: expected[0]?.last ?? indicatorTarget(indicators, "vm_count") ?? 253,
+      vmCount: vmCount.value,
+      vmExpected: vmExpected.value ?? indicatorTarget(indicators, "vm_count") ?? null,
       vmCountDaily: dailyPoints(store, "vms_in_scope", from, to, "sum_of_last"),
       changes,
-      antivirusCoverage: av[0]?.mean ?? null,
+      antivirusCoverage: coverage.value,
       antivirusDaily: dailyPoints(store, "antivirus_coverage_ratio", from, to, "mean"),
       unprotected,
     },

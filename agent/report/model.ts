@@ -152,7 +152,8 @@ export interface MonthlyReport {
   };
   machineRoom: {
     vmCount: number | null;
-    vmExpected: number;
+    /** The scope's expected count (vms_expected, else the form's vm_count target); null when neither. */
+    vmExpected: number | null;
     vmCountDaily: DailyPoint[];
     changes: InventoryChange[];
     antivirusCoverage: number | null;

@@ -17,14 +17,12 @@
  */
 import type { SqliteStore } from "../store/sqlite.js";
 import type { RawSample } from "../store/queries.js";
+import { isDownFlags } from "../store/rollups.js";
 import type { Outage } from "./model.js";
 
 const HOUR = 3600;
 /** Down hours at most this far apart (start to start) are read in one range. */
 const MERGE_SPAN = 3 * HOUR;
-const KNOWN = 1;
-const UP = 2;
-const MAINTENANCE = 4;
 
 /** One hour of a series with samples: its start (unix seconds) and whether it counts a down probe. */
 export interface SampledHour {
@@ -73,8 +71,7 @@ class RunTracker {
 
   feed(samples: readonly Pick<RawSample, "ts" | "flags" | "reason">[]): void {
     for (const s of samples) {
-      const down = (s.flags & KNOWN) !== 0 && (s.flags & UP) === 0 && (s.flags & MAINTENANCE) === 0;
-      if (!down) this.close(s.ts);
+      if (!isDownFlags(s.flags)) this.close(s.ts);
       else if (this.open === undefined) this.open = { start: s.ts, last: s.ts, reason: s.reason ?? "down" };
       else this.open.last = s.ts;
     }

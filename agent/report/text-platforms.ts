@@ -138,7 +138,9 @@ export function availabilitySection(report: MonthlyReport, t: Labels): ReportSec
 export function machineRoomSection(report: MonthlyReport, t: Labels): ReportSection {
   const m = report.machineRoom;
   const avTarget = ratioTarget(report, "antivirus_coverage", 0.95);
-  const vmTone: Tone = m.vmCount === null ? "no_data" : m.vmCount === m.vmExpected ? "good" : "bad";
+  const vmTone: Tone =
+    m.vmCount === null || m.vmExpected === null ? "no_data" : m.vmCount === m.vmExpected ? "good" : "bad";
+  const expected = m.vmExpected;
   const avTone: Tone =
     m.antivirusCoverage === null ? "no_data" : m.antivirusCoverage >= avTarget - 1e-9 ? "good" : "bad";
   return {
@@ -149,7 +151,7 @@ export function machineRoomSection(report: MonthlyReport, t: Labels): ReportSect
         kind: "figures",
         items: [
           {
-            label: `${t.vmCount}（${t.vmExpected} ${m.vmExpected}）`,
+            label: `${t.vmCount}（${t.vmExpected} ${m.vmExpected ?? "—"}）`,
             value: m.vmCount === null ? t.noData : String(m.vmCount),
             tone: vmTone,
           },
@@ -164,15 +166,21 @@ export function machineRoomSection(report: MonthlyReport, t: Labels): ReportSect
       {
         kind: "charts",
         charts: [
-          {
-            caption: t.vmCountChart(m.vmExpected),
-            scene: countChart(m.vmCountDaily, {
-              title: t.vmCountChart(m.vmExpected),
-              expected: m.vmExpected,
-              expectedLabel: `=${m.vmExpected}`,
-              noDataLabel: t.status.no_data,
-            }),
-          },
+          // Without a target (no vms_expected series, no vm_count row in the targets file) there
+          // is no line to draw the count against: the daily table below still lists it.
+          ...(expected === null
+            ? []
+            : [
+                {
+                  caption: t.vmCountChart(expected),
+                  scene: countChart(m.vmCountDaily, {
+                    title: t.vmCountChart(expected),
+                    expected,
+                    expectedLabel: `=${expected}`,
+                    noDataLabel: t.status.no_data,
+                  }),
+                },
+              ]),
           {
             caption: t.antivirusChart,
             scene: ratioChart(m.antivirusDaily, {

@@ -22,6 +22,8 @@ export interface SeriesInfo {
   seriesId: number;
   targetKey: string;
   targetName: string;
+  /** The collector instance that measures the series' target. */
+  collector: string;
   metric: string;
   labels: Labels;
 }
@@ -138,6 +140,33 @@ export interface SeriesCounts {
 }
 
 /**
+ * Local days in [from, to) on which any series of these collectors (of any collector when left
+ * out) has a daily rollup row with samples.
+ */
+export function dataDays(
+  db: Database.Database,
+  collectors: readonly string[] | undefined,
+  from: number,
+  to: number,
+): number {
+  if (collectors === undefined)
+    return db
+      .prepare("SELECT COUNT(DISTINCT bucket) FROM rollup_day WHERE bucket >= ? AND bucket < ? AND n > 0")
+      .pluck()
+      .get(from, to) as number;
+  if (collectors.length === 0) return 0;
+  return db
+    .prepare(
+      `SELECT COUNT(DISTINCT r.bucket) FROM rollup_day r
+       WHERE r.bucket >= ? AND r.bucket < ? AND r.n > 0 AND r.series_id IN (
+         SELECT s.id FROM series s JOIN targets t ON t.id = s.target_id
+         WHERE t.collector IN (${collectors.map(() => "?").join(", ")}))`,
+    )
+    .pluck()
+    .get(from, to, ...collectors) as number;
+}
+
+/**
  * The rollup counts of one metric summed per series inside SQLite: a year of daily rows comes
  * back as one row per series (availability over a year to date stays a few milliseconds).
  */
@@ -184,13 +213,14 @@ export function querySamples(db: Database.Database, seriesId: number, from: numb
 export function listSeries(db: Database.Database, metric?: string): SeriesInfo[] {
   const rows = db
     .prepare(
-      `SELECT s.id, t.key, t.name, s.metric, s.labels FROM series s JOIN targets t ON t.id = s.target_id
+      `SELECT s.id, t.key, t.name, t.collector, s.metric, s.labels FROM series s JOIN targets t ON t.id = s.target_id
        ${metric === undefined ? "" : "WHERE s.metric = ?"} ORDER BY s.id`,
     )
     .all(...(metric === undefined ? [] : [metric])) as {
     id: number;
     key: string;
     name: string;
+    collector: string;
     metric: string;
     labels: string;
   }[];
@@ -198,6 +228,7 @@ export function listSeries(db: Database.Database, metric?: string): SeriesInfo[]
     seriesId: r.id,
     targetKey: r.key,
     targetName: r.name,
+    collector: r.collector,
     metric: r.metric,
     labels: r.labels === "" ? {} : (JSON.parse(r.labels) as Labels),
   }));

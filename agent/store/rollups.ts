@@ -40,6 +40,11 @@ export function emptyCells(): RollupCells {
   };
 }
 
+/** A stored sample's flags say "down": a known probe result, not up, outside maintenance. */
+export function isDownFlags(flags: number): boolean {
+  return (flags & FLAG_KNOWN) !== 0 && (flags & FLAG_UP) === 0 && (flags & FLAG_MAINTENANCE) === 0;
+}
+
 export function sampleFlags(up: boolean | undefined, maintenance: boolean): number {
   let flags = maintenance ? FLAG_MAINTENANCE : 0;
   if (up !== undefined) flags |= FLAG_KNOWN | (up ? FLAG_UP : 0);

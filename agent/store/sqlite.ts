@@ -270,6 +270,12 @@ export class SqliteStore {
     return queries.queryRollups(this.db, query);
   }
 
+  /** Days in [from, to) with any sample of these collectors (any at all when left out); pending deltas flushed first. */
+  dataDays(collectors: readonly string[] | undefined, from: number, to: number): number {
+    this.flushRollups();
+    return queries.dataDays(this.db, collectors, from, to);
+  }
+
   /** One metric's rollup counts summed per series over a range; pending deltas flushed first. */
   sumRollupCounts(query: { resolution: "hour" | "day"; from: number; to: number; metric: string }) {
     this.flushRollups();

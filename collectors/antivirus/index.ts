@@ -18,5 +18,6 @@ export const antivirusPlugin = definePlugin({
   schema: antivirusOptions,
   usesInventory: true,
   metrics: antivirusMetrics,
+  incidentCategory: "antivirus",
   create: (config, deps) => createAntivirusCollector(config, deps),
 });

@@ -1,5 +1,6 @@
 /** The `http` collector plugin: availability and response time of HTTP(S) endpoints. */
 import { definePlugin } from "../types.js";
+import { httpAvailability } from "./availability.js";
 import { createHttpCollector } from "./collector.js";
 import { httpMetrics } from "./metrics.js";
 import { httpOptions } from "./options.js";
@@ -13,5 +14,7 @@ export const httpPlugin = definePlugin({
   description: "HTTP(S) probes: is the endpoint up (expected status), how long it took, why it failed.",
   schema: httpOptions,
   metrics: httpMetrics,
+  incidentCategory: "platform",
+  availability: httpAvailability,
   create: (config, deps) => createHttpCollector(config, deps),
 });

@@ -104,6 +104,12 @@ export const httpTarget = z
     every: duration({ min: 1000 }).optional(),
     /** Descriptive labels stored with the target (system, owner). Never secrets. */
     labels: z.record(z.string(), z.string()).optional(),
+    /**
+     * Whether the target is an education application of the form's 教育应用运行可用率. Left out:
+     * yes, except a probe of the agent's own /healthz or /metrics (availability.ts says how that
+     * is recognised), which is watched but not counted.
+     */
+    counts_toward_availability: z.boolean().optional(),
   })
   .strict()
   .superRefine((t, ctx) => {

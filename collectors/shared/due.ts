@@ -4,6 +4,18 @@
  * passed since its last probe, and left alone on the runs between. Half a period of slack keeps
  * a run that fires a few milliseconds early (jitter, clock steps) from skipping a whole period.
  */
+/**
+ * The interval at which a target with its own `every` is really probed on a collector of period
+ * `periodMs`: the first run at or after `every` (less half a period of slack) since its last
+ * probe, so `every` rounded to the nearest multiple of the period, never below one period. The
+ * one home of this rule: the scheduler below, the availability figure (one expected sample per
+ * this interval) and check-config (which refuses an `every` that this would round) all use it.
+ */
+export function targetIntervalMs(periodMs: number, every: number | undefined): number {
+  if (every === undefined) return periodMs;
+  return Math.max(periodMs, Math.ceil(every / periodMs - 0.5) * periodMs);
+}
+
 export class DueTracker {
   private readonly lastProbe = new Map<string, number>();
 
@@ -25,7 +37,8 @@ export class DueTracker {
       const key = keyOf(target);
       const every = everyOf(target);
       const last = this.lastProbe.get(key);
-      if (every === undefined || last === undefined || now - last >= every - this.periodMs / 2) {
+      const interval = targetIntervalMs(this.periodMs, every);
+      if (every === undefined || last === undefined || now - last >= interval - this.periodMs / 2) {
         due.push(target);
       } else {
         notDue.push(key);

@@ -14,5 +14,6 @@ export const sipPlugin = definePlugin({
     "SIP OPTIONS probes (UDP/TCP) of MCUs and SIP servers: up, degraded (e.g. 503), round-trip time.",
   schema: sipOptions,
   metrics: sipMetrics,
+  incidentCategory: "videoconf",
   create: (config, deps) => createSipCollector(config, deps),
 });

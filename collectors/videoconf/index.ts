@@ -15,5 +15,6 @@ export const videoconfPlugin = definePlugin({
   schema: videoconfOptions,
   readsLatest: true,
   metrics: videoconfMetrics,
+  incidentCategory: "videoconf",
   create: (config, deps) => createVideoconfCollector(config, deps),
 });

@@ -425,7 +425,7 @@ describe("a period without data", () => {
     fx.store.close();
   });
 
-  it("counts faults as data even without samples; the rest stays 无数据", () => {
+  it("counts faults as data even without samples; the rest stays 无数据 (no fault and nothing watched is no evidence)", () => {
     const fx = emptyStore(tempDir());
     const incident = fx.store.incidents.open(
       {
@@ -445,9 +445,9 @@ describe("a period without data", () => {
     const row = (key: string) => exp.rows.find((r) => r.key === key);
     expect(row("videoconf_fault_response")).toMatchObject({ value: "及时", status: "达成" });
     expect(row("platform_service_response")).toMatchObject({
-      value: "及时",
-      status: "达成",
-      source: "自动测量：故障响应时间（教育平台）；期间无已判定的故障（无超时即为及时）（计算见“佐证”）",
+      value: "无数据",
+      status: "无数据",
+      source: "自动测量：故障响应时间（教育平台）；期间无测量数据",
     });
     expect(row("availability")).toMatchObject({ value: "无数据", status: "无数据" });
     expect(row("vm_count")).toMatchObject({ value: "无数据", status: "无数据" });

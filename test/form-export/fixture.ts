@@ -177,6 +177,13 @@ export function halfYear(dir: string, path = join(dir, "h1.db")): Fixture {
   fault("p1", "platform", "2026-06-01T09:00:00+08:00", { ackMin: 10, resolveMin: 40 });
   fault("after", "videoconf", "2026-07-01T08:00:00+08:00", {});
 
+  // Written on the 1st of the next month at 08:00, as the daemon's schedule does: only a report
+  // generated after its month ended counts toward the form's row.
+  const firstOfNextMonth = (month: string) => {
+    const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+    const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+    return new Date(`${next}-01T08:00:00+08:00`);
+  };
   const report = (month: string, format: string) =>
     store.reports.record({
       kind: "monthly_report",
@@ -184,7 +191,7 @@ export function halfYear(dir: string, path = join(dir, "h1.db")): Fixture {
       format,
       path: join(dir, "reports", `${month}-大平台月度运营报告.${format}`),
       sha256: `${month}${format}`.padEnd(64, "0"),
-      generatedAt: new Date(`${month}-28T08:00:00+08:00`),
+      generatedAt: firstOfNextMonth(month),
     });
   report("2025-12", "html");
   for (const month of ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]) report(month, "html");

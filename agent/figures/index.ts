@@ -1,0 +1,45 @@
+/**
+ * The read model: every figure the agent shows, computed in one place each (DESIGN.md, "One
+ * figure, one place"). `ops-agent kpi`, the kpi series of /metrics, the monthly report and the
+ * self-evaluation export all take their figures from here and only format them.
+ */
+import type { Category } from "../incidents/types.js";
+import { availabilityFigure, type AvailabilityFigure } from "./availability.js";
+import { antivirusCoverage, type CoverageFigure } from "./antivirus.js";
+import type { FigureContext } from "./context.js";
+import { monthlyReports, type MonthlyReportsFigure } from "./monthly-reports.js";
+import { faultTimeliness, type TimelinessFigure } from "./timeliness.js";
+import { vmsExpected, vmsInScope, type VmCountFigure } from "./inventory.js";
+import type { Span } from "./types.js";
+
+export type { Evidence, Figure, Span } from "./types.js";
+export type { FigureContext } from "./context.js";
+
+export class Figures {
+  constructor(readonly ctx: FigureContext) {}
+
+  availability(span: Span & { end?: number }): AvailabilityFigure {
+    return availabilityFigure(this.ctx, span);
+  }
+
+  vmsInScope(span: Span): VmCountFigure {
+    return vmsInScope(this.ctx, span);
+  }
+
+  vmsExpected(span: Span): VmCountFigure {
+    return vmsExpected(this.ctx, span);
+  }
+
+  antivirusCoverage(span: Span): CoverageFigure {
+    return antivirusCoverage(this.ctx, span);
+  }
+
+  faultTimeliness(category: Category, span: Span, asOf: Date): TimelinessFigure {
+    return faultTimeliness(this.ctx, category, span, asOf);
+  }
+
+  /** Months with a counted report between two YYYY-MM labels (inclusive), as of `now`. */
+  monthlyReports(fromMonth: string, toMonth: string, now: Date): MonthlyReportsFigure {
+    return monthlyReports(this.ctx, fromMonth, toMonth, now);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * 日常维护信息系统所使用的虚拟机数量: the VMs in scope at the end of a span, summed over the
+ * inventory sources that were still reporting then (DESIGN.md, The form: measured rows). The KPI
+ * row, the report's 机房 section and the export's 偏差原因 read this one figure.
+ */
+import type { VcenterMetric } from "../../collectors/vcenter/metrics.js";
+import { foldDaily } from "./daily-series.js";
+import type { FigureContext } from "./context.js";
+import type { Figure, Span } from "./types.js";
+
+export interface VmCountFigure extends Figure<number> {
+  /** Per inventory source still reporting at the span's end: its collector and its count. */
+  sources: { source: string; vms: number }[];
+  min: number | null;
+  max: number | null;
+}
+
+function sourceNames(ctx: FigureContext, metric: string): Map<number, string> {
+  return new Map(ctx.store.listSeries(metric).map((s) => [s.seriesId, s.collector]));
+}
+
+function levelFigure(ctx: FigureContext, metric: string, span: Span, what: string): VmCountFigure {
+  const fold = foldDaily(ctx.store, metric, span);
+  if (fold.days === 0)
+    return {
+      value: null,
+      coverage: 0,
+      how: `no ${what} samples in the period`,
+      sources: [],
+      min: null,
+      max: null,
+    };
+  const names = sourceNames(ctx, metric);
+  const sources = fold.current.map((c) => ({
+    source: names.get(c.seriesId) ?? `series ${c.seriesId}`,
+    vms: c.last,
+  }));
+  const stopped = fold.lastBySeries.size - fold.current.length;
+  return {
+    value: fold.lastSum,
+    coverage: fold.days / fold.daysInPeriod,
+    evidence: {
+      numerator: fold.lastSum,
+      denominator: null,
+      unit: what,
+      parts: sources.map((s) => ({ label: s.source, numerator: s.vms, denominator: null, unit: what })),
+    },
+    ...(fold.lastMeasuredAt === undefined ? {} : { lastMeasuredAt: fold.lastMeasuredAt }),
+    sources,
+    min: fold.min,
+    max: fold.max,
+    how:
+      `${what} in the last inventory of the period, summed over ${sources.length} inventory source(s)` +
+      `${stopped > 0 ? ` (${stopped} source(s) that stopped reporting earlier left out)` : ""}; ` +
+      `lowest ${fold.min}, highest ${fold.max} in the period`,
+  };
+}
+
+export function vmsInScope(ctx: FigureContext, span: Span): VmCountFigure {
+  return levelFigure(ctx, "vms_in_scope" satisfies VcenterMetric, span, "VMs in scope");
+}
+
+export function vmsExpected(ctx: FigureContext, span: Span): VmCountFigure {
+  return levelFigure(ctx, "vms_expected" satisfies VcenterMetric, span, "VMs expected");
+}

@@ -1,0 +1,86 @@
+/**
+ * 故障响应及时性 of one category (视频会议, 大平台…) over a span (DESIGN.md, Fault response
+ * timeliness): the share of its faults answered within SLA, judged against `timely_share`.
+ *
+ * A span with no fault is 及时 only when the agent was watching that category in it — its probes
+ * stored samples on at least one day — and then says 无故障; with nothing watched and no fault it
+ * is 无数据, never 达成 (a month the agent was off is not a month without faults).
+ */
+import { pluginFor } from "../../collectors/index.js";
+import { timeliness, type Timeliness } from "../incidents/sla.js";
+import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
+import type { FigureContext } from "./context.js";
+import type { Figure, Span } from "./types.js";
+
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+export interface TimelinessFigure extends Figure<boolean> {
+  /** The tally behind the verdict. */
+  tally: Timeliness;
+  /** The category had faults decided in the span (false: 无故障 or 无数据). */
+  hadFaults: boolean;
+}
+
+/** The enabled collectors whose probes watch a category (their plugin's incidentCategory). */
+export function watchersOf(ctx: FigureContext, category: Category): string[] {
+  return ctx.config.collectors
+    .filter((c) => c.enabled && pluginFor(c.type)?.incidentCategory === category)
+    .map((c) => c.name as string);
+}
+
+export function faultTimeliness(
+  ctx: FigureContext,
+  category: Category,
+  span: Span,
+  asOf: Date,
+): TimelinessFigure {
+  const { store, config } = ctx;
+  const sla = config.incidents.sla;
+  const incidents = store.incidents.list({ to: new Date(span.to * 1000) });
+  const rows = timeliness(incidents, sla, new Date(span.from * 1000), new Date(span.to * 1000), asOf);
+  const tally = rows.find((t) => t.category === category) as Timeliness;
+  const name = CATEGORY_NAMES[category];
+  const bound = `${(sla.timely_share * 100).toFixed(0)}%`;
+  const days = Math.max(1, Math.ceil((span.to - span.from) / 86_400));
+  const watchers = watchersOf(ctx, category);
+  const watchedDays = store.dataDays(watchers, span.from, span.to);
+  const coverage = Math.min(1, watchedDays / days);
+  if (tally.noData) {
+    if (tally.incidents === 0 && watchedDays === 0) {
+      return {
+        value: null,
+        coverage: 0,
+        tally,
+        hadFaults: false,
+        how:
+          `无数据: no ${name} (${category}) fault in the period and nothing watched it ` +
+          `(${watchers.length === 0 ? "no collector watches this category" : `no samples from ${watchers.join(", ")}`})`,
+      };
+    }
+    return {
+      value: true,
+      coverage,
+      tally,
+      hadFaults: false,
+      evidence: { numerator: 0, denominator: 0, unit: `${category} faults within SLA` },
+      how:
+        `无故障: no ${name} (${category}) fault decided in the period (${tally.pending} pending), ` +
+        `watched on ${watchedDays} of ${days} days: timely`,
+    };
+  }
+  // With faults decided, they are the evidence: how long the probes watched says nothing more.
+  return {
+    value: tally.timely,
+    coverage: null,
+    tally,
+    hadFaults: true,
+    evidence: {
+      numerator: tally.within,
+      denominator: tally.within + tally.late,
+      unit: `${category} faults within SLA`,
+    },
+    how:
+      `${tally.within} of ${tally.within + tally.late} ${name} (${category}) faults answered within SLA ` +
+      `(${pct(tally.share ?? 0)}, timely at ≥ ${bound}; ${tally.pending} pending; DESIGN.md, Fault response timeliness)`,
+  };
+}
