@@ -99,15 +99,7 @@ export class Agent {
       tickSkipped: (collector) => this.recorder.tickSkipped(collector),
     };
     this.metrics.trackMaintenance(() => this.maintenance.active(this.clock.now()));
-    this.availability = new AvailabilityReport(
-      store,
-      clock,
-      () => applicationsOf(this.config),
-      () => ({
-        unknownAsDown: this.config.availability.unknown_as_down,
-        weights: this.config.availability.weights,
-      }),
-    );
+    this.availability = new AvailabilityReport(store, clock, () => this.config);
     this.metrics.trackAvailability(() => this.availability.current);
     this.http = this.newHttpServer();
     this.scheduler = new Scheduler(config.timezone);

@@ -4,11 +4,12 @@
  * the education-application availability (mean over the applications). Recomputed from the
  * rollups on a timer, not per scrape: a year-to-date figure costs a rollup query.
  */
+import type { Config } from "../../config/schema.js";
 import type { Clock } from "../clock.js";
+import { availabilityFigure } from "../figures/availability.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { errorBudget, overallAvailability, type AvailabilityPolicy } from "./availability.js";
+import { errorBudget } from "./availability.js";
 import { availabilityCacheFor } from "./availability-cache.js";
-import { availabilityForPeriod, type ApplicationSpec } from "./availability-store.js";
 import { periodAt, type PeriodKind } from "./periods.js";
 
 export const WINDOWS: readonly PeriodKind[] = ["day", "month", "half_year", "year_to_date"];
@@ -36,49 +37,48 @@ export class AvailabilityReport {
   constructor(
     private readonly store: SqliteStore,
     private readonly clock: Clock,
-    private readonly applications: () => readonly ApplicationSpec[],
-    private readonly policy: () => AvailabilityPolicy & { weights: Readonly<Record<string, number>> },
+    /** The running config: the applications, weights and policy come from it via the read model. */
+    private readonly config: () => Config,
   ) {}
 
   get current(): AvailabilitySnapshot {
     return this.snapshot;
   }
 
+  /** Every window's figures from the read model (agent/figures/availability.ts), as the KPI reads them. */
   refresh(): AvailabilitySnapshot {
-    const apps = this.applications();
-    const policy = this.policy();
+    const config = this.config();
     const now = this.clock.now();
     const figures: AvailabilityFigure[] = [];
     const overall: AvailabilitySnapshot["overall"] = [];
-    if (apps.length > 0) {
-      // The catalogue and past days' sums from the agent's cache (availability-cache.ts), and each
-      // application's interval by name (a search of the list per figure was quadratic: seconds of
-      // blocked event loop at 10,000 applications).
-      const lookups = availabilityCacheFor(this.store, this.clock);
-      const intervalOf = new Map<string, number>();
-      for (const app of apps) intervalOf.set(app.application, app.intervalSeconds);
-      for (const window of WINDOWS) {
-        const period = periodAt(window, now, this.store.calendar);
-        const results = availabilityForPeriod(this.store, period, apps, policy, lookups);
-        for (const a of results) {
-          const figure: AvailabilityFigure = {
-            application: a.application,
-            window,
-            ratio: a.ratio,
-            coverage: a.coverage,
-          };
-          if (window === "year_to_date")
-            figure.budgetLeftMinutes = errorBudget(
-              FULL_YEAR_TARGET,
-              period.end - period.from,
-              intervalOf.get(a.application) ?? 60,
-              a,
-              policy,
-            ).leftMinutes;
-          figures.push(figure);
-        }
-        overall.push({ window, ratio: overallAvailability(results, policy.weights) });
+    // The catalogue and past days' sums from the agent's cache (availability-cache.ts).
+    const ctx = { store: this.store, config, lookups: availabilityCacheFor(this.store, this.clock) };
+    const policy = { unknownAsDown: config.availability.unknown_as_down };
+    for (const window of WINDOWS) {
+      const period = periodAt(window, now, this.store.calendar);
+      const figure = availabilityFigure(ctx, period);
+      if (figure.specs.length === 0) break;
+      // Each application's interval by name (a search of the list per figure was quadratic:
+      // seconds of blocked event loop at 10,000 applications).
+      const intervalOf = new Map(figure.specs.map((app) => [app.application, app.intervalSeconds]));
+      for (const a of figure.applications) {
+        const entry: AvailabilityFigure = {
+          application: a.application,
+          window,
+          ratio: a.ratio,
+          coverage: a.coverage,
+        };
+        if (window === "year_to_date")
+          entry.budgetLeftMinutes = errorBudget(
+            FULL_YEAR_TARGET,
+            period.end - period.from,
+            intervalOf.get(a.application) ?? 60,
+            a,
+            policy,
+          ).leftMinutes;
+        figures.push(entry);
       }
+      overall.push({ window, ratio: figure.value });
     }
     this.snapshot = { figures, overall };
     return this.snapshot;
