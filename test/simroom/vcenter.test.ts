@@ -270,6 +270,40 @@ describe("vCenter simulator, legacy API (/rest)", () => {
       await old.close();
     }
   });
+  it("legacyListForm: reads one form of list filter; the other is ignored or rejected", async () => {
+    for (const [form, other] of [
+      ["repeated", "ignore"],
+      ["indexed", "reject"],
+    ] as const) {
+      const strict = await startVcenterSim({ apis: "legacy", legacyListForm: form, legacyOtherForm: other });
+      try {
+        const res = await fetch(`${strict.url}/rest/com/vmware/cis/session`, {
+          method: "POST",
+          headers: { authorization: basic },
+        });
+        const headers = { "vmware-api-session-id": ((await res.json()) as { value: string }).value };
+        const count = async (query: string): Promise<number | string> => {
+          const answer = await fetch(`${strict.url}/rest/vcenter/vm?${query}`, { headers });
+          const body = (await answer.json()) as { value: unknown };
+          return answer.status === 200
+            ? (body.value as unknown[]).length
+            : `${answer.status} ${JSON.stringify(body)}`;
+        };
+        const repeated = "filter.folders=group-v1001&filter.folders=group-v1002";
+        const indexed = "filter.folders.1=group-v1001&filter.folders.2=group-v1002";
+        const all = strict.inventory.vms.length;
+        if (form === "repeated") {
+          expect(await count(repeated)).toBe(70);
+          expect(await count(indexed)).toBe(all); // ignored: as if unfiltered
+        } else {
+          expect(await count(indexed)).toBe(70);
+          expect(await count(repeated)).toMatch(/^400 .*invalid_argument.*filter\.folders/);
+        }
+      } finally {
+        await strict.close();
+      }
+    }
+  });
 });
 
 describe("vCenter simulator over HTTPS", () => {
