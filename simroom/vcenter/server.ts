@@ -74,6 +74,11 @@ export interface VcenterSimFaults {
   wrongTypes: boolean;
   /** Accept the request and never answer. */
   hang: boolean;
+  /**
+   * Answer lists as if their filters had not been sent — the failure a client must notice rather
+   * than count every VM: "vm" for the VM list only, "all" for the folder and cluster lists too.
+   */
+  ignoreFilters: false | "vm" | "all";
 }
 
 export interface RecordedRequest {
@@ -132,6 +137,7 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
     malformedJson: false,
     wrongTypes: false,
     hang: false,
+    ignoreFilters: false,
   };
   const sessions = new Set<string>();
   const requests: RecordedRequest[] = [];
@@ -259,7 +265,9 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
     const list = (name: string): string[] => {
       const { values, otherForm } = listParam(url.searchParams, api, name, legacyForm);
       if (otherForm !== undefined && legacyOther === "reject") rejected ??= otherForm;
-      return values;
+      const ignored =
+        faults.ignoreFilters === "all" || (faults.ignoreFilters === "vm" && rel === "/vcenter/vm");
+      return ignored ? [] : values;
     };
     /** Answers 400 when a list filter came in the form this server does not read (legacyOtherForm "reject"). */
     const rejectedForm = (): boolean => {

@@ -195,7 +195,7 @@ describe("vCenter simulator, current API (/api)", () => {
     expect((await get("/api/vcenter/vm", again)).status).toBe(401);
   });
 
-  it("faults: error500, malformedJson, wrongTypes, slow and hang", async () => {
+  it("faults: error500, malformedJson, wrongTypes, ignoreFilters, slow and hang", async () => {
     const token = await login();
     try {
       sim.faults.error500 = true;
@@ -210,6 +210,16 @@ describe("vCenter simulator, current API (/api)", () => {
         "2",
       );
       sim.faults.wrongTypes = false;
+      sim.faults.ignoreFilters = "vm";
+      expect((await get("/api/vcenter/vm?folders=group-v1001", token)).body).toHaveLength(
+        sim.inventory.vms.length,
+      );
+      expect((await get("/api/vcenter/folder?names=jyj", token)).body).toHaveLength(1);
+      sim.faults.ignoreFilters = "all";
+      expect((await get("/api/vcenter/folder?names=jyj", token)).body).toHaveLength(
+        sim.inventory.folders.length,
+      );
+      sim.faults.ignoreFilters = false;
       sim.faults.slow = 300;
       const start = Date.now();
       await get("/api/vcenter/cluster", token);
@@ -227,6 +237,7 @@ describe("vCenter simulator, current API (/api)", () => {
         error500: false,
         malformedJson: false,
         wrongTypes: false,
+        ignoreFilters: false,
         slow: 0,
         hang: false,
       });
