@@ -4,9 +4,15 @@
  * - current (/api, vSphere 7.0 U2+): plain JSON answers, errors `{ error_type, messages }`,
  *   list filters as repeated query parameters (`folders=a&folders=b`);
  * - legacy (/rest, 6.5–7.0): answers wrapped in `{ value }`, errors `{ type, value: { messages } }`,
- *   list filters as `filter.folders.1=a&filter.folders.2=b`.
+ *   list filters as `filter.folders=a&filter.folders=b` (repeated, as the generated SDKs send them:
+ *   vsphere-automation-sdk-ruby's vm_api.rb, Ansible vmware.vmware_rest 1.x) or, if the server shows
+ *   it did not read that form, `filter.folders.1=a&filter.folders.2=b` (indexed, as VMware's 6.5–7.0
+ *   /rest reference pages print every list request, e.g. …/operations/com/vmware/vcenter/folder.list-operation.html).
  *
- * Every answer is parsed with zod; a wrong shape is an error naming the field, never a guess.
+ * Every answer is parsed with zod; a wrong shape is an error naming the field, never a guess. A
+ * list answer is also checked against its filter where the answer carries the filtered field
+ * (names, ids, power states, folder type): an item the filter excludes means the filter was not
+ * applied, and the list is never used as if it were.
  * Reference: https://developer.vmware.com/docs/vsphere-automation/latest/ (cis/api/session,
  * vcenter/api/vcenter/vm, …/vm/{vm}/guest/identity, vcenter/folder, vcenter/cluster) and
  * https://vmware.github.io/vsphere-automation-sdk-rest/6.7.1/ for the legacy paths.
@@ -65,8 +71,28 @@ export function isCapped(err: unknown): boolean {
 }
 
 export interface VmFilter {
+  /** Folder ids (group-v…). */
   folders?: readonly string[];
+  /** Cluster ids (domain-c…). */
   clusters?: readonly string[];
+  powerStates?: readonly z.output<typeof powerState>[];
+}
+
+/**
+ * How a list-valued filter is written on the legacy /rest API, in the order they are tried:
+ * repeated `filter.folders=a&filter.folders=b`, then indexed `filter.folders.1=a&filter.folders.2=b`.
+ */
+export const LEGACY_LIST_FORMS = ["repeated", "indexed"] as const;
+export type LegacyListForm = (typeof LEGACY_LIST_FORMS)[number];
+
+type Query = Record<string, string | readonly string[] | undefined>;
+
+/** One filtered field an answer's items carry: every item's value must be among `values`. */
+interface FieldRule<T> {
+  param: string;
+  values: readonly string[] | undefined;
+  of: (item: T) => string;
+  describe: (item: T) => string;
 }
 
 export interface ApiSettings {
@@ -81,6 +107,10 @@ export class VcenterApi {
   #generation: ApiGeneration | undefined;
   #session: string | undefined;
   #login: Promise<string> | undefined;
+  /** The legacy list-filter form an answer has shown the server applies. */
+  #legacyForm: LegacyListForm | undefined;
+  /** Legacy forms the server has shown it does not apply (rejected, or answered as if unfiltered). */
+  readonly #legacyFormsIgnored = new Set<LegacyListForm>();
 
   constructor(
     private readonly client: HttpsClient,
@@ -94,21 +124,158 @@ export class VcenterApi {
     return this.#generation;
   }
 
+  /**
+   * The VMs matching `filter`. Folders and clusters are not in a VM summary, so the answer cannot
+   * show whether they were applied; the legacy form used is the one an earlier, checkable answer
+   * (the scope's folder or cluster lookup) showed the server applies.
+   */
   async listVms(filter: VmFilter, signal: AbortSignal): Promise<VmSummary[]> {
-    return this.#get(
+    return this.#list(
       "/vcenter/vm",
-      { folders: filter.folders, clusters: filter.clusters },
+      { folders: filter.folders, clusters: filter.clusters, power_states: filter.powerStates },
       z.array(vmSummary),
+      [
+        {
+          param: "power_states",
+          values: filter.powerStates,
+          of: (vm) => vm.power_state,
+          describe: (vm) => `VM ${vm.vm} (${quote(vm.name)}, ${vm.power_state})`,
+        },
+      ],
       signal,
     );
   }
 
-  async listVmFolders(names: readonly string[] | undefined, signal: AbortSignal) {
-    return this.#get("/vcenter/folder", { type: "VIRTUAL_MACHINE", names }, z.array(folderSummary), signal);
+  /** VM folders: all of them, or those with one of `names` and/or one of the ids `ids`. */
+  async listVmFolders(names: readonly string[] | undefined, signal: AbortSignal, ids?: readonly string[]) {
+    return this.#list(
+      "/vcenter/folder",
+      { type: "VIRTUAL_MACHINE", names, folders: ids },
+      z.array(folderSummary),
+      [
+        {
+          param: "type",
+          values: ["VIRTUAL_MACHINE"],
+          of: (f) => f.type,
+          describe: (f) => `folder ${f.folder} (${quote(f.name)}, ${f.type})`,
+        },
+        {
+          param: "names",
+          values: names,
+          of: (f) => f.name,
+          describe: (f) => `folder ${f.folder} (${quote(f.name)})`,
+        },
+        {
+          param: "folders",
+          values: ids,
+          of: (f) => f.folder,
+          describe: (f) => `folder ${f.folder} (${quote(f.name)})`,
+        },
+      ],
+      signal,
+    );
   }
 
-  async listClusters(names: readonly string[] | undefined, signal: AbortSignal) {
-    return this.#get("/vcenter/cluster", { names }, z.array(clusterSummary), signal);
+  /** Clusters: all of them, or those with one of `names` and/or one of the ids `ids`. */
+  async listClusters(names: readonly string[] | undefined, signal: AbortSignal, ids?: readonly string[]) {
+    return this.#list(
+      "/vcenter/cluster",
+      { names, clusters: ids },
+      z.array(clusterSummary),
+      [
+        {
+          param: "names",
+          values: names,
+          of: (c) => c.name,
+          describe: (c) => `cluster ${c.cluster} (${quote(c.name)})`,
+        },
+        {
+          param: "clusters",
+          values: ids,
+          of: (c) => c.cluster,
+          describe: (c) => `cluster ${c.cluster} (${quote(c.name)})`,
+        },
+      ],
+      signal,
+    );
+  }
+
+  /**
+   * A filtered list. Its answer is checked against every rule whose field it carries; on the legacy
+   * API a form the answer shows was not applied (an excluded item came back, or 400
+   * INVALID_ARGUMENT) is dropped for the collector's life and the next form is tried. When no form
+   * is left the list fails: an unfiltered list is never taken for the scope.
+   */
+  async #list<T>(
+    path: string,
+    query: Query,
+    schema: z.ZodType<T[]>,
+    rules: readonly FieldRule<T>[],
+    signal: AbortSignal,
+  ): Promise<T[]> {
+    await this.#ensureSession(signal);
+    const listValued = Object.entries(query).filter(
+      (entry): entry is [string, readonly string[]] => Array.isArray(entry[1]) && entry[1].length > 0,
+    );
+    if (this.#generation !== "legacy" || listValued.length === 0) {
+      const items = await this.#get(path, query, schema, signal);
+      const contradiction = contradictionIn(items, rules);
+      if (contradiction !== undefined) {
+        throw new Error(
+          `vcenter: GET ${this.#prefix()}${path} did not apply its filter: it answered ${contradiction}, so the list is not the one asked for and nothing is counted from it`,
+        );
+      }
+      return items;
+    }
+    const checkable = rules.some((rule) => (rule.values?.length ?? 0) > 0 && rule.param !== "type");
+    const evidence: string[] = [];
+    for (const form of this.#legacyFormsToTry()) {
+      const sent = describeForm(form, listValued[0] as [string, readonly string[]]);
+      let items: T[];
+      try {
+        items = await this.#get(path, query, schema, signal, form);
+      } catch (err) {
+        if (!(err instanceof VcenterApiError && err.status === 400 && err.errorType === "INVALID_ARGUMENT")) {
+          throw err;
+        }
+        evidence.push(`${sent} was refused (${err.message})`);
+        this.#ignoreLegacyForm(form, sent, err.message);
+        continue;
+      }
+      const contradiction = contradictionIn(items, rules);
+      if (contradiction === undefined) {
+        // Only an answer that could have shown an ignored filter confirms the form.
+        if (checkable && this.#legacyForm !== form) {
+          this.#legacyForm = form;
+          if (evidence.length > 0)
+            this.log.info({ form }, `vcenter: the legacy API applies list filters sent as ${sent}`);
+        }
+        return items;
+      }
+      evidence.push(`${sent} was not applied (the answer held ${contradiction})`);
+      this.#ignoreLegacyForm(form, sent, `answered ${contradiction}`);
+    }
+    // Every form failed: the next run tries them all again (a fixed or upgraded server recovers).
+    this.#legacyFormsIgnored.clear();
+    throw new Error(
+      `vcenter: GET /rest${path} did not apply its filter in any form vCenter documents: ${evidence.join("; ")}. ` +
+        "An unfiltered list is not the scope, so nothing is counted; check the vCenter version (6.5–7.0 for /rest) or use api: rest on 7.0 U2 and later",
+    );
+  }
+
+  /** The confirmed form first, then the others in order, leaving out those shown not to work. */
+  #legacyFormsToTry(): LegacyListForm[] {
+    const forms = LEGACY_LIST_FORMS.filter((form) => !this.#legacyFormsIgnored.has(form));
+    const confirmed = this.#legacyForm;
+    return confirmed !== undefined && forms.includes(confirmed)
+      ? [confirmed, ...forms.filter((form) => form !== confirmed)]
+      : forms;
+  }
+
+  #ignoreLegacyForm(form: LegacyListForm, sent: string, why: string): void {
+    this.#legacyFormsIgnored.add(form);
+    if (this.#legacyForm === form) this.#legacyForm = undefined;
+    this.log.warn({ form, why }, `vcenter: the legacy API did not apply list filters sent as ${sent}`);
   }
 
   /**
@@ -167,17 +334,18 @@ export class VcenterApi {
   /** A GET with the session; on 401 logs in again once and retries. */
   async #get<S extends z.ZodType>(
     path: string,
-    query: Record<string, string | readonly string[] | undefined>,
+    query: Query,
     schema: S,
     signal: AbortSignal,
+    form: LegacyListForm = "repeated",
   ): Promise<z.output<S>> {
     let session = await this.#ensureSession(signal);
-    let answer = await this.#request("GET", path, query, session, signal);
+    let answer = await this.#request("GET", path, query, session, signal, form);
     if (answer.status === 401) {
       this.log.info("vcenter: session no longer valid, logging in again");
       if (this.#session === session) this.#session = undefined;
       session = await this.#ensureSession(signal);
-      answer = await this.#request("GET", path, query, session, signal);
+      answer = await this.#request("GET", path, query, session, signal, form);
     }
     const what = `GET ${this.#prefix()}${path}`;
     if (answer.status !== 200) throw toApiError(what, answer);
@@ -187,11 +355,12 @@ export class VcenterApi {
   async #request(
     method: "GET" | "POST",
     path: string,
-    query: Record<string, string | readonly string[] | undefined>,
+    query: Query,
     session: string,
     signal: AbortSignal,
+    form: LegacyListForm,
   ): Promise<Answer> {
-    return this.client.send(this.#url(path, query), {
+    return this.client.send(this.#url(path, query, this.#generation, form), {
       method,
       headers: { [SESSION_HEADER]: session },
       signal,
@@ -254,17 +423,14 @@ export class VcenterApi {
     return generation === "legacy" ? "/rest" : "/api";
   }
 
-  #url(
-    path: string,
-    query: Record<string, string | readonly string[] | undefined>,
-    generation = this.#generation,
-  ): URL {
+  #url(path: string, query: Query, generation = this.#generation, form: LegacyListForm = "repeated"): URL {
     const base = this.settings.baseUrl;
     const url = new URL(`${base.pathname.replace(/\/+$/, "")}${this.#prefix(generation)}${path}`, base);
     for (const [name, value] of Object.entries(query)) {
       if (value === undefined) continue;
       if (generation === "legacy") {
         if (typeof value === "string") url.searchParams.append(`filter.${name}`, value);
+        else if (form === "repeated") for (const v of value) url.searchParams.append(`filter.${name}`, v);
         else value.forEach((v, i) => url.searchParams.append(`filter.${name}.${i + 1}`, v));
       } else if (typeof value === "string") {
         url.searchParams.append(name, value);
@@ -274,6 +440,31 @@ export class VcenterApi {
     }
     return url;
   }
+}
+
+/** The first item a filter rule excludes, described; undefined when every item matches. */
+function contradictionIn<T>(items: readonly T[], rules: readonly FieldRule<T>[]): string | undefined {
+  for (const rule of rules) {
+    const values = rule.values;
+    if (values === undefined || values.length === 0) continue;
+    const outside = items.find((item) => !values.includes(rule.of(item)));
+    if (outside !== undefined) {
+      const shown = values.slice(0, 5).map(quote).join(", ");
+      return `${rule.describe(outside)}, outside the ${rule.param} filter ${shown}${values.length > 5 ? ", …" : ""}`;
+    }
+  }
+  return undefined;
+}
+
+/** "filter.folders=group-v1001&…" or "filter.folders.1=group-v1001&…": how a form looked on the wire. */
+function describeForm(form: LegacyListForm, [name, values]: readonly [string, readonly string[]]): string {
+  const first = `filter.${name}${form === "indexed" ? ".1" : ""}=${values[0] ?? ""}`;
+  return `${first}${values.length > 1 ? "&…" : ""} (${form})`;
+}
+
+/** Text from vCenter in a message: bounded and quoted, control characters shown escaped. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 79)}…` : text);
 }
 
 function parseJson(what: string, answer: Answer): unknown {

@@ -13,7 +13,7 @@ import { mapLimit } from "../shared/limit.js";
 import { isCapped, VcenterApi, type VmFilter, type VmSummary } from "./api.js";
 import { HttpsClient, loadTlsSettings } from "./client.js";
 import type { VcenterMetric } from "./metrics.js";
-import type { VcenterOptions } from "./options.js";
+import { CLUSTER_ID, FOLDER_ID, type VcenterOptions } from "./options.js";
 
 const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
 
@@ -93,50 +93,77 @@ export function createVcenterCollector(options: VcenterOptions, deps: Deps): Col
     return folders.map((f) => f.folder);
   }
 
-  /** Names → ids; a configured name vCenter does not know is a config error, not zero VMs. */
+  /**
+   * Configured folders or clusters → their ids and names. An entry shaped like an id (group-v…,
+   * domain-c…) is looked up by id, anything else by name (one name may be several folders, e.g. in
+   * two datacenters). An entry vCenter does not know is a config error, not zero VMs.
+   */
   async function resolve(
     kind: "folder" | "cluster",
-    names: readonly string[],
+    entries: readonly string[],
     signal: AbortSignal,
-  ): Promise<Map<string, string[]>> {
-    const found =
+  ): Promise<{ name: string; ids: string[] }[]> {
+    const idShape = kind === "folder" ? FOLDER_ID : CLUSTER_ID;
+    const ids = entries.filter((entry) => idShape.test(entry));
+    const names = entries.filter((entry) => !idShape.test(entry));
+    const lookUp = async (byName: readonly string[] | undefined, byId: readonly string[] | undefined) =>
       kind === "folder"
-        ? (await api.listVmFolders(names, signal)).map((f) => ({ id: f.folder, name: f.name }))
-        : (await api.listClusters(names, signal)).map((c) => ({ id: c.cluster, name: c.name }));
-    const byName = new Map<string, string[]>();
-    for (const name of names) byName.set(name, []);
-    for (const item of found) byName.get(item.name)?.push(item.id);
-    const missing = [...byName].filter(([, ids]) => ids.length === 0).map(([name]) => name);
+        ? (await api.listVmFolders(byName, signal, byId)).map((f) => ({ id: f.folder, name: f.name }))
+        : (await api.listClusters(byName, signal, byId)).map((c) => ({ id: c.cluster, name: c.name }));
+    const found = [
+      ...(names.length > 0 ? await lookUp(names, undefined) : []),
+      ...(ids.length > 0 ? await lookUp(undefined, ids) : []),
+    ];
+    const resolved = entries.map((entry) => {
+      const matches = found.filter((item) => (idShape.test(entry) ? item.id === entry : item.name === entry));
+      return { entry, name: matches[0]?.name ?? entry, ids: [...new Set(matches.map((m) => m.id))] };
+    });
+    const missing = resolved.filter((r) => r.ids.length === 0).map((r) => r.entry);
     if (missing.length > 0) {
       throw new Error(
-        `vcenter: scope ${kind}${missing.length > 1 ? "s" : ""} not found in vCenter: ${missing.join(", ")}`,
+        `vcenter: scope ${kind}${missing.length > 1 ? "s" : ""} not found in vCenter: ${missing.join(", ")} ` +
+          `(scope.${kind}s takes ${kind} names or ids like ${kind === "folder" ? "group-v1001" : "domain-c7"})`,
       );
     }
-    return byName;
+    return resolved;
   }
 
   async function listScope(signal: AbortSignal): Promise<{ vm: VmSummary; system?: string }[]> {
     const clusterIds = scope.clusters
-      ? [...(await resolve("cluster", scope.clusters, signal)).values()].flat()
+      ? [...new Set((await resolve("cluster", scope.clusters, signal)).flatMap((c) => c.ids))]
       : undefined;
-    const seen = new Set<string>();
+    // A VM is in one folder and at most one cluster, so the lists below never overlap: a VM listed
+    // twice means vCenter did not apply a folder or cluster filter, and the count would be wrong.
+    const listedFor = new Map<string, string>();
     const result: { vm: VmSummary; system?: string }[] = [];
-    const keep = (vm: VmSummary, system: string | undefined): void => {
-      if (seen.has(vm.vm) || !inScope(vm.name)) return;
-      seen.add(vm.vm);
+    const keep = (vm: VmSummary, system: string | undefined, listing: string): void => {
+      const earlier = listedFor.get(vm.vm);
+      if (earlier !== undefined) {
+        throw new Error(
+          `vcenter: VM ${vm.vm} (${JSON.stringify(boundName(vm.name))}) was listed for ${listing} after ${earlier}: ` +
+            `a VM is in one folder and one cluster, so vCenter did not apply the folder or cluster filter ` +
+            `(or the VM moved during the run); the scope's count is unknown and nothing is counted`,
+        );
+      }
+      listedFor.set(vm.vm, listing);
+      if (!inScope(vm.name)) return;
       const system_ = system ?? systemFromName(vm.name);
       result.push(system_ !== undefined ? { vm, system: system_ } : { vm });
     };
     if (scope.folders) {
       // One query per configured folder: the folder is the VM's information system.
-      const folders = await resolve("folder", scope.folders, signal);
-      for (const [name, ids] of folders) {
+      const listedFolders = new Set<string>();
+      for (const { name, ids: found } of await resolve("folder", scope.folders, signal)) {
+        // The same folder given by name and by id is listed once.
+        const ids = found.filter((id) => !listedFolders.has(id));
+        if (ids.length === 0) continue;
+        for (const id of ids) listedFolders.add(id);
         const filter: VmFilter = clusterIds ? { folders: ids, clusters: clusterIds } : { folders: ids };
-        for (const vm of await listSplit(filter, clusterIds, signal)) keep(vm, name);
+        for (const vm of await listSplit(filter, clusterIds, signal)) keep(vm, name, `folder "${name}"`);
       }
     } else {
       const filter: VmFilter = clusterIds ? { clusters: clusterIds } : {};
-      for (const vm of await listSplit(filter, clusterIds, signal)) keep(vm, undefined);
+      for (const vm of await listSplit(filter, clusterIds, signal)) keep(vm, undefined, "the scope");
     }
     return result;
   }

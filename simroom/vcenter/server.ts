@@ -16,6 +16,13 @@
  * - https://developer.vmware.com/docs/vsphere-automation/latest/vcenter/api/vcenter/cluster/get/
  * - legacy: https://vmware.github.io/vsphere-automation-sdk-rest/6.7.1/operations/com/vmware/cis/session.create-operation.html
  *   and https://vmware.github.io/vsphere-automation-sdk-rest/6.7.1/operations/com/vmware/vcenter/vm.list-operation.html
+ * - the legacy list-valued filters, in the two forms clients send them (see `listParam` below):
+ *   indexed, as the 6.5/6.7/7.0 /rest reference pages print every list operation's request
+ *   (`GET https://{server}/rest/vcenter/folder?filter.folders.1=obj-103&filter.folders.2=obj-103&…&filter.type=…`,
+ *   e.g. VMware-vSphere-Automation-SDK-REST-6.7.0/docs/apidocs/operations/com/vmware/vcenter/folder.list-operation.html),
+ *   and repeated, as the generated clients send them (vsphere-automation-sdk-ruby's vm_api.rb:
+ *   `query_params[:'filter.folders'] = build_collection_param(…, :multi)`; Ansible vmware.vmware_rest
+ *   1.x module_utils gen_args for "< 7.0.2": `filter.folders=a&filter.folders=b`)
  * - the cap error as real servers send it (id com.vmware.api.vcenter.vm.too_many_matches):
  *   https://github.com/vmware-archive/vsphere-automation-sdk-python/issues/142
  */
@@ -39,6 +46,19 @@ export interface VcenterSimOptions {
   vmCap?: number;
   /** Which API generations answer: "both" (7.0 U2–8.x, where /rest is deprecated but served), "rest" only, "legacy" only (6.5–6.7: /api is 404). */
   apis?: "both" | "rest" | "legacy";
+  /**
+   * Which form of a list-valued filter the legacy /rest API reads: "both" (the default) takes the
+   * repeated `filter.folders=a&filter.folders=b` and the indexed `filter.folders.1=a&filter.folders.2=b`;
+   * "repeated" or "indexed" takes only that one, to prove a client works with a server that
+   * understands a single form. What happens to the other form is `legacyOtherForm`.
+   */
+  legacyListForm?: "both" | "repeated" | "indexed";
+  /**
+   * With a single `legacyListForm`, a list filter sent in the other form is "ignore"d (the default,
+   * and the dangerous case: the list comes back as if unfiltered) or "reject"ed with 400
+   * INVALID_ARGUMENT (the message is the simulator's own).
+   */
+  legacyOtherForm?: "ignore" | "reject";
   inventory?: SimInventory;
 }
 
@@ -54,6 +74,11 @@ export interface VcenterSimFaults {
   wrongTypes: boolean;
   /** Accept the request and never answer. */
   hang: boolean;
+  /**
+   * Answer lists as if their filters had not been sent — the failure a client must notice rather
+   * than count every VM: "vm" for the VM list only, "all" for the folder and cluster lists too.
+   */
+  ignoreFilters: false | "vm" | "all";
 }
 
 export interface RecordedRequest {
@@ -104,12 +129,15 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
   const password = options.password ?? "Sim-Passw0rd!";
   const vmCap = options.vmCap ?? 4000;
   const apis = options.apis ?? "both";
+  const legacyForm = options.legacyListForm ?? "both";
+  const legacyOther = options.legacyOtherForm ?? "ignore";
   const faults: VcenterSimFaults = {
     slow: 0,
     error500: false,
     malformedJson: false,
     wrongTypes: false,
     hang: false,
+    ignoreFilters: false,
   };
   const sessions = new Set<string>();
   const requests: RecordedRequest[] = [];
@@ -233,7 +261,26 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
       sendError(res, api, "NOT_FOUND", "Not found.", "com.vmware.vapi.rest.httpNotFound");
       return;
     }
-    const list = (name: string): string[] => listParam(url.searchParams, api, name);
+    let rejected: string | undefined;
+    const list = (name: string): string[] => {
+      const { values, otherForm } = listParam(url.searchParams, api, name, legacyForm);
+      if (otherForm !== undefined && legacyOther === "reject") rejected ??= otherForm;
+      const ignored =
+        faults.ignoreFilters === "all" || (faults.ignoreFilters === "vm" && rel === "/vcenter/vm");
+      return ignored ? [] : values;
+    };
+    /** Answers 400 when a list filter came in the form this server does not read (legacyOtherForm "reject"). */
+    const rejectedForm = (): boolean => {
+      if (rejected === undefined) return false;
+      sendError(
+        res,
+        api,
+        "INVALID_ARGUMENT",
+        `Unexpected parameter '${rejected}'.`,
+        "vapi.rest.simulator.unexpected_parameter",
+      );
+      return true;
+    };
 
     if (rel === "/vcenter/vm") {
       const folders = list("folders");
@@ -251,6 +298,7 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
           (states.length === 0 || states.includes(vm.power_state)) &&
           (vmIds.length === 0 || vmIds.includes(vm.vm)),
       );
+      if (rejectedForm()) return;
       if (matches.length > vmCap) {
         sendError(
           res,
@@ -340,6 +388,7 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
           (ids.length === 0 || ids.includes(f.folder)) &&
           (type === undefined || type === f.type),
       );
+      if (rejectedForm()) return;
       // The folder list is capped at 1000 (documented); the simulated room has far fewer.
       ok(res, api, 200, found.slice(0, 1000));
       return;
@@ -351,6 +400,7 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
         (c) =>
           (names.length === 0 || names.includes(c.name)) && (ids.length === 0 || ids.includes(c.cluster)),
       );
+      if (rejectedForm()) return;
       ok(res, api, 200, found.slice(0, 1000));
       return;
     }
@@ -400,16 +450,32 @@ export async function startVcenterSim(options: VcenterSimOptions = {}): Promise<
 }
 
 /**
- * A list-valued filter. Current API: repeated `name=a&name=b`. Legacy API: `filter.name=a`
- * repeated or indexed `filter.name.1=a&filter.name.2=b` (both forms are accepted by vCenter).
+ * A list-valued filter. Current API: repeated `name=a&name=b`. Legacy API: repeated
+ * `filter.name=a&filter.name=b` and/or indexed `filter.name.1=a&filter.name.2=b`, as `form` says
+ * (sources in the header). `otherForm` names a parameter sent in the form this server does not read.
  */
-function listParam(query: URLSearchParams, api: Api, name: string): string[] {
-  if (api === "rest") return query.getAll(name);
+function listParam(
+  query: URLSearchParams,
+  api: Api,
+  name: string,
+  form: "both" | "repeated" | "indexed",
+): { values: string[]; otherForm?: string } {
+  if (api === "rest") return { values: query.getAll(name) };
   const key = `filter.${name}`;
-  const values = query.getAll(key);
-  const indexed = new RegExp(`^filter\\.${name}\\.\\d+$`);
-  for (const [k, v] of query) if (indexed.test(k)) values.push(v);
-  return values;
+  const indexedKey = new RegExp(`^filter\\.${name}\\.\\d+$`);
+  const repeated = query.getAll(key);
+  const indexed: string[] = [];
+  let firstIndexed: string | undefined;
+  for (const [k, v] of query) {
+    if (!indexedKey.test(k)) continue;
+    indexed.push(v);
+    firstIndexed ??= k;
+  }
+  if (form === "both") return { values: [...repeated, ...indexed] };
+  if (form === "repeated") {
+    return firstIndexed === undefined ? { values: repeated } : { values: repeated, otherForm: firstIndexed };
+  }
+  return repeated.length === 0 ? { values: indexed } : { values: indexed, otherForm: key };
 }
 
 function single(query: URLSearchParams, api: Api, name: string): string | undefined {

@@ -13,6 +13,10 @@ import {
   vcenterPlugin,
 } from "../../collectors/vcenter/index.js";
 import { noInventory, type CollectContext, type Collector, type Sample } from "../../collectors/types.js";
+import { VcenterApi } from "../../collectors/vcenter/api.js";
+import { HttpsClient, loadTlsSettings } from "../../collectors/vcenter/client.js";
+import { parseConfigText } from "../../config/load.js";
+import { Secret } from "../../config/secret.js";
 import {
   startVcenterSim,
   SYSTEMS,
@@ -284,8 +288,9 @@ describe("vcenter collector", () => {
     );
     // 6.5–6.7 VM Info has no identity: no UUID labels, no error.
     expect(vmSamples(samples).some((x) => x.target.labels?.bios_uuid !== undefined)).toBe(false);
+    // Repeated filter.folders=…, as the generated SDKs send it (the first form tried).
     const list = s.requests.find((r) => r.path === "/rest/vcenter/vm");
-    expect(list?.query.get("filter.folders.1")).toBe("group-v1001");
+    expect(list?.query.getAll("filter.folders")).toEqual(["group-v1001"]);
     await c.close?.();
     expect(s.sessions.size).toBe(0);
     expect(s.requests.at(-1)).toMatchObject({ method: "DELETE", path: "/rest/com/vmware/cis/session" });
@@ -412,5 +417,186 @@ describe("vcenter collector", () => {
     await expect(c.collect(ctx())).rejects.toThrow(
       /GET \/api\/vcenter\/vm\/vm-1001 answered an unexpected shape: identity\.bios_uuid:/,
     );
+  });
+});
+
+/** The VMs of folders jyj and dsj in Cluster-A that are not database VMs: the scope of the filter tests. */
+function jyjDsjInClusterA(s: VcenterSim): number {
+  return s.inventory.vms.filter(
+    (vm) =>
+      ["group-v1001", "group-v1002"].includes(vm.folder) &&
+      vm.cluster === "domain-c7" &&
+      !vm.name.includes("-db-"),
+  ).length;
+}
+
+const FILTERED_SCOPE = {
+  guest_ip: false,
+  vm_identity: false,
+  scope: { folders: ["jyj", "dsj"], clusters: ["Cluster-A"], exclude: ["*-db-*"], expected: 35 },
+};
+
+describe("vcenter collector: the scope's filters on the legacy /rest API", () => {
+  for (const [form, other] of [
+    ["repeated", "ignore"],
+    ["repeated", "reject"],
+    ["indexed", "ignore"],
+    ["indexed", "reject"],
+  ] as const) {
+    it(`a server that reads only the ${form} form (and ${other}s the other) gets the scope applied`, async () => {
+      const s = await sim({ apis: "legacy", vmCap: 1000, legacyListForm: form, legacyOtherForm: other });
+      const c = collector(s, FILTERED_SCOPE);
+      const samples = await c.collect(ctx());
+      const expected = jyjDsjInClusterA(s);
+      expect(expected).toBeGreaterThan(0);
+      expect(expected).toBeLessThan(70);
+      expect(value(samples, "vms_in_scope")).toBe(expected);
+      expect(vmSamples(samples)).toHaveLength(expected);
+      const inForm = (r: { query: URLSearchParams }, name: string): string[] =>
+        form === "repeated"
+          ? r.query.getAll(`filter.${name}`)
+          : [...r.query].filter(([k]) => k.startsWith(`filter.${name}.`)).map(([, v]) => v);
+      // Every VM list went out in the form the server reads, with the folder and cluster ids.
+      const lists = s.requests.filter((r) => r.path === "/rest/vcenter/vm");
+      expect(lists.map((r) => [inForm(r, "folders"), inForm(r, "clusters")])).toEqual([
+        [["group-v1001"], ["domain-c7"]],
+        [["group-v1002"], ["domain-c7"]],
+      ]);
+      // The form is learnt once: a second run sends nothing in the other form.
+      const before = s.requests.length;
+      expect(value(await c.collect(ctx()), "vms_in_scope")).toBe(expected);
+      const otherForm = s.requests
+        .slice(before)
+        .filter((r) =>
+          [...r.query.keys()].some((k) =>
+            form === "repeated" ? /^filter\.\w+\.\d+$/.test(k) : /^filter\.(names|folders|clusters)$/.test(k),
+          ),
+        );
+      expect(otherForm).toEqual([]);
+    });
+  }
+
+  it("a server that applies no form of the filter fails the run naming it, never counting every VM", async () => {
+    const s = await sim({ apis: "legacy", vmCap: 1000 });
+    s.faults.ignoreFilters = "all";
+    const c = collector(s, FILTERED_SCOPE);
+    await expect(c.collect(ctx())).rejects.toThrow(
+      /GET \/rest\/vcenter\/(folder|cluster) did not apply its filter in any form vCenter documents: filter\.names=.* \(repeated\) was not applied \(the answer held (folder|cluster) .* outside the names filter .*\); filter\.names\.1=.* \(indexed\) was not applied/,
+    );
+    // Nothing was listed as the scope.
+    expect(s.requests.filter((r) => r.path === "/rest/vcenter/vm")).toHaveLength(0);
+  });
+
+  it("VM lists that come back unfiltered (a VM in two folders' lists) fail the run, on either API", async () => {
+    for (const apis of ["legacy", "rest"] as const) {
+      const s = await sim({ apis, vmCap: 1000 });
+      s.faults.ignoreFilters = "vm";
+      const c = collector(s, FILTERED_SCOPE);
+      await expect(c.collect(ctx())).rejects.toThrow(
+        /VM vm-\d+ \(".*"\) was listed for folder "dsj" after folder "jyj": .*did not apply the folder or cluster filter/,
+      );
+    }
+  });
+
+  it("the power-state filter is sent in the form the server reads and checked against the answer", async () => {
+    const s = await sim({ apis: "legacy", vmCap: 1000, legacyListForm: "indexed" });
+    const client = new HttpsClient(
+      loadTlsSettings({ tls_ca_file: ca.caCert, insecure_skip_verify: false }, log),
+      2,
+    );
+    const api = new VcenterApi(
+      client,
+      {
+        baseUrl: new URL(s.url),
+        username: USER,
+        password: new Secret(PASS, "test"),
+        api: "auto",
+        timeoutMs: 5_000,
+      },
+      log,
+    );
+    try {
+      const signal = new AbortController().signal;
+      const offOrSuspended = await api.listVms({ powerStates: ["POWERED_OFF", "SUSPENDED"] }, signal);
+      const expected = s.inventory.vms.filter((vm) => vm.power_state !== "POWERED_ON").map((vm) => vm.vm);
+      expect(offOrSuspended.map((vm) => vm.vm).sort()).toEqual(expected.sort());
+      const sent = s.requests.filter((r) => r.path === "/rest/vcenter/vm").map((r) => r.query.toString());
+      expect(sent).toEqual([
+        "filter.power_states=POWERED_OFF&filter.power_states=SUSPENDED",
+        "filter.power_states.1=POWERED_OFF&filter.power_states.2=SUSPENDED",
+      ]);
+      s.faults.ignoreFilters = "vm";
+      await expect(api.listVms({ powerStates: ["SUSPENDED"] }, signal)).rejects.toThrow(
+        /did not apply its filter in any form .*filter\.power_states\.1=SUSPENDED \(indexed\) was not applied \(the answer held VM vm-\d+ \(".*", POWERED_(ON|OFF)\), outside the power_states filter "SUSPENDED"\)/,
+      );
+    } finally {
+      await api.logout(new AbortController().signal);
+      client.close();
+    }
+  });
+});
+
+describe("vcenter collector: scope folders and clusters by name or by id", () => {
+  it("ids (group-v…, domain-c…) and names are both accepted; the system label is the folder's name", async () => {
+    const s = await sim();
+    const c = collector(s, {
+      ...FILTERED_SCOPE,
+      scope: { ...FILTERED_SCOPE.scope, folders: ["group-v1001", "dsj", "jyj"], clusters: ["domain-c7"] },
+    });
+    const samples = await c.collect(ctx());
+    expect(value(samples, "vms_in_scope")).toBe(jyjDsjInClusterA(s));
+    const systems = new Set(vmSamples(samples).map((x) => x.target.labels?.system));
+    expect(systems).toEqual(new Set(["jyj", "dsj"]));
+    // jyj given by id and by name is listed once.
+    const lists = s.requests.filter((r) => r.path === "/api/vcenter/vm");
+    expect(lists.map((r) => r.query.getAll("folders"))).toEqual([["group-v1001"], ["group-v1002"]]);
+
+    const unknown = collector(s, { scope: { folders: ["group-v9999", "jyj"], expected: 40 } });
+    await expect(unknown.collect(ctx())).rejects.toThrow(
+      /scope folder not found in vCenter: group-v9999 \(scope\.folders takes folder names or ids like group-v1001\)/,
+    );
+  });
+
+  it("check-config refuses the id of another kind of object, naming the field, the value and the fix", () => {
+    process.env.VCENTER_SIM_PASSWORD = PASS;
+    const result = parseConfigText(
+      [
+        "collectors:",
+        "  - type: vcenter",
+        "    url: https://vcenter.example.cn",
+        "    username: ops-agent@vsphere.local",
+        '    password: "${VCENTER_SIM_PASSWORD}"',
+        "    scope:",
+        "      folders: [jyj, group-h4, domain-c7]",
+        "      clusters: [Cluster-A, group-v1001]",
+        "      expected: 253",
+      ].join("\n"),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.errors).toEqual([
+      expect.stringMatching(
+        /^collectors\[0\]\.scope\.folders\[1\]: "group-h4" is the id of a host folder, not of a VM folder; give the folder's name as vCenter shows it, or its id \(group-v1001\)/,
+      ),
+      expect.stringMatching(
+        /^collectors\[0\]\.scope\.folders\[2\]: "domain-c7" is the id of a cluster, not of a VM folder/,
+      ),
+      expect.stringMatching(
+        /^collectors\[0\]\.scope\.clusters\[1\]: "group-v1001" is the id of a VM folder, not of a cluster; give the cluster's name as vCenter shows it, or its id \(domain-c7\)/,
+      ),
+    ]);
+    const fine = parseConfigText(
+      [
+        "collectors:",
+        "  - type: vcenter",
+        "    url: https://vcenter.example.cn",
+        "    username: ops-agent@vsphere.local",
+        '    password: "${VCENTER_SIM_PASSWORD}"',
+        "    scope:",
+        "      folders: [jyj, group-v1001]",
+        "      clusters: [Cluster-A, domain-c7]",
+        "      expected: 253",
+      ].join("\n"),
+    );
+    expect(fine.ok ? [] : fine.errors).toEqual([]);
   });
 });

@@ -195,7 +195,7 @@ describe("vCenter simulator, current API (/api)", () => {
     expect((await get("/api/vcenter/vm", again)).status).toBe(401);
   });
 
-  it("faults: error500, malformedJson, wrongTypes, slow and hang", async () => {
+  it("faults: error500, malformedJson, wrongTypes, ignoreFilters, slow and hang", async () => {
     const token = await login();
     try {
       sim.faults.error500 = true;
@@ -210,6 +210,16 @@ describe("vCenter simulator, current API (/api)", () => {
         "2",
       );
       sim.faults.wrongTypes = false;
+      sim.faults.ignoreFilters = "vm";
+      expect((await get("/api/vcenter/vm?folders=group-v1001", token)).body).toHaveLength(
+        sim.inventory.vms.length,
+      );
+      expect((await get("/api/vcenter/folder?names=jyj", token)).body).toHaveLength(1);
+      sim.faults.ignoreFilters = "all";
+      expect((await get("/api/vcenter/folder?names=jyj", token)).body).toHaveLength(
+        sim.inventory.folders.length,
+      );
+      sim.faults.ignoreFilters = false;
       sim.faults.slow = 300;
       const start = Date.now();
       await get("/api/vcenter/cluster", token);
@@ -227,6 +237,7 @@ describe("vCenter simulator, current API (/api)", () => {
         error500: false,
         malformedJson: false,
         wrongTypes: false,
+        ignoreFilters: false,
         slow: 0,
         hang: false,
       });
@@ -268,6 +279,40 @@ describe("vCenter simulator, legacy API (/rest)", () => {
       expect(await unauth.json()).toMatchObject({ type: "com.vmware.vapi.std.errors.unauthenticated" });
     } finally {
       await old.close();
+    }
+  });
+  it("legacyListForm: reads one form of list filter; the other is ignored or rejected", async () => {
+    for (const [form, other] of [
+      ["repeated", "ignore"],
+      ["indexed", "reject"],
+    ] as const) {
+      const strict = await startVcenterSim({ apis: "legacy", legacyListForm: form, legacyOtherForm: other });
+      try {
+        const res = await fetch(`${strict.url}/rest/com/vmware/cis/session`, {
+          method: "POST",
+          headers: { authorization: basic },
+        });
+        const headers = { "vmware-api-session-id": ((await res.json()) as { value: string }).value };
+        const count = async (query: string): Promise<number | string> => {
+          const answer = await fetch(`${strict.url}/rest/vcenter/vm?${query}`, { headers });
+          const body = (await answer.json()) as { value: unknown };
+          return answer.status === 200
+            ? (body.value as unknown[]).length
+            : `${answer.status} ${JSON.stringify(body)}`;
+        };
+        const repeated = "filter.folders=group-v1001&filter.folders=group-v1002";
+        const indexed = "filter.folders.1=group-v1001&filter.folders.2=group-v1002";
+        const all = strict.inventory.vms.length;
+        if (form === "repeated") {
+          expect(await count(repeated)).toBe(70);
+          expect(await count(indexed)).toBe(all); // ignored: as if unfiltered
+        } else {
+          expect(await count(indexed)).toBe(70);
+          expect(await count(repeated)).toMatch(/^400 .*invalid_argument.*filter\.folders/);
+        }
+      } finally {
+        await strict.close();
+      }
     }
   });
 });
