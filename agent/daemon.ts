@@ -35,10 +35,20 @@ const MAINTENANCE_REFRESH_MS = 5_000;
 export class Agent {
   private readonly startedAt: Date;
   private readonly latest = new LatestState();
-  private readonly inventory = new LatestInventory(this.latest, () =>
-    this.configured
-      .filter((c) => INVENTORY_TYPES.has(c.instance.type))
-      .map((c) => ({ name: c.instance.name, type: c.instance.type })),
+  private readonly inventory = new LatestInventory(
+    this.latest,
+    () =>
+      this.configured
+        .filter((c) => INVENTORY_TYPES.has(c.instance.type))
+        .map((c) => ({ name: c.instance.name, type: c.instance.type })),
+    (ambiguous) => {
+      if (ambiguous.length === 0) this.log.info("inventory: no static entry is ambiguous any more");
+      else
+        this.log.warn(
+          { ambiguous },
+          "inventory: static entries whose name several hypervisor VMs carry are left out (ambiguous_name); give them a bios_uuid",
+        );
+    },
   );
   private readonly metrics: AgentMetrics;
   private maintenance = MaintenanceCalendar.empty();
