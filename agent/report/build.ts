@@ -26,6 +26,7 @@ import type {
 } from "./model.js";
 import { outagesOfApplications } from "./outages.js";
 import { dailyPoints, dailyPointsBySeries, daysOf, seriesFigures } from "./series.js";
+import { unprotectedVms } from "./unprotected.js";
 
 export interface BuildOptions {
   /** "2026-10". */
@@ -114,9 +115,7 @@ export function buildMonthlyReport(
   const vm = seriesFigures(store, "vms_in_scope", from, to);
   const expected = seriesFigures(store, "vms_expected", from, to);
   const av = seriesFigures(store, "antivirus_coverage_ratio", from, to);
-  const unprotected = seriesFigures(store, "antivirus_protected", from, to)
-    .filter((s) => s.last === 0)
-    .map((s) => ({ name: s.target }));
+  const unprotected = unprotectedVms(store, from, to);
   const changes = store
     .listEvents(new Date(from * 1000), new Date(to * 1000))
     .filter((e) => e.kind.startsWith("vm_"))

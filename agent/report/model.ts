@@ -71,8 +71,13 @@ export interface InventoryChange {
 }
 
 export interface UnprotectedVm {
+  /** A label: clones share names. */
   name: string;
+  /** The VM's id (its target key without "vm:"), which tells same-named VMs apart. */
+  id?: string;
+  /** Its information system. */
   system?: string;
+  /** The antivirus reason code (anti_malware_off, …); labels.ts says it in the report's language. */
   reason?: string;
 }
 
