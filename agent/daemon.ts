@@ -18,7 +18,6 @@ import { ReportSchedule } from "./report/schedule.js";
 import { FormExportSchedule } from "./form-export/schedule.js";
 import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import { AvailabilityReport } from "./kpi/availability-report.js";
-import { applicationsOf } from "./kpi/availability-store.js";
 import type { Logger } from "./log.js";
 import { AgentMetrics } from "./metrics.js";
 import { RunRecorder } from "./recorder.js";
@@ -35,10 +34,20 @@ const MAINTENANCE_REFRESH_MS = 5_000;
 export class Agent {
   private readonly startedAt: Date;
   private readonly latest = new LatestState();
-  private readonly inventory = new LatestInventory(this.latest, () =>
-    this.configured
-      .filter((c) => INVENTORY_TYPES.has(c.instance.type))
-      .map((c) => ({ name: c.instance.name, type: c.instance.type })),
+  private readonly inventory = new LatestInventory(
+    this.latest,
+    () =>
+      this.configured
+        .filter((c) => INVENTORY_TYPES.has(c.instance.type))
+        .map((c) => ({ name: c.instance.name, type: c.instance.type })),
+    (ambiguous) => {
+      if (ambiguous.length === 0) this.log.info("inventory: no static entry is ambiguous any more");
+      else
+        this.log.warn(
+          { ambiguous },
+          "inventory: static entries whose name several hypervisor VMs carry are left out (ambiguous_name); give them a bios_uuid",
+        );
+    },
   );
   private readonly metrics: AgentMetrics;
   private maintenance = MaintenanceCalendar.empty();

@@ -9,6 +9,10 @@
  * what prom-client produced before: collector, target, the sample's own labels, then the default
  * `site` label last (unless a label of that name is already there); for target_info the target's
  * own labels come first, then collector, target, kind and site.
+ *
+ * Two series of one family may never share a label set (Prometheus keeps one of them and says
+ * nothing): a VM target's id follows `target` as `vm_id`, since VM names repeat (clones), and a
+ * family whose descriptor asks for it carries the sample's reason code as `reason` (when it has one).
  */
 import type { Labels, MetricDescriptor, TargetRef } from "../collectors/types.js";
 import { EncodedPiece, encodeTexts } from "./metrics-body.js";
@@ -60,13 +64,17 @@ interface Family {
   name: string;
   /** Blank separator line, HELP and TYPE: everything written before the family's samples. */
   header: string;
+  /** The sample's reason is exported as a `reason` label (MetricDescriptor.reasonLabel). */
+  reasonLabel: boolean;
 }
 
 interface TargetText {
   /** What the strings were made from. */
-  source: Pick<TargetRef, "name" | "kind" | "labels">;
+  source: Pick<TargetRef, "name" | "kind" | "labels" | "vmId">;
   /** The escaped target name. */
   name: string;
+  /** `,vm_id="…"` for a VM target, else "": written right after the target label. */
+  id: string;
   /**
    * target_info's own labels, `a="x",b="y",` (or ""), written before collector; undefined when
    * they clash with the agent's labels and the general path must decide.
@@ -88,9 +96,9 @@ const TARGET_INFO_HELP =
 const LABEL_NAME_CACHE_MAX = 4096;
 const NO_LABELS = { text: "", hasSite: false } as const;
 /** Names the agent sets on collector samples besides site (a sample's own site label wins). */
-const RESERVED_SAMPLE: ReadonlySet<string> = new Set(["collector", "target"]);
+const RESERVED_SAMPLE: ReadonlySet<string> = new Set(["collector", "target", "vm_id", "reason"]);
 /** Names the agent sets on target_info besides site. */
-const RESERVED_INFO: ReadonlySet<string> = new Set(["collector", "target", "kind"]);
+const RESERVED_INFO: ReadonlySet<string> = new Set(["collector", "target", "vm_id", "kind"]);
 
 /**
  * The collector-measured part of /metrics: opsagent_target_info plus one family per declared
@@ -108,16 +116,20 @@ export class CollectorExposition {
 
   constructor(private readonly options: CollectorExpositionOptions) {
     const families: Family[] = [];
-    const add = (name: string, help: string, type: "gauge" | "counter") => {
+    const add = (name: string, help: string, type: "gauge" | "counter", reasonLabel = false) => {
       const full = `${options.prefix}${name}`;
-      families.push({ name: full, header: `\n# HELP ${full} ${escapeHelp(help)}\n# TYPE ${full} ${type}\n` });
+      families.push({
+        name: full,
+        header: `\n# HELP ${full} ${escapeHelp(help)}\n# TYPE ${full} ${type}\n`,
+        reasonLabel,
+      });
     };
     add("target_info", TARGET_INFO_HELP, "gauge");
     for (const [name, descriptor] of options.descriptors) {
       if (name === "target_info")
         throw new Error(`metric ${options.prefix}${name} is already one of the agent's own metrics`);
       this.familyIndex.set(name, families.length);
-      add(name, descriptor.help, descriptor.type);
+      add(name, descriptor.help, descriptor.type, descriptor.reasonLabel === true);
     }
     this.families = families;
     this.siteValue = escapeLabelValue(options.site);
@@ -208,25 +220,33 @@ export class CollectorExposition {
       const index = this.familyIndex.get(v.metric);
       if (index === undefined) continue; // undeclared metric: the runner rejects these runs
       const out = parts[index]!;
+      const family = this.families[index]!;
       const target = this.targetText(v.target);
       const value = formatSampleValue(v.value);
+      const reason = family.reasonLabel ? v.reason : undefined;
       const sample = this.labelPairs(v.labels, RESERVED_SAMPLE);
       if (sample === undefined) {
-        const labels = this.labelsText(this.sampleLabelMap(collector, v.target.name, v.labels));
-        out.push(this.families[index]!.name, "{", labels, "} ", value, "\n");
-      } else if (sample === NO_LABELS) {
-        out.push(sampleStart[index]!, target.name, '"', site, "} ", value, "\n");
+        const map = this.sampleLabelMap(collector, v.target, v.labels);
+        if (reason !== undefined) map.set("reason", reason);
+        out.push(family.name, "{", this.labelsText(map), "} ", value, "\n");
       } else {
-        out.push(
-          sampleStart[index]!,
-          target.name,
-          '"',
-          sample.text,
-          sample.hasSite ? "" : site,
-          "} ",
-          value,
-          "\n",
-        );
+        const reasonText = reason === undefined ? "" : `,reason="${escapeLabelValue(reason)}"`;
+        if (sample === NO_LABELS && reason === undefined) {
+          out.push(sampleStart[index]!, target.name, '"', target.id, site, "} ", value, "\n");
+        } else {
+          out.push(
+            sampleStart[index]!,
+            target.name,
+            '"',
+            target.id,
+            sample.text,
+            reasonText,
+            sample.hasSite ? "" : site,
+            "} ",
+            value,
+            "\n",
+          );
+        }
       }
       if (!seenTargets.has(v.target.key)) {
         seenTargets.add(v.target.key);
@@ -249,16 +269,19 @@ export class CollectorExposition {
       cached !== undefined &&
       cached.source.name === target.name &&
       cached.source.kind === target.kind &&
-      cached.source.labels === target.labels
+      cached.source.labels === target.labels &&
+      cached.source.vmId === target.vmId
     )
       return cached;
     const own = this.labelPairs(target.labels, RESERVED_INFO);
     const name = escapeLabelValue(target.name);
+    const id = target.vmId === undefined ? "" : `,vm_id="${escapeLabelValue(target.vmId)}"`;
     const text: TargetText = {
-      source: { name: target.name, kind: target.kind, labels: target.labels },
+      source: { name: target.name, kind: target.kind, labels: target.labels, vmId: target.vmId },
       name,
+      id,
       infoOwn: own === undefined ? undefined : own.text === "" ? "" : `${own.text.slice(1)},`,
-      infoRest: `",target="${name}",kind="${escapeLabelValue(target.kind)}"${own?.hasSite === true ? "" : `,site="${this.siteValue}"`}} 1\n`,
+      infoRest: `",target="${name}"${id},kind="${escapeLabelValue(target.kind)}"${own?.hasSite === true ? "" : `,site="${this.siteValue}"`}} 1\n`,
     };
     this.targetTexts.set(target, text);
     return text;
@@ -291,23 +314,26 @@ export class CollectorExposition {
 
   /**
    * The general case, for sample labels that clash with the agent's (or with each other once
-   * sanitised): as prom-client did, collector and target, then the sample's labels, a later value
-   * replacing an earlier one in its place.
+   * sanitised): as prom-client did, collector and target (and vm_id), then the sample's labels,
+   * a later value replacing an earlier one in its place.
    */
-  private sampleLabelMap(collector: string, target: string, labels: Labels): Map<string, string> {
+  private sampleLabelMap(collector: string, target: TargetRef, labels: Labels): Map<string, string> {
     const out = new Map<string, string>([
       ["collector", collector],
-      ["target", target],
+      ["target", target.name],
     ]);
+    if (target.vmId !== undefined) out.set("vm_id", target.vmId);
     for (const [key, value] of Object.entries(labels)) out.set(this.labelName(key), value);
     return out;
   }
 
-  /** The general case for target_info: the target's labels, then collector, target and kind. */
+  /** The general case for target_info: the target's labels, then collector, target, vm_id and kind. */
   private infoLabelMap(collector: string, target: TargetRef): Map<string, string> {
     const out = new Map<string, string>();
     for (const [key, value] of Object.entries(target.labels ?? {})) out.set(this.labelName(key), value);
-    return out.set("collector", collector).set("target", target.name).set("kind", target.kind);
+    out.set("collector", collector).set("target", target.name);
+    if (target.vmId !== undefined) out.set("vm_id", target.vmId);
+    return out.set("kind", target.kind);
   }
 
   /** `name="value",…` in insertion order, with site last unless a label of that name exists. */

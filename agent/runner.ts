@@ -73,14 +73,19 @@ export class CollectorInstance {
     return this.inFlight !== undefined;
   }
 
-  /** A scheduled tick: starts a run, or skips when the previous one is still going. */
-  tick(): Promise<RunOutcome> | undefined {
+  /**
+   * A scheduled tick: starts a run, or skips when the previous one is still going. `after`: what
+   * the run waits for before it starts (the same tick's inventory runs); the tick is in flight
+   * meanwhile, so a later tick is skipped rather than overlapping it.
+   */
+  tick(after?: () => Promise<unknown>): Promise<RunOutcome> | undefined {
     if (this.inFlight) {
       this.options.log.warn({ collector: this.name }, "previous run still going; tick skipped");
       this.options.sink.tickSkipped(this.name);
       return undefined;
     }
-    const run = this.runOnce().finally(() => {
+    const start = () => this.runOnce();
+    const run = (after === undefined ? start() : after().then(start, start)).finally(() => {
       this.inFlight = undefined;
     });
     this.inFlight = run;

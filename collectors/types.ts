@@ -23,6 +23,13 @@ export interface TargetRef {
   name: string;
   /** Descriptive labels stored with the target (system, owner, site). Never secrets. */
   labels?: Labels;
+  /**
+   * For VMs: the VM's id in its inventory source (vCenter's `vm-1042`, the static list's
+   * `static:<name>`), exported as the `vm_id` label on every series of the target and on
+   * target_info. VM names are labels, not identity: clones share them, and two series of one
+   * collector with the same labels would be one series to Prometheus.
+   */
+  vmId?: string;
 }
 
 /**
@@ -53,6 +60,12 @@ export interface MetricDescriptor {
   type: "gauge" | "counter";
   /** Label names a sample of this metric may carry besides collector and target. */
   labels?: readonly string[];
+  /**
+   * Export the sample's `reason` (a stable code, when it has one) as a `reason` label. Only for
+   * metrics whose reason is part of the figure (why a VM is unprotected): a reason on a probe's
+   * up series would split it in two whenever the probe fails. Never stored as a series label.
+   */
+  reasonLabel?: boolean;
 }
 
 export interface CollectContext {
@@ -80,8 +93,13 @@ export interface Collector {
  * `system` and `owner`; agent/inventory.ts reads them back into this shape.
  */
 export interface InventoryVm {
-  /** The inventory target's key, e.g. "vm:vm-1042". */
+  /** The inventory target's key, e.g. "vm:vm-1042": the VM's identity, never its name. */
   key: string;
+  /** The VM's id in its source, exported as the `vm_id` label (TargetRef.vmId), e.g. "vm-1042". */
+  id: string;
+  /** The inventory collector instance that lists it (the hypervisor's when both do). */
+  source: string;
+  /** A label: clones and rebuilt VMs share names. */
   name: string;
   powerState: "POWERED_ON" | "POWERED_OFF" | "SUSPENDED";
   /** Guest IP when VMware Tools report one. */

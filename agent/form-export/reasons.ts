@@ -9,8 +9,10 @@ import type { Binding } from "../form/types.js";
 import { judgeResponse } from "../incidents/sla.js";
 import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
 import { Figures } from "../figures/index.js";
+import { unprotectedVms } from "../figures/unprotected.js";
+import { reasonText, UNPROTECTED_REASONS_ZH } from "../report/labels.js";
 import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
-import { downHoursBySeries, outagesOf, seriesFigures } from "../report/series.js";
+import { downHoursBySeries, outagesOf } from "../report/series.js";
 import type { SqliteStore } from "../store/sqlite.js";
 
 /** At most this many items are named in one cell; the rest are counted. */
@@ -203,9 +205,16 @@ function vmCountReason(ctx: ReasonContext): string {
 
 function antivirusReason(ctx: ReasonContext): string {
   const { store, from, to } = ctx;
-  const unprotected = seriesFigures(store, "antivirus_protected", from, to)
-    .filter((s) => s.last === 0)
-    .map((s) => s.target)
+  // The read model's list: one row per VM (clones by id), with its system and reason.
+  const unprotected = unprotectedVms(store, from, to)
+    .map((vm) => {
+      const notes = [
+        ...(vm.id === undefined || vm.id === vm.name ? [] : [vm.id]),
+        ...(vm.reason === undefined ? [] : [reasonText(vm.reason, UNPROTECTED_REASONS_ZH)]),
+      ];
+      const system = vm.system === undefined ? "" : `${vm.system}：`;
+      return `${system}${vm.name}${notes.length === 0 ? "" : `（${notes.join("，")}）`}`;
+    })
     .sort();
   if (unprotected.length === 0) return "覆盖率低于目标；期末未记录到未受保护的运行虚拟机";
   return `期末未受保护的运行虚拟机${unprotected.length}台：${listed(unprotected, "、")}`;

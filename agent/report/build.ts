@@ -27,6 +27,7 @@ import type {
 } from "./model.js";
 import { outagesOfApplications } from "./outages.js";
 import { dailyPoints, dailyPointsBySeries, daysOf, seriesFigures } from "./series.js";
+import { unprotectedVms } from "../figures/unprotected.js";
 
 export interface BuildOptions {
   /** "2026-10". */
@@ -113,9 +114,7 @@ export function buildMonthlyReport(
   const vmCount = figures.vmsInScope(span);
   const vmExpected = figures.vmsExpected(span);
   const coverage = figures.antivirusCoverage(span);
-  const unprotected = seriesFigures(store, "antivirus_protected", from, to)
-    .filter((s) => s.last === 0)
-    .map((s) => ({ name: s.target }));
+  const unprotected = unprotectedVms(store, from, to);
   const changes = store
     .listEvents(new Date(from * 1000), new Date(to * 1000))
     .filter((e) => e.kind.startsWith("vm_"))

@@ -2,8 +2,32 @@
  * The report's own words in Chinese (default) and English, and the captions of months, periods
  * and statuses. Plain text: each renderer escapes it for its format.
  */
+import type { CoverageReason } from "../../collectors/antivirus/coverage.js";
 import type { KpiStatus } from "../kpi/evaluate.js";
 import type { IncidentRow, Lang, MonthlyReport, SummaryPeriod } from "./model.js";
+
+/** The antivirus collector's reason codes (collectors/antivirus/coverage.ts), said for a person. */
+export const UNPROTECTED_REASONS_ZH: Readonly<Record<CoverageReason, string>> = {
+  anti_malware_off: "防病毒模块关闭",
+  appliance_inactive: "安全虚拟设备未激活",
+  stale_contact: "心跳超时",
+  not_known_to_manager: "管理器中无此虚拟机",
+  ambiguous_name: "名称不唯一，无法与管理器匹配",
+  protection_unknown: "管理器未报告防护状态",
+};
+
+const UNPROTECTED_REASONS_EN: Readonly<Record<CoverageReason, string>> = {
+  anti_malware_off: "anti-malware module off",
+  appliance_inactive: "virtual appliance not active",
+  stale_contact: "heartbeat missed",
+  not_known_to_manager: "not in the manager",
+  ambiguous_name: "name not unique, not matched with the manager",
+  protection_unknown: "the manager reports no protection state",
+};
+
+export function reasonText(code: string, texts: Readonly<Record<string, string>>): string {
+  return Object.hasOwn(texts, code) ? (texts[code] as string) : code;
+}
 
 export interface Labels {
   title: (report: MonthlyReport) => string;
@@ -60,6 +84,8 @@ export interface Labels {
   antivirusChart: string;
   unprotected: string;
   system: string;
+  /** Why a VM is unprotected, from the antivirus reason code (an unknown code as it is). */
+  unprotectedReason: (code: string) => string;
   // videoconf
   videoconfSystems: string;
   healthy: string;
@@ -164,6 +190,7 @@ const ZH: Labels = {
   antivirusChart: "每日杀毒覆盖率",
   unprotected: "未受保护的运行虚拟机",
   system: "系统",
+  unprotectedReason: (code) => reasonText(code, UNPROTECTED_REASONS_ZH),
   videoconfSystems: "MCU 与终端健康",
   healthy: "正常",
   degraded: "降级",
@@ -265,6 +292,7 @@ const EN: Labels = {
   antivirusChart: "Antivirus coverage per day",
   unprotected: "Unprotected running VMs",
   system: "System",
+  unprotectedReason: (code) => reasonText(code, UNPROTECTED_REASONS_EN),
   videoconfSystems: "MCU and endpoint health",
   healthy: "Healthy",
   degraded: "Degraded",

@@ -4,6 +4,7 @@
  * figures. Strings from the outside world (VM names, reasons, notes, titles) are raw here; each
  * renderer escapes them for its format.
  */
+import type { UnprotectedVm } from "../figures/unprotected.js";
 import type { KpiStatus } from "../kpi/evaluate.js";
 
 export type Lang = "zh" | "en";
@@ -68,12 +69,6 @@ export interface InventoryChange {
   kind: string;
   vm: string;
   detail?: string;
-}
-
-export interface UnprotectedVm {
-  name: string;
-  system?: string;
-  reason?: string;
 }
 
 export interface VideoconfSystemRow {
@@ -167,3 +162,5 @@ export interface MonthlyReport {
   /** The accounting rules used, each one paragraph (DESIGN.md). */
   rules: { title: string; text: string }[];
 }
+
+export type { UnprotectedVm };

@@ -210,7 +210,16 @@ export function machineRoomSection(report: MonthlyReport, t: Labels): ReportSect
       { kind: "heading", level: 3, text: t.unprotected },
       table(
         [t.vm, t.system, t.reason],
-        m.unprotected.map((u) => [cell(u.name), cell(u.system ?? ""), cell(u.reason ?? "")]),
+        m.unprotected.map((u) => [
+          // Same-named VMs (clones) are told apart by their id.
+          cell(
+            u.id !== undefined && m.unprotected.some((o) => o !== u && o.name === u.name)
+              ? `${u.name} (${u.id})`
+              : u.name,
+          ),
+          cell(u.system ?? ""),
+          cell(u.reason === undefined ? "" : t.unprotectedReason(u.reason)),
+        ]),
         t.none,
       ),
     ],

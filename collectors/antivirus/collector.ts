@@ -83,7 +83,8 @@ export function createAntivirusCollector(options: AntivirusOptions, deps: Deps):
 
 function vmSample(verdict: VmVerdict): Sample {
   const { vm } = verdict;
-  const target: TargetRef = { key: vm.key, kind: "vm", name: vm.name };
+  // The inventory's identity (key, vm_id), so two VMs that share a name stay two series.
+  const target: TargetRef = { key: vm.key, kind: "vm", name: vm.name, vmId: vm.id };
   // Only the bounded, descriptive label; no free text.
   if (vm.labels.system !== undefined) target.labels = { system: vm.labels.system };
   const sample: Sample = {

@@ -24,8 +24,14 @@ export interface IcmpInternals {
   searchPath?: string;
 }
 
+/**
+ * An extra target; a VM of the inventory carries its id, exported as `vm_id` (two VMs may share a
+ * name, never an address).
+ */
+export type ExtraTarget = IcmpTarget & { vmId?: string };
+
 /** Extra targets for this run; undefined when their source is unknown right now (they are skipped). */
-export type ExtraTargets = () => readonly IcmpTarget[] | undefined;
+export type ExtraTargets = () => readonly ExtraTarget[] | undefined;
 
 type Backend = { kind: "fping" | "ping"; path: string };
 
@@ -88,7 +94,7 @@ export function createIcmpCollector(
   return {
     async collect(ctx) {
       const chosen = resolveBackend();
-      const targets = [...configured];
+      const targets: ExtraTarget[] = [...configured];
       if (extraTargets !== undefined) {
         const extra = extraTargets();
         if (extra === undefined) {
@@ -154,6 +160,7 @@ export function createIcmpCollector(
       return targets.flatMap((t) => {
         const ref: TargetRef = { key: `icmp:${t.address}`, kind: "host", name: t.name };
         if (t.labels !== undefined) ref.labels = t.labels;
+        if (t.vmId !== undefined) ref.vmId = t.vmId;
         const outcome = outcomes.get(t.address) ?? {
           sent: 0,
           received: 0,

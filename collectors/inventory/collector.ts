@@ -65,12 +65,8 @@ export function createInventoryCollector(options: InventoryOptions, deps: Deps):
         if (vm.owner !== undefined) labels.owner = vm.owner;
         if (vm.ip !== undefined) labels.ip = vm.ip;
         if (vm.biosUuid !== undefined) labels.bios_uuid = vm.biosUuid;
-        const target: TargetRef = {
-          key: `vm:static:${vm.name.toLowerCase()}`,
-          kind: "vm",
-          name: vm.name,
-          labels,
-        };
+        const id = `static:${vm.name.toLowerCase()}`;
+        const target: TargetRef = { key: `vm:${id}`, kind: "vm", name: vm.name, labels, vmId: id };
         return sample(target, "vm_power_state", vm.powerState === "POWERED_ON" ? 1 : 0, {
           power_state: vm.powerState,
         });

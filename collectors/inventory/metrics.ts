@@ -3,7 +3,7 @@ import type { MetricDescriptor } from "../types.js";
 
 export const inventoryMetrics = {
   vm_power_state: {
-    help: "1 when the VM is POWERED_ON, else 0; the power_state label says which state (POWERED_OFF, SUSPENDED).",
+    help: "1 when the VM is POWERED_ON, else 0; the power_state label says which state (POWERED_OFF, SUSPENDED). One series per VM id (vm_id): names repeat.",
     type: "gauge",
     labels: ["power_state"],
   },

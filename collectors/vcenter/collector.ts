@@ -199,7 +199,14 @@ export function createVcenterCollector(options: VcenterOptions, deps: Deps): Col
         const labels: Record<string, string> = { power_state: vm.power_state };
         if (system !== undefined) labels.system = system;
         Object.assign(labels, extra.get(vm.vm));
-        const target: TargetRef = { key: `vm:${vm.vm}`, kind: "vm", name: boundName(vm.name), labels };
+        // The VM id is the identity (in the key and the vm_id label); names repeat (clones).
+        const target: TargetRef = {
+          key: `vm:${vm.vm}`,
+          kind: "vm",
+          name: boundName(vm.name),
+          labels,
+          vmId: vm.vm,
+        };
         return sample(target, "vm_power_state", vm.power_state === "POWERED_ON" ? 1 : 0, {
           power_state: vm.power_state,
         });

@@ -7,6 +7,7 @@ import { LatestState } from "../../agent/store/latest.js";
 import { hostMetrics } from "../../collectors/host/metrics.js";
 import { httpMetrics } from "../../collectors/http/metrics.js";
 import type { MetricDescriptor, Sample, TargetRef } from "../../collectors/types.js";
+import { expectNoDuplicateSeries } from "../helpers/exposition.js";
 import { findPeer } from "../helpers/peers.js";
 
 const descriptors = new Map([
@@ -30,8 +31,12 @@ function metricsWith(
   });
 }
 
-/** promtool check metrics on the text: undefined when promtool is absent (skipped), else its output. */
+/**
+ * promtool check metrics on the text: undefined when promtool is absent (skipped), else its output.
+ * Duplicate series, which promtool lets through, fail the test first.
+ */
 function promtoolCheck(text: string): { output: string; status: number | null } | undefined {
+  expectNoDuplicateSeries(text);
   const promtool = findPeer("promtool", "prometheus");
   if (!promtool) return undefined;
   const check = spawnSync(promtool, ["check", "metrics"], { input: text, encoding: "utf8" });

@@ -17,7 +17,16 @@ function vm(
   biosUuid?: string,
   powerState: InventoryVm["powerState"] = "POWERED_ON",
 ): InventoryVm {
-  return { key: `vm:${name.slice(0, 40)}`, name, powerState, ...(biosUuid ? { biosUuid } : {}), labels: {} };
+  const id = name.slice(0, 40);
+  return {
+    key: `vm:${id}`,
+    id,
+    source: "vcenter",
+    name,
+    powerState,
+    ...(biosUuid ? { biosUuid } : {}),
+    labels: {},
+  };
 }
 function machine(names: string[], biosUuid?: string, over: Partial<ManagedMachine> = {}): ManagedMachine {
   return {

@@ -25,12 +25,21 @@ const sims: DeepSecuritySim[] = [];
 
 const VMS: InventoryVm[] = Array.from({ length: 7 }, (_, i) => ({
   key: `vm:vm-${100 + i}`,
+  id: `vm-${100 + i}`,
+  source: "vcenter",
   name: `edu-app-${i}`,
   powerState: "POWERED_ON" as const,
   biosUuid: `4207a8f3-0000-0000-0000-${String(i).padStart(12, "0")}`,
   labels: { system: "教育资源平台", owner: "信息部" },
 }));
-const OFF_VM: InventoryVm = { key: "vm:vm-900", name: "edu-app-off", powerState: "POWERED_OFF", labels: {} };
+const OFF_VM: InventoryVm = {
+  key: "vm:vm-900",
+  id: "vm-900",
+  source: "vcenter",
+  name: "edu-app-off",
+  powerState: "POWERED_OFF",
+  labels: {},
+};
 const simInput = VMS.map((v) => ({ name: v.name, biosUuid: (v.biosUuid as string).toUpperCase() }));
 
 function view(vms: readonly InventoryVm[] | undefined): InventoryView {
@@ -91,6 +100,7 @@ describe("antivirus collector, Deep Security source", () => {
       kind: "vm",
       name: "edu-app-0",
       labels: { system: "教育资源平台" },
+      vmId: "vm-100",
     });
     expect(perVm[1]?.up).toBe(false);
     const ratio = byMetric(samples, "antivirus_coverage_ratio")[0];

@@ -264,13 +264,23 @@ describe("icmp collector with real fping on loopback", () => {
     const vms: InventoryVm[] = [
       {
         key: "vm:1",
+        id: "1",
+        source: "vcenter",
         name: "jyj-web-01",
         powerState: "POWERED_ON",
         ip: "127.0.1.1",
         labels: { system: "jyj" },
       },
-      { key: "vm:2", name: "jyj-db-01", powerState: "POWERED_OFF", ip: "127.0.1.2", labels: {} },
-      { key: "vm:3", name: "no-tools", powerState: "POWERED_ON", labels: {} },
+      {
+        key: "vm:2",
+        id: "2",
+        source: "vcenter",
+        name: "jyj-db-01",
+        powerState: "POWERED_OFF",
+        ip: "127.0.1.2",
+        labels: {},
+      },
+      { key: "vm:3", id: "3", source: "vcenter", name: "no-tools", powerState: "POWERED_ON", labels: {} },
     ];
     const inventory = { vms: (): InventoryVm[] | undefined => vms };
     const config = options({ from_inventory: true, backend: "fping", targets: targets("127.0.0.1") });

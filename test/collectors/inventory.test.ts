@@ -157,6 +157,7 @@ describe("inventory collector", () => {
           key: "vm:static:jyj-web-01",
           kind: "vm",
           name: "jyj-web-01",
+          vmId: "static:jyj-web-01",
           labels: {
             system: "教务系统",
             owner: "信息部",
@@ -173,6 +174,7 @@ describe("inventory collector", () => {
           key: "vm:static:jyj-db-01",
           kind: "vm",
           name: "jyj-db-01",
+          vmId: "static:jyj-db-01",
           labels: { system: "教务系统", ip: "10.0.1.12" },
         },
         metric: "vm_power_state",
@@ -184,6 +186,7 @@ describe("inventory collector", () => {
           key: "vm:static:oa, app",
           kind: "vm",
           name: "oa, app",
+          vmId: "static:oa, app",
           labels: { system: "OA", owner: '张三 "admin"' },
         },
         metric: "vm_power_state",
@@ -191,7 +194,7 @@ describe("inventory collector", () => {
         labels: { power_state: "SUSPENDED" },
       },
       {
-        target: { key: "vm:static:bare", kind: "vm", name: "bare", labels: {} },
+        target: { key: "vm:static:bare", kind: "vm", name: "bare", labels: {}, vmId: "static:bare" },
         metric: "vm_power_state",
         value: 1,
         labels: { power_state: "POWERED_ON" },

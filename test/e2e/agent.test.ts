@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { tempDir } from "../helpers/tmp.js";
+import { expectNoDuplicateSeries } from "../helpers/exposition.js";
 import { findPeer } from "../helpers/peers.js";
 import { CLI, freePort, get, startAgent, waitFor, writeConfig } from "../helpers/agent-process.js";
 
@@ -50,6 +51,7 @@ describe("the agent as a process", () => {
       // What the stale alert judges against (dashboards/rules): the schedule, in seconds.
       expect(metrics.body).toMatch(/^opsagent_collector_interval_seconds\{collector="host",site="e2e"\} 1$/m);
 
+      expectNoDuplicateSeries(metrics.body);
       const promtool = findPeer("promtool", "prometheus");
       if (promtool) {
         const check = spawnSync(promtool, ["check", "metrics"], { input: metrics.body, encoding: "utf8" });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers/tmp.js";
+import { expectNoDuplicateSeries } from "../helpers/exposition.js";
 import { findPeer } from "../helpers/peers.js";
 import { CLI, freePort, get, waitFor } from "../helpers/agent-process.js";
 import { spawn, spawnSync } from "node:child_process";
@@ -49,6 +50,7 @@ describe("ops-agent demo (npm start)", () => {
       const coverage = Number(/^opsagent_antivirus_coverage_ratio\{[^}]*\} ([\d.]+)$/m.exec(metrics)?.[1]);
       expect(coverage).toBeGreaterThan(0.9);
       expect(coverage).toBeLessThan(1); // the simulated manager leaves some running VMs unprotected
+      expectNoDuplicateSeries(metrics);
       const promtool = findPeer("promtool", "prometheus");
       if (promtool) {
         const check = spawnSync(promtool, ["check", "metrics"], { input: metrics, encoding: "utf8" });

@@ -14,6 +14,7 @@ import { createServer } from "node:http";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { expectNoDuplicateSeries } from "../helpers/exposition.js";
 import { tempDir } from "../helpers/tmp.js";
 import { findPeer } from "../helpers/peers.js";
 import { freePort, get, startAgent, waitFor, type RunningAgent } from "../helpers/agent-process.js";
@@ -321,7 +322,9 @@ ${agents.map((a) => `      - targets: ["127.0.0.1:${a.port}"]\n        labels: {
       for (const a of agents)
         await waitFor(
           async () => {
-            const names = exportedNames((await get(a.port, "/metrics")).body);
+            const body = (await get(a.port, "/metrics")).body;
+            expectNoDuplicateSeries(body);
+            const names = exportedNames(body);
             for (const n of names) exported.add(n);
             return names.has("opsagent_http_tls_cert_expiry_timestamp_seconds") ? true : undefined;
           },

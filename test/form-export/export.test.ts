@@ -157,7 +157,7 @@ describe("the half-year self-evaluation from generated data", () => {
       "93%",
       "未达成",
       "自动测量：无代理杀毒覆盖率；数据覆盖率100.0%（计算见“佐证”）",
-      "期末未受保护的运行虚拟机2台：@evil-vm、vm-web-07",
+      "期末未受保护的运行虚拟机2台：@evil-vm（no_agent）、vm-web-07（no_agent）",
     ]);
     // Videoconf faults in H1: 3 within 30 min (10 min, 5 min, resolved in 20 min), 2 late.
     const { v2, v4 } = fx.incidents;

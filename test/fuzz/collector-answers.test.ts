@@ -246,13 +246,29 @@ function checkMachine(m: ManagedMachine): void {
 const VMS: InventoryVm[] = [
   {
     key: "vm:vm-1042",
+    id: "vm-1042",
+    source: "vcenter",
     name: "jyj-web-01",
     powerState: "POWERED_ON",
     biosUuid: REAL_COMPUTER.biosUUID,
     labels: {},
   },
-  { key: "vm:vm-1043", name: "jyj-db-01", powerState: "POWERED_ON", labels: {} },
-  { key: "vm:vm-1044", name: "jyj-web-01", powerState: "POWERED_OFF", labels: {} },
+  {
+    key: "vm:vm-1043",
+    id: "vm-1043",
+    source: "vcenter",
+    name: "jyj-db-01",
+    powerState: "POWERED_ON",
+    labels: {},
+  },
+  {
+    key: "vm:vm-1044",
+    id: "vm-1044",
+    source: "vcenter",
+    name: "jyj-web-01",
+    powerState: "POWERED_OFF",
+    labels: {},
+  },
 ];
 
 function checkCoverage(machines: ManagedMachine[]): void {

@@ -47,7 +47,10 @@ maintenance:
   const portal = { key: "http:portal", kind: "application", name: "portal" };
   const ecard = { key: "http:ecard", kind: "application", name: "ecard" };
   const scope = { key: "vcenter:scope", kind: "inventory", name: "maintained-systems" };
-  const hostileVm = { key: "vm:vm-9", kind: "vm", name: HOSTILE };
+  const hostileVm = { key: "vm:vm-9", kind: "vm", name: HOSTILE, labels: { system: "jwxt" } };
+  // A clone with the same name (another VM), and a VM protected again before the month ended.
+  const cloneVm = { key: "vm:vm-10", kind: "vm", name: HOSTILE, labels: { system: "jwxt" } };
+  const fixedVm = { key: "vm:vm-11", kind: "vm", name: "oa-web-01", labels: { system: "oa" } };
   const start = t("2026-10-01T00:00:00+08:00");
   const end = t("2026-11-01T00:00:00+08:00");
   const outageFrom = t("2026-10-05T10:00:00+08:00");
@@ -82,12 +85,30 @@ maintenance:
       time: new Date(day),
     });
     batch.push({ target: scope, metric: "antivirus_coverage_ratio", value: 0.98, time: new Date(day) });
+    // The reason stored with the month's last sample is the one the report gives.
+    const late = day >= t("2026-10-25T00:00:00+08:00");
     batch.push({
       target: hostileVm,
       metric: "antivirus_protected",
       value: 0,
       up: false,
-      reason: "no_agent",
+      reason: late ? "anti_malware_off" : "stale_contact",
+      time: new Date(day),
+    });
+    batch.push({
+      target: cloneVm,
+      metric: "antivirus_protected",
+      value: 0,
+      up: false,
+      reason: "ambiguous_name",
+      time: new Date(day),
+    });
+    batch.push({
+      target: fixedVm,
+      metric: "antivirus_protected",
+      value: late ? 1 : 0,
+      up: late,
+      ...(late ? {} : { reason: "appliance_inactive" }),
       time: new Date(day),
     });
     clock.set(day);
@@ -162,7 +183,10 @@ describe("the monthly report from the store", () => {
     expect(portal?.daily[4]?.value).toBeCloseTo(21 / 24, 12);
     expect(report.machineRoom.vmCount).toBe(254);
     expect(report.machineRoom.antivirusCoverage).toBeCloseTo(0.98, 12);
-    expect(report.machineRoom.unprotected).toEqual([{ name: HOSTILE }]);
+    expect(report.machineRoom.unprotected).toEqual([
+      { name: HOSTILE, id: "vm-9", system: "jwxt", reason: "anti_malware_off" },
+      { name: HOSTILE, id: "vm-10", system: "jwxt", reason: "ambiguous_name" },
+    ]);
     expect(report.machineRoom.changes).toEqual([expect.objectContaining({ kind: "added", vm: "jyj-db-02" })]);
     expect(report.faults.total).toBe(2);
     expect(report.faults.byCategory).toEqual([
@@ -223,6 +247,12 @@ describe("the monthly report from the store", () => {
     const md = readFileSync(first[1]!.path, "utf8");
     expect(md).not.toContain("<script>");
     expect(md).not.toContain("](javascript:");
+    // 未受保护的运行虚拟机: the system and the reason in Chinese; the clones told apart by their id
+    // (Markdown-escaped parentheses).
+    const rows = md.split("\n").filter((l) => l.includes("jwxt"));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/\\\(vm-9\\\) \| jwxt \| 防病毒模块关闭 \|$/);
+    expect(rows[1]).toMatch(/\\\(vm-10\\\) \| jwxt \| 名称不唯一，无法与管理器匹配 \|$/);
     expect(readFileSync(first[2]!.path).subarray(0, 2).toString()).toBe("PK");
     store.close();
   });
