@@ -10,7 +10,7 @@ import { databasePath } from "../config/load.js";
 import type { Clock } from "./clock.js";
 import { computeHealth } from "./health.js";
 import { MaintenanceCalendar, windowSpec } from "./maintenance.js";
-import { INVENTORY_TYPES, LatestInventory } from "./inventory.js";
+import { isInventoryType, LatestInventory } from "./inventory.js";
 import { AgentHttpServer, json, type PatternRoutes, type Routes } from "./http.js";
 import { IncidentService } from "./incidents/service.js";
 import { KpiService } from "./kpi/kpi-service.js";
@@ -38,7 +38,7 @@ export class Agent {
     this.latest,
     () =>
       this.configured
-        .filter((c) => INVENTORY_TYPES.has(c.instance.type))
+        .filter((c) => isInventoryType(c.instance.type))
         .map((c) => ({ name: c.instance.name, type: c.instance.type })),
     (ambiguous) => {
       if (ambiguous.length === 0) this.log.info("inventory: no static entry is ambiguous any more");
@@ -187,7 +187,7 @@ export class Agent {
       this.scheduler.add(c.instance, c.schedule);
       this.metrics.collectorInterval.set({ collector: c.instance.name }, c.periodMs / 1000);
     }
-    this.scheduler.start({ isInventory: (instance) => INVENTORY_TYPES.has(instance.type) });
+    this.scheduler.start({ isInventory: (instance) => isInventoryType(instance.type) });
   }
 
   /** Routes with an id in the path (the incident API). */

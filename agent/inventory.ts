@@ -4,12 +4,20 @@
  * build on the inventory (icmp from guest IPs, antivirus coverage) read it through InventoryView.
  */
 import { normaliseUuid } from "../collectors/antivirus/coverage.js";
+import { pluginFor } from "../collectors/index.js";
+import type { InventoryMetric } from "../collectors/inventory/metrics.js";
+import type { VcenterMetric } from "../collectors/vcenter/metrics.js";
 import type { InventoryView, InventoryVm, Sample } from "../collectors/types.js";
 import type { InventoryEntry } from "./inventory-changes.js";
 import type { LatestState, LatestValue } from "./store/latest.js";
 
-/** Collector types whose runs publish the VM inventory. */
-export const INVENTORY_TYPES: ReadonlySet<string> = new Set(["vcenter", "inventory"]);
+/** The metric inventory collectors publish each VM as (vcenter's and the static list's). */
+const POWER_STATE_METRIC = "vm_power_state" satisfies VcenterMetric & InventoryMetric;
+
+/** Whether runs of this collector type publish the VM inventory (its plugin says so). */
+export function isInventoryType(type: string): boolean {
+  return pluginFor(type)?.inventory !== undefined;
+}
 
 const POWER_STATES = new Set<InventoryVm["powerState"]>(["POWERED_ON", "POWERED_OFF", "SUSPENDED"]);
 
@@ -51,6 +59,16 @@ export class LatestInventory implements InventoryView {
     private readonly onAmbiguous: (entries: readonly AmbiguousEntry[]) => void = () => undefined,
   ) {}
 
+  whyUnknown(): string {
+    const sources = this.sources();
+    if (sources.length === 0) return "no inventory collector (vcenter or inventory) is configured";
+    const silent = sources.filter((s) => this.latest.of(s.name) === undefined).map((s) => s.name);
+    return silent.length === 0
+      ? "the inventory is known"
+      : `no good run yet, or the last run failed, of the inventory collector(s) ${silent.join(", ")}` +
+          " (see opsagent_collector_up and the agent's log)";
+  }
+
   vms(): readonly InventoryVm[] | undefined {
     const sources = [...this.sources()].sort((a, b) => rank(a) - rank(b));
     if (sources.length === 0) return undefined;
@@ -61,7 +79,7 @@ export class LatestInventory implements InventoryView {
       // One source unknown makes the whole inventory unknown: a partial list would undercount.
       if (!values) return undefined;
       for (const v of values) {
-        const vm = v.metric === "vm_power_state" ? toVm(v, source.name) : undefined;
+        const vm = v.metric === POWER_STATE_METRIC ? toVm(v, source.name) : undefined;
         if (!vm) continue;
         if (source.type !== "vcenter") statics.push(vm);
         // A key is one VM wherever it is listed (the store keys targets the same way): two
@@ -120,7 +138,7 @@ export class LatestInventory implements InventoryView {
 
 /** Hypervisor sources first, so their VMs and power states win. */
 function rank(source: InventorySource): number {
-  return source.type === "vcenter" ? 0 : 1;
+  return pluginFor(source.type)?.inventory === "hypervisor" ? 0 : 1;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -163,7 +181,7 @@ export function inventoryEntries(samples: readonly Sample[]): InventoryEntry[] {
   const entries = new Map<string, InventoryEntry>();
   for (const s of samples) {
     const state = s.labels?.power_state as InventoryVm["powerState"] | undefined;
-    if (s.metric !== "vm_power_state" || state === undefined || !POWER_STATES.has(state)) continue;
+    if (s.metric !== POWER_STATE_METRIC || state === undefined || !POWER_STATES.has(state)) continue;
     if (!entries.has(s.target.key))
       entries.set(s.target.key, { key: s.target.key, name: s.target.name, powerState: state });
   }

@@ -4,7 +4,7 @@
  * agent's own metrics. A store failure (disk full, I/O error) is logged and counted; it never
  * stops the agent, and the latest state still reflects what was measured.
  */
-import { INVENTORY_TYPES, inventoryEntries } from "./inventory.js";
+import { isInventoryType, inventoryEntries } from "./inventory.js";
 import type { AgentMetrics } from "./metrics.js";
 import type { Logger } from "./log.js";
 import type { RunOutcome, RunSink, RunStatus } from "./runner.js";
@@ -43,7 +43,7 @@ export class RunRecorder implements RunSink {
     this.metrics?.runs.inc({ collector, type, result: status });
     if (status === "ok") {
       this.writeSamples(outcome);
-      if (INVENTORY_TYPES.has(type)) this.recordInventory(outcome);
+      if (isInventoryType(type)) this.recordInventory(outcome);
       this.latest.replace(collector, outcome.samples, outcome.startedAt, outcome.kept);
       this.metrics?.lastSuccess.set({ collector }, outcome.finishedAt.getTime() / 1000);
     } else {

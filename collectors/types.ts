@@ -118,6 +118,8 @@ export interface InventoryVm {
 export interface InventoryView {
   /** undefined when the inventory is unknown (no good run yet, or its last run failed). */
   vms(): readonly InventoryVm[] | undefined;
+  /** Why vms() is undefined, naming the source(s) it waits for; for error messages. */
+  whyUnknown?(): string;
 }
 
 /** What another collector measured last, as the agent's latest state holds it. */
@@ -182,6 +184,11 @@ export interface CollectorPlugin<S extends z.ZodObject = z.ZodObject> {
    * rule says otherwise), and the category whose 故障响应及时 row its samples are evidence for.
    */
   incidentCategory?: Category;
+  /**
+   * Publishes the VM inventory (vm_power_state samples of kind "vm" targets): "hypervisor" is the
+   * authority on which VMs exist and their power state; "list" (a static file) supplements it.
+   */
+  inventory?: "hypervisor" | "list";
   create(config: z.output<S>, deps: Deps): Collector;
 }
 

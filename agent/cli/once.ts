@@ -4,7 +4,7 @@
  */
 import { systemClock } from "../clock.js";
 import { buildInstances } from "../instances.js";
-import { INVENTORY_TYPES, LatestInventory } from "../inventory.js";
+import { isInventoryType, LatestInventory } from "../inventory.js";
 import { LatestState } from "../store/latest.js";
 import { createLogger } from "../log.js";
 import type { RunOutcome, RunSink } from "../runner.js";
@@ -39,12 +39,12 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
     timeZone: config.timezone,
     inventory: new LatestInventory(latest, () =>
       configured
-        .filter((c) => INVENTORY_TYPES.has(c.instance.type))
+        .filter((c) => isInventoryType(c.instance.type))
         .map((c) => ({ name: c.instance.name, type: c.instance.type })),
     ),
     latest,
   });
-  const isInventory = (c: (typeof configured)[number]) => INVENTORY_TYPES.has(c.instance.type);
+  const isInventory = (c: (typeof configured)[number]) => isInventoryType(c.instance.type);
   const combines = (c: (typeof configured)[number]) => c.instance.readsLatest;
   await Promise.all(configured.filter(isInventory).map((c) => c.instance.tick()));
   await Promise.all(configured.filter((c) => !isInventory(c) && !combines(c)).map((c) => c.instance.tick()));

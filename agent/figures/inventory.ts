@@ -56,8 +56,10 @@ function levelFigure(ctx: FigureContext, metric: string, span: Span, what: strin
   };
 }
 
+export const VMS_IN_SCOPE_METRIC = "vms_in_scope" satisfies VcenterMetric;
+
 export function vmsInScope(ctx: FigureContext, span: Span): VmCountFigure {
-  return levelFigure(ctx, "vms_in_scope" satisfies VcenterMetric, span, "VMs in scope");
+  return levelFigure(ctx, VMS_IN_SCOPE_METRIC, span, "VMs in scope");
 }
 
 export function vmsExpected(ctx: FigureContext, span: Span): VmCountFigure {

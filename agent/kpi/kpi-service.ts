@@ -7,7 +7,10 @@
  *  - opsagent_kpi_value{indicator}: the year-to-date value (ratios 0–1, counts, 1/0 for 及时);
  *  - opsagent_kpi_target_value{indicator,period}: the form's half-year / full-year value;
  *  - opsagent_kpi_met{indicator,period}: 1 met (for the running year: projected to be met), 0 not
- *    met / at risk; absent when there is no data.
+ *    met / at risk; absent when there is no data;
+ *  - opsagent_kpi_last_measurement_timestamp_seconds{indicator}: when the newest measurement
+ *    behind the year's value was taken — when vCenter or the antivirus manager stops answering,
+ *    the value above still stands for the period, and this says how old it is.
  */
 import type { IncomingMessage } from "node:http";
 import { Gauge, type Registry } from "prom-client";
@@ -90,6 +93,22 @@ export class KpiService {
             else if (r.status === "not_met" || r.status === "at_risk")
               this.set({ indicator: r.key, period: p.period }, 0);
           }
+      },
+    });
+    this.registerStaleness(registry);
+  }
+
+  private registerStaleness(registry: Registry): void {
+    const automatic = () => this.results.find((x) => x.period === "year")?.results ?? [];
+    new Gauge({
+      name: "opsagent_kpi_last_measurement_timestamp_seconds",
+      help: "Unix time of the newest measurement behind each automatic indicator's year-to-date value; absent when it has none. time() minus it is the figure's age.",
+      labelNames: ["indicator"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const r of automatic())
+          if (r.automatic && r.lastMeasuredAt !== undefined) this.set({ indicator: r.key }, r.lastMeasuredAt);
       },
     });
   }

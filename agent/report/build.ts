@@ -9,7 +9,10 @@ import { formatValue } from "../form/value.js";
 import type { Indicator } from "../form/types.js";
 import { judgeResponse, timeliness, timelinessRule } from "../incidents/sla.js";
 import type { StoredIncident } from "../store/incident-store.js";
+import { COVERAGE_METRIC } from "../figures/antivirus.js";
 import { Figures } from "../figures/index.js";
+import { VMS_IN_SCOPE_METRIC } from "../figures/inventory.js";
+import { videoconfHealth } from "../figures/videoconf.js";
 import { ACCOUNTING_RULE, errorBudget } from "../kpi/availability.js";
 import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { FULL_YEAR_TARGET } from "../kpi/availability-report.js";
@@ -26,7 +29,7 @@ import type {
   SummaryPeriod,
 } from "./model.js";
 import { outagesOfApplications } from "./outages.js";
-import { dailyPoints, dailyPointsBySeries, daysOf, seriesFigures } from "./series.js";
+import { dailyPoints, dailyPointsBySeries, daysOf } from "./series.js";
 import { unprotectedVms } from "../figures/unprotected.js";
 
 export interface BuildOptions {
@@ -151,14 +154,14 @@ export function buildMonthlyReport(
     machineRoom: {
       vmCount: vmCount.value,
       vmExpected: vmExpected.value ?? indicatorTarget(indicators, "vm_count") ?? null,
-      vmCountDaily: dailyPoints(store, "vms_in_scope", from, to, "sum_of_last"),
+      vmCountDaily: dailyPoints(store, VMS_IN_SCOPE_METRIC, from, to, "sum_of_last"),
       changes,
       antivirusCoverage: coverage.value,
-      antivirusDaily: dailyPoints(store, "antivirus_coverage_ratio", from, to, "mean"),
+      antivirusDaily: dailyPoints(store, COVERAGE_METRIC, from, to, "mean"),
       unprotected,
     },
     videoconf: {
-      systems: videoconfSystems(store, from, to),
+      systems: videoconfHealth(store, span),
       incidents: started
         .filter((i) => i.category === "videoconf")
         .map((i) => incidentRow(i, config, options.now)),
@@ -294,44 +297,6 @@ function faultSummary(
     responseDistribution: distribution,
     longest: [...rows].sort((a, b) => duration(b) - duration(a)).slice(0, 5),
   };
-}
-
-function videoconfSystems(store: SqliteStore, from: number, to: number) {
-  const states = seriesFigures(store, "videoconf_system_state", from, to);
-  const ratio = seriesFigures(store, "videoconf_endpoints_online_ratio", from, to);
-  const sip = seriesFigures(store, "videoconf_mcu_sip_up", from, to);
-  const rtt = seriesFigures(store, "videoconf_mcu_sip_rtt_seconds", from, to);
-  const systems = [...new Set(states.map((s) => s.target))].sort();
-  const mcuSystem = new Map(
-    store
-      .listTargets()
-      .filter((t) => t.kind === "mcu")
-      .map((t) => [t.name, t.labels.system ?? ""]),
-  );
-  return systems.map((system) => {
-    const share = (state: string) =>
-      states.find((s) => s.target === system && s.labels.state === state)?.mean ?? 0;
-    const mcus = [...new Set(sip.filter((s) => mcuSystem.get(s.target) === system).map((s) => s.target))].map(
-      (name) => {
-        const ups = sip.filter((s) => s.target === name && s.mean !== null);
-        const rtts = rtt.filter((s) => s.target === name && s.mean !== null);
-        return {
-          name,
-          sipUp: ups.length > 0 ? ups.reduce((s, u) => s + (u.mean as number), 0) / ups.length : null,
-          meanRttMs:
-            rtts.length > 0 ? (rtts.reduce((s, u) => s + (u.mean as number), 0) / rtts.length) * 1000 : null,
-        };
-      },
-    );
-    return {
-      system,
-      healthy: share("healthy"),
-      degraded: share("degraded"),
-      down: share("down"),
-      endpointsOnline: ratio.find((r) => r.target === system)?.mean ?? null,
-      mcus,
-    };
-  });
 }
 
 function maintenanceRows(config: Config, store: SqliteStore, from: number, to: number): MaintenanceRow[] {

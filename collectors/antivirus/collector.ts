@@ -47,7 +47,9 @@ export function createAntivirusCollector(options: AntivirusOptions, deps: Deps):
       const inventory = deps.inventory.vms();
       if (inventory === undefined) {
         throw new Error(
-          "antivirus: the VM inventory is unknown (no good inventory run yet); coverage unknown",
+          `antivirus: coverage unknown: the VM inventory (what coverage is computed against) is unknown — ${
+            deps.inventory.whyUnknown?.() ?? "no good inventory run yet"
+          }; the antivirus manager was not asked`,
         );
       }
       const machines = await fetchMachines(ctx.signal, ctx.log);

@@ -98,6 +98,12 @@ export function createIcmpCollector(
       if (extraTargets !== undefined) {
         const extra = extraTargets();
         if (extra === undefined) {
+          // With nothing else to ping, the run measured nothing: that is unknown (a failed run),
+          // never "ok, 0 samples", which would read as a room with no VMs to reach.
+          if (configured.length === 0)
+            throw new Error(
+              "the VM inventory is unknown (no good vcenter/inventory run yet, or its last run failed): the VMs' reachability is unknown until it answers",
+            );
           ctx.log.warn("icmp: extra target source is unknown right now; its targets are skipped this run");
         } else {
           const seen = new Set(targets.map((t) => t.address));

@@ -21,5 +21,6 @@ export const inventoryPlugin = definePlugin({
     "Static VM inventory from a CSV or YAML file: VMs and their power state, IP, system, owner, BIOS UUID; listed vs expected count.",
   schema: inventoryOptions,
   metrics: inventoryMetrics,
+  inventory: "list",
   create: (config, deps) => createInventoryCollector(config, deps),
 });

@@ -13,5 +13,6 @@ export const vcenterPlugin = definePlugin({
     "vCenter VM inventory: VMs in scope and their power state, guest IPs, listed vs expected count.",
   schema: vcenterOptions,
   metrics: vcenterMetrics,
+  inventory: "hypervisor",
   create: (config, deps) => createVcenterCollector(config, deps),
 });

@@ -50,7 +50,11 @@ describe("the VM inventory read from the latest state", () => {
     ).toBeUndefined();
     expect(new LatestInventory(latest, () => []).vms()).toBeUndefined();
     latest.markUnknown("vcenter");
-    expect(new LatestInventory(latest, () => [{ name: "vcenter", type: "vcenter" }]).vms()).toBeUndefined();
+    const unknown = new LatestInventory(latest, () => [{ name: "vcenter", type: "vcenter" }]);
+    expect(unknown.vms()).toBeUndefined();
+    // What an error message built on it says is missing: the source by name.
+    expect(unknown.whyUnknown()).toMatch(/last run failed, of the inventory collector\(s\) vcenter/);
+    expect(new LatestInventory(latest, () => []).whyUnknown()).toMatch(/no inventory collector/);
   });
 
   it("merges a static list into the hypervisor's by name: it fills gaps and adds VMs, never overrides", () => {

@@ -165,7 +165,7 @@ describe("antivirus collector, Deep Security source", () => {
   it("inventory unknown: throws without asking the manager", async () => {
     const s = await sim();
     await expect(create({ source: dsSource(s.url) }, view(undefined)).collect(ctx())).rejects.toThrow(
-      /inventory is unknown/,
+      /inventory \(what coverage is computed against\) is unknown — no good inventory run yet/,
     );
     expect(s.requests).toHaveLength(0);
   });

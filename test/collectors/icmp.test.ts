@@ -360,6 +360,13 @@ describe("icmp collector with real fping on loopback", () => {
     expect(await collector.collect(ctx())).toEqual([]);
   });
 
+  it("fails the run (unknown) when its only targets come from an inventory that is unknown", async () => {
+    const collector = createIcmpCollector(options({}), deps, () => undefined, {
+      fpingPath: "/nonexistent/fping",
+    });
+    await expect(collector.collect(ctx())).rejects.toThrow(/VM inventory is unknown/);
+  });
+
   it("reports a host that does not exist (network namespace) down with reason timeout", async (c) => {
     peer(c, "fping", "fping");
     if (!netnsAvailable()) c.skip();

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../agent/clock.js";
 import { buildInstances } from "../../agent/instances.js";
-import { INVENTORY_TYPES, LatestInventory } from "../../agent/inventory.js";
+import { isInventoryType, LatestInventory } from "../../agent/inventory.js";
 import { silentLogger } from "../../agent/log.js";
 import { AgentMetrics } from "../../agent/metrics.js";
 import { RunRecorder } from "../../agent/recorder.js";
@@ -142,7 +142,7 @@ collectors:
       timeZone: config.timezone,
       inventory: new LatestInventory(latest, () =>
         configured
-          .filter((c) => INVENTORY_TYPES.has(c.instance.type))
+          .filter((c) => isInventoryType(c.instance.type))
           .map((c) => ({ name: c.instance.name, type: c.instance.type })),
       ),
       latest,

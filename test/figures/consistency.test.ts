@@ -296,6 +296,12 @@ describe("one figure, one place", () => {
       if (h.status === "met") expect(m, key).toBe(1);
       else if (h.status === "no_data") expect(m, key).toBeUndefined();
     }
+    // How old the measurement behind a value is: the inventory's last sample, an hour before now.
+    const measuredAt = samples(text, "opsagent_kpi_last_measurement_timestamp_seconds");
+    const lastHour = Date.parse("2026-12-04T09:00:00+08:00") / 1000;
+    expect(year.vm_count!.lastMeasuredAt).toBe(lastHour);
+    expect(measuredAt.get(`indicator="vm_count"`)).toBe(lastHour);
+    expect(measuredAt.get(`indicator="antivirus_coverage"`)).toBe(lastHour);
     const availability = new AvailabilityReport(store, clock, () => cfg);
     availability.refresh();
     const exposition = new AvailabilityExposition({
