@@ -5,9 +5,10 @@
  */
 import { databasePath } from "../../config/load.js";
 import { systemClock } from "../clock.js";
-import { errorBudget, overallAvailability } from "../kpi/availability.js";
+import { availabilityFigure } from "../figures/availability.js";
+import { errorBudget } from "../kpi/availability.js";
 import { FULL_YEAR_TARGET, WINDOWS } from "../kpi/availability-report.js";
-import { applicationsOf, availabilityForPeriod } from "../kpi/availability-store.js";
+import { applicationsOf } from "../kpi/availability-store.js";
 import { periodAt, type PeriodKind } from "../kpi/periods.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { loadOrExit } from "./config-arg.js";
@@ -34,14 +35,17 @@ export function availabilityCommand(path: string, options: { window?: string; js
   });
   try {
     const policy = { unknownAsDown: config.availability.unknown_as_down };
+    // The read model's figure per window: what the KPI, /metrics and the documents show.
     const result = windows.map((window) => {
       const period = periodAt(window, systemClock.now(), store.calendar);
-      const apps = availabilityForPeriod(store, period, applications, policy);
+      const figure = availabilityFigure({ store, config }, period);
+      const apps = figure.applications;
       return {
         window,
         from: new Date(period.from * 1000).toISOString(),
         to: new Date(period.to * 1000).toISOString(),
-        overall: overallAvailability(apps, config.availability.weights),
+        overall: figure.value,
+        how: figure.how,
         applications: apps.map((a) => ({
           ...a,
           ...(window === "year_to_date"
@@ -81,6 +85,8 @@ export function availabilityCommand(path: string, options: { window?: string; js
         rows,
       ),
     );
+    const empty = result.find((w) => w.overall === null);
+    if (empty !== undefined) console.log(`\n${empty.window}: ${empty.how}`);
     console.log(
       `\n${ACCOUNTING_RULE}\nFull-year target ${FULL_YEAR_TARGET * 100}%; times in ${config.timezone}.`,
     );

@@ -3,6 +3,10 @@
  * one place the overall figure, its coverage and its evidence are made: the KPI row, the monthly
  * report's 可用率 figures and the form export's 偏差原因 all read this.
  */
+import { pluginFor } from "../../collectors/index.js";
+import { formatDuration } from "../../config/duration.js";
+import type { Config } from "../../config/schema.js";
+import { nominalPeriodMs } from "../schedule-spec.js";
 import { overallAvailability, type ApplicationAvailability } from "../kpi/availability.js";
 import { applicationsOf, availabilityForPeriod, type ApplicationSpec } from "../kpi/availability-store.js";
 import type { FigureContext } from "./context.js";
@@ -20,6 +24,19 @@ export interface AvailabilityFigure extends Figure<number> {
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+/** When the first figure will appear: after the first run of the collectors that probe the applications. */
+function firstFigureHint(config: Config): string {
+  const probes = config.collectors.filter((c) => c.enabled && pluginFor(c.type)?.availability !== undefined);
+  const runs = probes.map((c) => {
+    const every = nominalPeriodMs(
+      c.cron !== undefined ? { cron: c.cron } : { every: c.every ?? 60_000 },
+      config.timezone,
+    );
+    return `${c.name} (every ${formatDuration(every)})`;
+  });
+  return `the first figure appears after the first run of ${runs.join(", ")} once the agent runs`;
+}
 
 export function availabilityFigure(ctx: FigureContext, span: Span & { end?: number }): AvailabilityFigure {
   const { config } = ctx;
@@ -63,6 +80,18 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
     })),
   };
   const missing = applications.filter((r) => r.ratio === null).map((r) => r.application);
+  if (applications.every((r) => r.up + r.down + r.maintenance === 0)) {
+    return {
+      value: null,
+      coverage,
+      evidence,
+      applications,
+      specs,
+      judged,
+      weightOf,
+      how: `无数据: no probe of the ${applications.length} applications is stored for the period yet; ${firstFigureHint(config)}`,
+    };
+  }
   return {
     value,
     coverage,

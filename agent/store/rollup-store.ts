@@ -39,7 +39,7 @@ export function upsertSql(table: string): string {
                   THEN excluded.last_ts ELSE last_ts END`;
 }
 
-function rollupParams(row: RollupRow): (number | null)[] {
+export function rollupParams(row: RollupRow): (number | null)[] {
   return [
     row.seriesId,
     row.bucket,
@@ -74,8 +74,9 @@ export class RollupStore {
     private readonly flushIntervalMs: number,
     nowMs: number,
   ) {
-    this.upsertHour = db.prepare(upsertSql("rollup_hour"));
-    this.upsertDay = db.prepare(upsertSql("rollup_day"));
+    // main.: on a reader's connection rollup_hour and rollup_day are views (fresh-rollups.ts).
+    this.upsertHour = db.prepare(upsertSql("main.rollup_hour"));
+    this.upsertDay = db.prepare(upsertSql("main.rollup_day"));
     this.markDirty = db.prepare("INSERT OR IGNORE INTO rollup_dirty (bucket) VALUES (?)");
     this.clearDirty = db.prepare("DELETE FROM rollup_dirty");
     this.lastFlushMs = nowMs;
@@ -124,47 +125,64 @@ export class RollupStore {
     this.lastFlushMs = nowMs;
   }
 
-  /**
-   * At start: rebuild the hours marked dirty from raw (the head, and the chunk of an hour that was
-   * compacted before a late sample dirtied it again), then their days from the hours.
-   */
-  repair(): void {
-    const dirty = (
+  /** The hours marked dirty: those whose deltas the agent holds in memory (or lost in a crash). */
+  dirtyHours(): number[] {
+    return (
       this.db.prepare("SELECT bucket FROM rollup_dirty ORDER BY bucket").all() as { bucket: number }[]
     ).map((r) => r.bucket);
-    if (dirty.length === 0) return;
+  }
+
+  /**
+   * What the rollups of these hours, and of their days, are once every raw sample is counted:
+   * the hours rebuilt from raw (the head, and the chunk of an hour that was compacted before a
+   * late sample dirtied it again), each day merged from its stored hours with the rebuilt ones in
+   * place of the dirty ones. Read-only: repair() stores it; a reader beside a running agent
+   * shows it (fresh-rollups.ts).
+   */
+  rebuild(dirty: readonly number[]): { hours: RollupRow[]; days: RollupRow[] } {
     const readHour = this.db.prepare(
       "SELECT series_id, ts, value, flags FROM samples WHERE ts >= ? AND ts < ?",
     );
-    const readDayHours = this.db.prepare("SELECT * FROM rollup_hour WHERE bucket >= ? AND bucket < ?");
-    const deleteHour = this.db.prepare("DELETE FROM rollup_hour WHERE bucket = ?");
-    const deleteDay = this.db.prepare("DELETE FROM rollup_day WHERE bucket = ?");
+    const readDayHours = this.db.prepare("SELECT * FROM main.rollup_hour WHERE bucket >= ? AND bucket < ?");
+    const dirtySet = new Set(dirty);
+    const hourAcc = new RollupAccumulator();
+    const days = new Set<number>();
+    for (const hour of dirty) {
+      for (const s of this.chunks.hourSamples(hour))
+        hourAcc.addSample(s.seriesId, hour, s.ts, s.value, s.flags);
+      for (const s of readHour.iterate(hour, hour + 3600) as Iterable<{
+        series_id: number;
+        ts: number;
+        value: number | null;
+        flags: number;
+      }>) {
+        hourAcc.addSample(s.series_id, hour, s.ts, s.value, s.flags);
+      }
+      days.add(this.calendar.dayStart(hour));
+    }
+    const hours = hourAcc.drain();
+    const dayAcc = new RollupAccumulator();
+    for (const day of days) {
+      for (const row of readDayHours.all(day, this.calendar.nextDayStart(day)) as StoredRollupRow[]) {
+        if (!dirtySet.has(row.bucket)) dayAcc.merge(row.series_id, day, fromStoredRow(row));
+      }
+    }
+    for (const row of hours) dayAcc.merge(row.seriesId, this.calendar.dayStart(row.bucket), row);
+    return { hours, days: dayAcc.drain() };
+  }
+
+  /** At start: store the rebuilt rollups of the hours marked dirty (see rebuild). */
+  repair(): void {
+    const dirty = this.dirtyHours();
+    if (dirty.length === 0) return;
+    const deleteHour = this.db.prepare("DELETE FROM main.rollup_hour WHERE bucket = ?");
+    const deleteDay = this.db.prepare("DELETE FROM main.rollup_day WHERE bucket = ?");
     this.db.transaction(() => {
-      const days = new Set<number>();
-      for (const hour of dirty) {
-        deleteHour.run(hour);
-        const acc = new RollupAccumulator();
-        for (const s of this.chunks.hourSamples(hour))
-          acc.addSample(s.seriesId, hour, s.ts, s.value, s.flags);
-        for (const s of readHour.iterate(hour, hour + 3600) as Iterable<{
-          series_id: number;
-          ts: number;
-          value: number | null;
-          flags: number;
-        }>) {
-          acc.addSample(s.series_id, hour, s.ts, s.value, s.flags);
-        }
-        for (const row of acc.drain()) this.upsertHour.run(rollupParams(row));
-        days.add(this.calendar.dayStart(hour));
-      }
-      for (const day of days) {
-        deleteDay.run(day);
-        const acc = new RollupAccumulator();
-        for (const row of readDayHours.all(day, this.calendar.nextDayStart(day)) as StoredRollupRow[]) {
-          acc.merge(row.series_id, day, fromStoredRow(row));
-        }
-        for (const row of acc.drain()) this.upsertDay.run(rollupParams(row));
-      }
+      const { hours, days } = this.rebuild(dirty);
+      for (const hour of dirty) deleteHour.run(hour);
+      for (const day of new Set(dirty.map((h) => this.calendar.dayStart(h)))) deleteDay.run(day);
+      for (const row of hours) this.upsertHour.run(rollupParams(row));
+      for (const row of days) this.upsertDay.run(rollupParams(row));
       this.clearDirty.run();
     })();
   }

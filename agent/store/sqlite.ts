@@ -23,6 +23,7 @@ import * as queries from "./queries.js";
 import type { EventRow, LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
 import { ensureDataDirectory, openDatabaseFile } from "./open.js";
 import { RawChunks } from "./raw-chunks.js";
+import { FreshRollups } from "./fresh-rollups.js";
 import { RollupStore, type CountedRow } from "./rollup-store.js";
 import { type RollupRow, sampleFlags } from "./rollups.js";
 
@@ -91,6 +92,8 @@ export class SqliteStore {
   /** Generated reports and form exports (each counted once per kind, period and format). */
   readonly reports: ReportLog;
   private closed = false;
+  /** Readers only: the not-yet-flushed hours of a running agent, overlaid on the stored rollups. */
+  private readonly fresh: FreshRollups | undefined;
 
   static open(options: StoreOptions): SqliteStore {
     ensureDataDirectory(dirname(options.path));
@@ -127,6 +130,7 @@ export class SqliteStore {
       this.clock.now().getTime(),
     );
     if (options.role === "agent") this.rollups.repair();
+    else this.fresh = new FreshRollups(db, this.rollups);
   }
 
   private prepareStatements() {
@@ -221,9 +225,14 @@ export class SqliteStore {
     return statement;
   }
 
-  /** Add the pending rollup deltas to the stored rollups. */
+  /**
+   * Make the rollups exact before a query: the agent adds its pending deltas to the stored rows; a
+   * reader (which has none, and must not clear the agent's dirty marks) overlays the hours the
+   * agent has not flushed yet, rebuilt from raw (fresh-rollups.ts).
+   */
   flushRollups(): void {
-    this.rollups.flush(this.clock.now().getTime());
+    if (this.fresh !== undefined) this.fresh.refresh();
+    else this.rollups.flush(this.clock.now().getTime());
   }
 
   /** A good inventory run's VM list: its differences from the last one become events. */

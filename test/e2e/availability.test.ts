@@ -15,7 +15,7 @@ describe("ops-agent availability", () => {
     name: web
     every: 1s
     targets:
-      - { name: healthz, url: "http://127.0.0.1:${port}/healthz", timeout: 2s }
+      - { name: healthz, url: "http://127.0.0.1:${port}/healthz", timeout: 2s, counts_toward_availability: true }
       - { name: closed, url: "http://127.0.0.1:${closed}/", timeout: 2s }
 `,
     );
@@ -59,5 +59,66 @@ describe("ops-agent availability", () => {
     expect(table.stdout).toMatch(/^day\s+healthz\s+100\.000%/m);
     expect(table.stdout).toMatch(/^year_to_date\s+\(mean\)\s+50\.000%/m);
     expect(table.stdout).toContain("time without samples (agent down, collector failed) is unknown");
+  }, 60_000);
+
+  it("beside the running agent, before it flushes a rollup, the CLI sees every stored probe; with none yet it says when the first figure comes", async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const closed = await freePort();
+    const config = writeConfig(
+      dir,
+      port,
+      `  - type: http
+    name: web
+    every: 1s
+    targets:
+      - { name: healthz, url: "http://127.0.0.1:${port}/healthz", timeout: 2s }
+      - { name: closed, url: "http://127.0.0.1:${closed}/", timeout: 2s }
+`,
+    );
+    const availability = () => {
+      const run = spawnSync(
+        process.execPath,
+        [CLI, "availability", "--config", config, "--window", "day", "--json"],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      return (
+        JSON.parse(run.stdout) as {
+          windows: {
+            overall: number | null;
+            how: string;
+            applications: { application: string; down: number }[];
+          }[];
+        }
+      ).windows[0]!;
+    };
+    // Before the agent ever ran: no data, and when the first figure will appear.
+    const before = availability();
+    expect(before.overall).toBeNull();
+    expect(before.how).toContain("the first figure appears after the first run of web (every 1s)");
+    const agent = startAgent(config);
+    try {
+      await waitFor(async () => ((await get(port, "/healthz")).status === 200 ? true : undefined));
+      // The agent keeps its rollup deltas 10 minutes (store.rollup_flush_interval); the CLI must
+      // see its probes within seconds all the same. The self-probe (its own /healthz) is not an
+      // education application: only "closed" counts.
+      const seen = await waitFor(
+        async () => {
+          const day = availability();
+          const down = day.applications.find((a) => a.application === "closed")?.down ?? 0;
+          return down >= 2 ? day : undefined;
+        },
+        20_000,
+        "the CLI to see the running agent's probes",
+      );
+      expect(seen.applications.map((a) => a.application)).toEqual(["closed"]);
+      expect(seen.overall).toBe(0);
+    } finally {
+      agent.child.kill("SIGTERM");
+    }
+    expect((await agent.exited).code).toBe(0);
   }, 60_000);
 });
