@@ -104,11 +104,11 @@ export async function importTicketsFile(
   file: string,
   config: TicketsConfig,
   store: IncidentStore,
-  options: { actor: string; now: Date; maxBytes: number },
+  options: { actor: string; now: Date; maxBytes: number; chunkBytes?: number },
 ): Promise<TicketsFileImport> {
   const size = statSync(file).size;
   if (size > options.maxBytes) throw new TicketsFileTooLargeError(file, size, options.maxBytes);
-  const open: ChunkSource = () => createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  const open: ChunkSource = () => createReadStream(file, { highWaterMark: options.chunkBytes ?? CHUNK_BYTES });
   const none: TicketImportCounts = { created: 0, updated: 0, unchanged: 0 };
   const fail = (line: number | undefined, reason: string, encoding?: TextEncoding): TicketsFileImport => ({
     source: file,
