@@ -108,7 +108,8 @@ export async function importTicketsFile(
 ): Promise<TicketsFileImport> {
   const size = statSync(file).size;
   if (size > options.maxBytes) throw new TicketsFileTooLargeError(file, size, options.maxBytes);
-  const open: ChunkSource = () => createReadStream(file, { highWaterMark: options.chunkBytes ?? CHUNK_BYTES });
+  const open: ChunkSource = () =>
+    createReadStream(file, { highWaterMark: options.chunkBytes ?? CHUNK_BYTES });
   const none: TicketImportCounts = { created: 0, updated: 0, unchanged: 0 };
   const fail = (line: number | undefined, reason: string, encoding?: TextEncoding): TicketsFileImport => ({
     source: file,
