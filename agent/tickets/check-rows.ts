@@ -8,6 +8,7 @@
  * which one is current cannot be known, and the store keeps what it had.
  */
 import { show } from "../../collectors/inventory/parse.js";
+import { toWellFormedText } from "../well-formed-text.js";
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from "../incidents/types.js";
 import { normalizeLabel, type TicketsConfig } from "./config.js";
 import { DEFAULT_DATE_FORMATS, parseTimestamp, type DateFormat } from "./dates.js";
@@ -84,7 +85,8 @@ function checkRow(row: RawRow, shape: Shape, look: Lookups): Ticket | string[] {
   const raw = (field: TicketField): string | number | undefined => {
     const v = row.values[field];
     if (typeof v === "string") {
-      const t = v.trim();
+      // A REST answer's JSON may hold lone surrogates ("\ud800"): mended, never stored as bad UTF-8.
+      const t = toWellFormedText(v).trim();
       return t === "" ? undefined : t;
     }
     return v;
