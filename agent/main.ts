@@ -41,6 +41,11 @@ import { VERSION } from "./version.js";
 // form writers, the CLI tables — in its heap for its whole life (it is measured against an RSS
 // budget). Registration files only describe the commands.
 
+// Files the agent and people share — the database, reports, form exports — are created 0640 and
+// folders 0750 whatever the shell's umask (the systemd unit sets UMask=0027 too; the container and
+// a shell run this line): the group (ops-agent) reads them, other users do not.
+process.umask(0o027);
+
 const program = new Command()
   .name("ops-agent")
   .description(
