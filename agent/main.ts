@@ -34,6 +34,7 @@ import type { AddOptions } from "./cli/maintenance.js";
 import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { registerKpiCommands } from "./cli/kpi-commands.js";
 import { registerFormExportCommand } from "./cli/form-export-command.js";
+import { printCliError } from "./cli/print-error.js";
 import { VERSION } from "./version.js";
 
 // Each command's code is imported when that command runs, not here: the daemon (`run`, `demo`)
@@ -52,7 +53,11 @@ const program = new Command()
     "Machine-room monitoring agent of the Suzhou Municipal Audio-Visual Education Centre: measures the " +
       "performance-target form's operational indicators all year, stores them, and serves Prometheus metrics.",
   )
-  .version(VERSION, "-V, --version");
+  .version(VERSION, "-V, --version")
+  .option(
+    "--verbose",
+    "on an error, print its stack trace too (the bundle's, mapped with node --enable-source-maps)",
+  );
 
 program
   .command("run")
@@ -152,4 +157,9 @@ registerIncidentCommands(program);
 registerKpiCommands(program);
 registerFormExportCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  printCliError(error);
+  process.exitCode = 1;
+}

@@ -50,6 +50,8 @@ export async function runCommand(path: string, hooks: RunHooks = {}): Promise<vo
         ? diskFull(databasePath(config), code).message
         : (error as Error).message;
     console.error(`ops-agent: ${reason}`);
+    // The trace is for a developer, on request (`--verbose`); the line above is for a person.
+    if (process.argv.includes("--verbose")) console.error((error as Error).stack);
     if (!(error instanceof StoreError)) log.debug({ err: error }, "startup failed");
     await hooks.afterStop?.();
     process.exit(error instanceof StoreError && error.code === "locked" ? 75 : 1);

@@ -11,7 +11,7 @@
  *   "error while stopping").
  * Root and mount(8) are needed (test/helpers/mount.ts: with CI unset they are skipped loudly).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, closeSync, openSync, statSync, writeSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -198,6 +198,31 @@ describe("start-up checks", { timeout: 120_000 }, () => {
       server.closeAllConnections();
       server.close();
       fs.unmount();
+    }
+  });
+
+  it("an unreadable tls_ca_file: one line naming the file, the stack trace only with --verbose", async () => {
+    const dir = tempDir();
+    const ca = join(dir, "missing-ca.pem");
+    const config = writeConfig(
+      dir,
+      await freePort(),
+      `  - type: http\n    name: web\n    tls_ca_file: ${ca}\n    targets:\n      - { name: portal, url: "https://127.0.0.1:1/" }\n`,
+    );
+    for (const verbose of [false, true]) {
+      const r = spawnSync(
+        process.execPath,
+        [CLI, "run", "--config", config, ...(verbose ? ["--verbose"] : [])],
+        {
+          encoding: "utf8",
+          timeout: 30_000,
+        },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines[0]).toContain(`cannot read tls_ca_file ${ca}`);
+      if (verbose) expect(r.stderr).toMatch(/^\s+at /m);
+      else expect(r.stderr).not.toMatch(/^\s+at /m);
     }
   });
 });
