@@ -34,6 +34,7 @@ import type { AddOptions } from "./cli/maintenance.js";
 import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { registerKpiCommands } from "./cli/kpi-commands.js";
 import { registerFormExportCommand } from "./cli/form-export-command.js";
+import { printCliError } from "./cli/print-error.js";
 import { VERSION } from "./version.js";
 
 // Each command's code is imported when that command runs, not here: the daemon (`run`, `demo`)
@@ -41,13 +42,22 @@ import { VERSION } from "./version.js";
 // form writers, the CLI tables — in its heap for its whole life (it is measured against an RSS
 // budget). Registration files only describe the commands.
 
+// Files the agent and people share — the database, reports, form exports — are created 0640 and
+// folders 0750 whatever the shell's umask (the systemd unit sets UMask=0027 too; the container and
+// a shell run this line): the group (ops-agent) reads them, other users do not.
+process.umask(0o027);
+
 const program = new Command()
   .name("ops-agent")
   .description(
     "Machine-room monitoring agent of the Suzhou Municipal Audio-Visual Education Centre: measures the " +
       "performance-target form's operational indicators all year, stores them, and serves Prometheus metrics.",
   )
-  .version(VERSION, "-V, --version");
+  .version(VERSION, "-V, --version")
+  .option(
+    "--verbose",
+    "on an error, print its stack trace too (the bundle's, mapped with node --enable-source-maps)",
+  );
 
 program
   .command("run")
@@ -147,4 +157,9 @@ registerIncidentCommands(program);
 registerKpiCommands(program);
 registerFormExportCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  printCliError(error);
+  process.exitCode = 1;
+}

@@ -52,9 +52,32 @@ const YAML_TYPE_NAMES: Record<string, string> = {
   boolean: "true or false",
 };
 
+/** Issues that say the value has the wrong shape for a branch (a key it does not know, one it lacks). */
+const isShapeIssue = (issue: z.core.$ZodIssue): boolean =>
+  issue.code === "unrecognized_keys" || issue.code === "invalid_type" || issue.code === "invalid_union";
+
+/**
+ * The branch of a union the value was meant for: the one whose only problems are with values (an
+ * unset environment variable, an unreadable secret file), not with the shape. zod's own message
+ * for a union is "Invalid input", which named neither the variable nor the file.
+ */
+function meantBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
+  const fits = (issue.errors as z.core.$ZodIssue[][]).filter(
+    (branch) => branch.length > 0 && !branch.some(isShapeIssue),
+  );
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
 /** One or more lines for one issue, each "path: message". */
 function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const path = issue.path as PropertyKey[];
+  if (issue.code === "invalid_union") {
+    const branch = meantBranch(issue);
+    if (branch !== undefined)
+      return branch.flatMap((inner) =>
+        formatIssue({ ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, input),
+      );
+  }
   const value = valueAt(input, path);
   const at = formatPath(path);
   switch (issue.code) {

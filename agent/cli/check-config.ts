@@ -1,11 +1,22 @@
 /** `ops-agent check-config FILE`: validate without starting anything. Exit 0 when valid, 78 when not. */
 import { formatDuration } from "../../config/duration.js";
-import { databasePath } from "../../config/load.js";
+import { databasePath, EXIT_CONFIG } from "../../config/load.js";
+import { secretProblems } from "../../config/secret-checks.js";
+import { join, resolve, sep } from "node:path";
 import { instanceName } from "../instances.js";
-import { loadOrExit } from "./config-arg.js";
+import { PACKAGE_ROOT } from "../package-root.js";
+import { loadOrExit, printConfigErrors } from "./config-arg.js";
 
 export function checkConfigCommand(path: string): void {
   const config = loadOrExit(path, "resolve");
+  // The secrets themselves, once read: files others can read, a short API token.
+  // The demo's credentials (simroom/demo) are published test material, readable by design.
+  const demo = join(PACKAGE_ROOT, "simroom", "demo") + sep;
+  const problems = secretProblems(config, (file) => resolve(file).startsWith(demo));
+  if (problems.length > 0) {
+    printConfigErrors(path, problems);
+    process.exit(EXIT_CONFIG);
+  }
   console.log(`${path}: valid`);
   console.log(`  site ${config.site}, time zone ${config.timezone}`);
   console.log(

@@ -9,10 +9,11 @@ import { systemClock } from "../clock.js";
 import { FormExportPeriodError, EXPORT_PERIOD } from "../form-export/build.js";
 import { FORM_EXPORT_FORMATS, type FormExportFormat, type FormExportOptions } from "../form-export/config.js";
 import { lastEndedPeriod } from "../form-export/schedule.js";
-import { writeFormExport } from "../form-export/write.js";
+import { formExportDirectory, writeFormExport } from "../form-export/write.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { indicatorsOrReport } from "./indicators-arg.js";
+import { outputErrorLine } from "./output-error.js";
 
 export interface FormExportCommandOptions {
   config: string;
@@ -82,6 +83,15 @@ export async function formExportCommand(options: FormExportCommandOptions): Prom
     if (error instanceof FormExportPeriodError) {
       console.error(`form export: --period: ${error.message}`);
       return EX_CONFIG;
+    }
+    const line = outputErrorLine(
+      "form export",
+      formExportDirectory(config, options.out ?? defaults.out_dir),
+      error,
+    );
+    if (line !== undefined) {
+      console.error(line);
+      return 1;
     }
     throw error;
   } finally {

@@ -88,6 +88,6 @@ export function registerIncidentCommands(program: Command): void {
       .argument("<file>")
       .option("--json", "print the summary as JSON"),
   ).action(async (file: string, opts: Opts) => {
-    process.exitCode = (await commands()).ticketsImportCommand(file, opts);
+    process.exitCode = await (await commands()).ticketsImportCommand(file, opts);
   });
 }

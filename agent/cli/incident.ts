@@ -4,15 +4,14 @@
  * reader, so they work beside a running agent (which reads the store, not a copy, so an ack here
  * counts at once). Exit 1 for an unknown incident or an unreadable file, 78 for a bad config.
  */
-import { readFileSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { systemClock } from "../clock.js";
 import { judgeResponse } from "../incidents/sla.js";
-import { importTickets } from "../incidents/tickets.js";
 import { incidentTimeliness, type TimelinessWindow } from "../incidents/timeliness-report.js";
 import { CATEGORIES, type Category, type IncidentStatus } from "../incidents/types.js";
 import { NoSuchIncidentError, type StoredIncident } from "../store/incident-store.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { parseTicketsCsv } from "../tickets/parse-csv.js";
+import { importTicketsFile, TicketsFileTooLargeError } from "../tickets/import-file.js";
 import { describeTicketProblems } from "../tickets/ticket.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
@@ -207,46 +206,59 @@ export function incidentTimelinessCommand(options: CliOptions & { window?: strin
   });
 }
 
-export function ticketsImportCommand(file: string, options: CliOptions): number {
-  return withStore(options, (store, config) => {
-    const tickets = config.incidents.tickets;
-    if (tickets === undefined) {
-      console.error(
-        "tickets import: no incidents.tickets section in the config: map the helpdesk's columns there first",
-      );
-      return 78;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (error) {
-      console.error(
-        `tickets import: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+export async function ticketsImportCommand(file: string, options: CliOptions): Promise<number> {
+  const config = loadOrExit(options.config, "defer");
+  const tickets = config.incidents.tickets;
+  if (tickets === undefined) {
+    console.error(
+      "tickets import: no incidents.tickets section in the config: map the helpdesk's columns there first",
+    );
+    return 78;
+  }
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    console.error(
+      `tickets import: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+    return 1;
+  }
+  const store = openStoreForCli(config);
+  if (!store) return 1;
+  let result;
+  try {
+    // Streamed: the file is never held whole (agent/tickets/import-file.ts).
+    result = await importTicketsFile(file, tickets, store.incidents, {
+      actor: `tickets import ${file}`,
+      now: systemClock.now(),
+      maxBytes: tickets.max_file_size,
+    });
+  } catch (error) {
+    if (error instanceof TicketsFileTooLargeError) {
+      console.error(`tickets import: ${error.message}`);
       return 1;
     }
-    const parsed = parseTicketsCsv(bytes, tickets, file);
-    const counts = importTickets(
-      store.incidents,
-      parsed.tickets,
-      `tickets import ${file}`,
-      systemClock.now(),
-    );
-    for (const line of describeTicketProblems(file, parsed.problems)) console.error(line);
-    const summary = {
-      file,
-      encoding: parsed.encoding ?? null,
-      ...counts,
-      rejected: parsed.problems.length,
-    };
-    if (options.json) console.log(JSON.stringify(summary, null, 2));
-    else {
-      console.log(
-        `${file} (${summary.encoding ?? "unreadable"}): ${counts.created} new, ${counts.updated} updated, ` +
-          `${counts.unchanged} unchanged, ${parsed.problems.length} rejected`,
-      );
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && code.startsWith("E")) {
+      console.error(`tickets import: cannot read ${file}: ${code}`);
+      return 1;
     }
-    // Good rows are kept even when some are bad; exit 1 says the file needs attention.
-    return parsed.problems.length > 0 ? 1 : 0;
-  });
+    throw error;
+  } finally {
+    store.close();
+  }
+  const counts = result.counts;
+  for (const line of describeTicketProblems(file, result.problems)) console.error(line);
+  if (result.problemCount > result.problems.length)
+    console.error(`… and ${result.problemCount - result.problems.length} more`);
+  const summary = { file, encoding: result.encoding ?? null, ...counts, rejected: result.problemCount };
+  if (options.json) console.log(JSON.stringify(summary, null, 2));
+  else {
+    console.log(
+      `${file} (${summary.encoding ?? "unreadable"}): ${counts.created} new, ${counts.updated} updated, ` +
+        `${counts.unchanged} unchanged, ${result.problemCount} rejected`,
+    );
+  }
+  // Good rows are kept even when some are bad; exit 1 says the file needs attention.
+  return result.problemCount > 0 ? 1 : 0;
 }

@@ -6,7 +6,8 @@
  */
 import { REPORT_FORMATS, type ReportFormat } from "../../config/report.js";
 import { systemClock } from "../clock.js";
-import { previousMonth, REPORT_KIND, writeMonthlyReport } from "../report/write.js";
+import { previousMonth, REPORT_KIND, reportDirectory, writeMonthlyReport } from "../report/write.js";
+import { outputErrorLine } from "./output-error.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
@@ -66,6 +67,11 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
     if (error instanceof Error && /has not begun yet|expected a month/.test(error.message)) {
       console.error(`report: --month: ${error.message}`);
       return 78;
+    }
+    const line = outputErrorLine("report", reportDirectory(config, options.out), error);
+    if (line !== undefined) {
+      console.error(line);
+      return 1;
     }
     throw error;
   } finally {

@@ -2,11 +2,12 @@
  * `ops-agent run`: the daemon. SIGTERM/SIGINT stop it cleanly (exit 0); SIGHUP reloads the config
  * file — a config with errors is rejected, its errors logged, and the running one kept.
  */
-import { loadConfigFile } from "../../config/load.js";
+import { databasePath, loadConfigFile } from "../../config/load.js";
 import { systemClock } from "../clock.js";
 import { Agent } from "../daemon.js";
 import { createLogger } from "../log.js";
 import { StoreError } from "../store/errors.js";
+import { diskFull } from "../store/open.js";
 import { loadOrExit } from "./config-arg.js";
 
 export interface RunHooks {
@@ -41,7 +42,16 @@ export async function runCommand(path: string, hooks: RunHooks = {}): Promise<vo
   } catch (error) {
     // Startup problems (database locked or corrupt, data directory, port taken) are for a person:
     // one clear line on stderr, a non-zero exit, nothing stored touched.
-    console.error(`ops-agent: ${(error as Error).message}`);
+    const code = (error as { code?: string }).code ?? "";
+    // A full disk can stop the start anywhere the store writes (the lock, the log, a migration):
+    // the message names the database and says to free space.
+    const reason =
+      !(error instanceof StoreError) && (code.startsWith("SQLITE_FULL") || code === "ENOSPC")
+        ? diskFull(databasePath(config), code).message
+        : (error as Error).message;
+    console.error(`ops-agent: ${reason}`);
+    // The trace is for a developer, on request (`--verbose`); the line above is for a person.
+    if (process.argv.includes("--verbose")) console.error((error as Error).stack);
     if (!(error instanceof StoreError)) log.debug({ err: error }, "startup failed");
     await hooks.afterStop?.();
     process.exit(error instanceof StoreError && error.code === "locked" ? 75 : 1);
@@ -61,6 +71,17 @@ export async function runCommand(path: string, hooks: RunHooks = {}): Promise<vo
       .then(
         () => process.exit(0),
         (error: unknown) => {
+          // A full disk is not a failure of the stop: what could not be written is said, and the
+          // exit is clean (the rollups are rebuilt from the raw samples at the next start), so the
+          // service manager does not report a crash on top of the disk.
+          const code = (error as { code?: string }).code ?? "";
+          if (code.startsWith("SQLITE_FULL") || code === "ENOSPC") {
+            log.error(
+              { err: { message: (error as Error).message, code } },
+              "stopped; the disk is full: the last rollups could not be written (they are rebuilt from the raw samples at the next start)",
+            );
+            process.exit(0);
+          }
           log.error({ err: error }, "error while stopping");
           process.exit(1);
         },

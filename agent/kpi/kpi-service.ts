@@ -26,15 +26,26 @@ import type { IndicatorResult } from "./evaluate.js";
 import { availabilityCacheFor } from "./availability-cache.js";
 import { indicatorsOf, kpiReport } from "./kpi-report.js";
 import { recordManualValue } from "./records.js";
+import { isWellFormedText } from "../well-formed-text.js";
+
+/**
+ * Text a person sent: JSON's \ud800 escapes can make a lone surrogate, which SQLite would store as
+ * bytes that are not UTF-8 (ED A0 80) and every later reader would choke on. Refused, not mended:
+ * the client sent something it did not mean.
+ */
+const text = () =>
+  z.string().refine(isWellFormedText, {
+    message: "contains a lone UTF-16 surrogate (a broken \\uD800-\\uDFFF escape): send valid Unicode text",
+  });
 
 const recordBody = z
   .object({
-    key: z.string().min(1).max(100),
-    value: z.string().min(1).max(200),
-    date: z.string().optional(),
-    note: z.string().max(2000).optional(),
+    key: text().min(1).max(100),
+    value: text().min(1).max(200),
+    date: text().optional(),
+    note: text().max(2000).optional(),
     corrects: z.number().int().positive().optional(),
-    by: z.string().trim().min(1).max(100),
+    by: text().trim().min(1).max(100),
   })
   .strict();
 
@@ -153,9 +164,11 @@ export class KpiService {
         POST: async (request: IncomingMessage) => {
           const refused = refuse(request);
           if (refused) return refused;
+          // An oversized body throws BodyTooLargeError out of the handler: the server answers 413.
+          const text = await readBody(request);
           let body: unknown;
           try {
-            body = JSON.parse(await readBody(request));
+            body = JSON.parse(text);
           } catch (err) {
             return json(400, { error: `body is not JSON: ${(err as Error).message}` });
           }

@@ -5,7 +5,15 @@
 export class StoreError extends Error {
   constructor(
     message: string,
-    readonly code: "data_dir" | "locked" | "not_a_database" | "corrupt" | "newer_schema" | "open",
+    readonly code:
+      | "data_dir"
+      | "locked"
+      | "not_a_database"
+      | "corrupt"
+      | "newer_schema"
+      | "open"
+      | "read_only"
+      | "disk_full",
   ) {
     super(message);
     this.name = "StoreError";

@@ -5,7 +5,7 @@
  */
 import Database from "better-sqlite3";
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { StoreError } from "./errors.js";
 import { migrations } from "./migrations.js";
 import type { IntegrityCheck } from "./sqlite.js";
@@ -45,12 +45,58 @@ export function openDatabaseFile(path: string, integrityCheck: IntegrityCheck): 
     // of the sample and rollup indexes that writes append to — fit many times over; colder reads
     // come from the OS page cache.
     db.pragma("cache_size = -2000");
+    checkWritable(db, path);
     return db;
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;
     throw explainSqliteError(error, path);
   }
+}
+
+/**
+ * A database the agent cannot write (owned by another user, a read-only mount) opens read-only
+ * without a word, and then every write fails with SQLITE_READONLY for as long as the agent runs.
+ * A write that is rolled back proves it now (the header's user_version, set to what it is: taking
+ * the write lock alone succeeds on such a file). A full disk is found the same way when SQLite
+ * needs space to start the log.
+ */
+function checkWritable(db: Database.Database, path: string): void {
+  try {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.pragma(`user_version = ${version}`);
+    } finally {
+      db.exec("ROLLBACK");
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    if (
+      code.startsWith("SQLITE_READONLY") ||
+      code.startsWith("SQLITE_CANTOPEN") ||
+      code.startsWith("SQLITE_PERM")
+    ) {
+      const uid = process.getuid?.();
+      throw new StoreError(
+        `database ${path} cannot be written by this user${uid === undefined ? "" : ` (uid ${uid})`} (${code}): ` +
+          `the file, its -wal and -shm files and their directory must be writable by the agent's user. ` +
+          `Fix: chown <the agent's user> ${path}* (or remount the volume read-write); the agent did not start and did not change the file.`,
+        "read_only",
+      );
+    }
+    if (code.startsWith("SQLITE_FULL") || code.startsWith("SQLITE_IOERR")) throw diskFull(path, code);
+    throw error;
+  }
+}
+
+/** A full disk at start: the file, and what to do. */
+export function diskFull(path: string, code: string): StoreError {
+  return new StoreError(
+    `database ${path}: the disk is full (${code}). Free space on the file system holding ${dirname(path)} ` +
+      "(old logs, the raw sample retention store.raw_retention), then start the agent again; nothing stored was changed.",
+    "disk_full",
+  );
 }
 
 function checkExisting(db: Database.Database, path: string, mode: IntegrityCheck): void {
@@ -93,6 +139,7 @@ function explainSqliteError(error: unknown, path: string): Error {
       "not_a_database",
     );
   }
+  if (code?.startsWith("SQLITE_FULL")) return diskFull(path, code);
   if (code === "SQLITE_CORRUPT") {
     return new StoreError(
       `database ${path} is corrupt (${(error as Error).message}). The agent did not start and did not change the file. ` +

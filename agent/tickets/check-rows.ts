@@ -8,6 +8,7 @@
  * which one is current cannot be known, and the store keeps what it had.
  */
 import { show } from "../../collectors/inventory/parse.js";
+import { toWellFormedText } from "../well-formed-text.js";
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from "../incidents/types.js";
 import { normalizeLabel, type TicketsConfig } from "./config.js";
 import { DEFAULT_DATE_FORMATS, parseTimestamp, type DateFormat } from "./dates.js";
@@ -84,7 +85,8 @@ function checkRow(row: RawRow, shape: Shape, look: Lookups): Ticket | string[] {
   const raw = (field: TicketField): string | number | undefined => {
     const v = row.values[field];
     if (typeof v === "string") {
-      const t = v.trim();
+      // A REST answer's JSON may hold lone surrogates ("\ud800"): mended, never stored as bad UTF-8.
+      const t = toWellFormedText(v).trim();
       return t === "" ? undefined : t;
     }
     return v;
@@ -168,6 +170,34 @@ function checkRow(row: RawRow, shape: Shape, look: Lookups): Ticket | string[] {
   return ticket;
 }
 
+/** Checks one row at a time (a streamed import); the duplicate rule is the caller's (see rowId, duplicateKey). */
+export function rowChecker(config: TicketsConfig, shape: Shape): (row: RawRow) => Ticket | string[] {
+  const look = lookups(config);
+  return (row) => checkRow(row, shape, look);
+}
+
+/** The id a row is grouped by for the duplicate rule, before any check; undefined when empty. */
+export function rowId(row: RawRow): string | undefined {
+  const v = row.values.id;
+  const id = typeof v === "number" ? String(v) : v?.trim();
+  return id === undefined || id === "" ? undefined : id;
+}
+
+/** Rows with the same id and the same key are the same row twice (counted once). */
+export function duplicateKey(row: RawRow): string {
+  return JSON.stringify(
+    TICKET_FIELDS.map((f) => {
+      const v = row.values[f];
+      return typeof v === "string" ? v.trim() : (v ?? null);
+    }),
+  );
+}
+
+/** The duplicate rule's reason on each row of a group with different values. */
+export function duplicateReason(id: string, otherPlaces: readonly string[]): string {
+  return `duplicate id ${show(id)}: also on ${otherPlaces.join(", ")} with different values; none of these rows is taken`;
+}
+
 /** Checks every row and applies the duplicate rule; problems come back in row order. */
 export function checkRows(
   rows: readonly RawRow[],
@@ -178,9 +208,8 @@ export function checkRows(
   const checked = rows.map((row) => ({ row, result: checkRow(row, shape, look) }));
   const byId = new Map<string, typeof checked>();
   for (const entry of checked) {
-    const v = entry.row.values.id;
-    const id = typeof v === "number" ? String(v) : v?.trim();
-    if (id === undefined || id === "") continue;
+    const id = rowId(entry.row);
+    if (id === undefined) continue;
     const group = byId.get(id);
     if (group === undefined) byId.set(id, [entry]);
     else group.push(entry);
@@ -189,13 +218,7 @@ export function checkRows(
   const extra = new Map<RawRow, string>();
   for (const [id, group] of byId) {
     if (group.length < 2) continue;
-    const key = (row: RawRow): string =>
-      JSON.stringify(
-        TICKET_FIELDS.map((f) => {
-          const v = row.values[f];
-          return typeof v === "string" ? v.trim() : (v ?? null);
-        }),
-      );
+    const key = duplicateKey;
     const first = key((group[0] as (typeof group)[number]).row);
     if (group.every((e) => key(e.row) === first)) {
       // The same row twice: count it once.
@@ -204,10 +227,7 @@ export function checkRows(
     }
     for (const e of group) {
       const others = group.filter((o) => o !== e).map((o) => shape.where(o.row.pos));
-      extra.set(
-        e.row,
-        `duplicate id ${show(id)}: also on ${others.join(", ")} with different values; none of these rows is taken`,
-      );
+      extra.set(e.row, duplicateReason(id, others));
     }
   }
   const tickets: { pos: number; ticket: Ticket }[] = [];

@@ -21,6 +21,7 @@
  */
 import { z } from "zod";
 import { httpUrlSchema, timeZoneSchema } from "../../config/common.js";
+import { byteSize } from "../../config/byte-size.js";
 import { duration } from "../../config/duration.js";
 import { secretRef } from "../../config/secret.js";
 import { parseJsonPath } from "../../collectors/http/jsonpath.js";
@@ -154,6 +155,11 @@ export const ticketsConfig = z
     date_formats: z.array(z.enum(DATE_FORMATS)).min(1).optional(),
     /** The CSV file's encoding; auto: UTF-8 (with or without BOM), else GBK (GB18030). */
     encoding: z.enum(["auto", "utf-8", "gbk"]).default("auto"),
+    /**
+     * The largest file `tickets import` reads ("200MB", "1GiB"). The import streams, so memory does
+     * not grow with the file; the bound is on time and scratch disk (about the file's size again).
+     */
+    max_file_size: byteSize({ min: 1024 }).default(1024 ** 3),
     pull: ticketsPull.optional(),
   })
   .strict();

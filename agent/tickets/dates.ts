@@ -81,8 +81,33 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (east positive). */
+/** Offsets by zone and quarter hour, where the offset is the same at both ends of it. */
+const offsetCache = new Map<string, number>();
+const QUARTER_HOUR = 900_000;
+/** Bounded: a year of quarter hours in one zone, then start again. */
+const OFFSET_CACHE_SIZE = 40_000;
+
+/**
+ * The zone's offset from UTC at an instant, in milliseconds (east positive). Intl's formatToParts
+ * is slow (tens of µs, and a ticket's three times take twelve calls): offsets are kept per quarter
+ * hour in which they do not change — zones change offset on the quarter hour, and never twice in
+ * one, so a quarter hour with the same offset at both ends has it throughout; one that contains a
+ * change is computed each time.
+ */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
+  const start = Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${timeZone} ${start}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  const atStart = exactZoneOffsetMs(start, timeZone);
+  if (atStart !== exactZoneOffsetMs(start + QUARTER_HOUR - 1000, timeZone))
+    return exactZoneOffsetMs(ms, timeZone);
+  if (offsetCache.size >= OFFSET_CACHE_SIZE) offsetCache.clear();
+  offsetCache.set(key, atStart);
+  return atStart;
+}
+
+function exactZoneOffsetMs(ms: number, timeZone: string): number {
   const parts: Record<string, string> = {};
   for (const p of formatterFor(timeZone).formatToParts(new Date(ms))) parts[p.type] = p.value;
   let year = Number(parts.year);

@@ -25,14 +25,14 @@ export class DecodeError extends Error {
 }
 
 /** The 1-based line of a byte offset (counting LF bytes, which mean LF in UTF-8 and GBK alike). */
-function lineAt(bytes: Uint8Array, offset: number): number {
+export function lineAt(bytes: Uint8Array, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
   return line;
 }
 
 /** The offset of the first byte that makes the UTF-8 invalid (the start of the bad sequence). */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i] as number;
@@ -66,7 +66,7 @@ function tryDecode(label: string, bytes: Uint8Array): string | undefined {
 
 /** Control characters that never appear in a text export (tab, LF, CR and form feed do). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const BINARY = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+export const BINARY = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
 
 function checkText(text: string, encoding: TextEncoding): void {
   const m = BINARY.exec(text);

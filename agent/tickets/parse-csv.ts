@@ -11,15 +11,13 @@
  * Re-imports are idempotent by construction: a ticket is identified by its id alone, so the
  * store upserts on it.
  */
-import { show } from "../../collectors/inventory/parse.js";
-import { CsvSyntaxError, parseCsv } from "../../collectors/inventory/csv.js";
-import { normalizeLabel, type TicketsConfig } from "./config.js";
-import { checkRows, mappedFields, type RawRow } from "./check-rows.js";
+import { CsvSyntaxError, type CsvRecord } from "../../collectors/inventory/csv.js";
+import type { TicketsConfig } from "./config.js";
+import { checkRows, type RawRow } from "./check-rows.js";
+import { CsvRecordReader } from "./csv-reader.js";
+import { TicketCsvRows } from "./csv-rows.js";
 import { DecodeError, decodeText, type TextEncoding } from "./decode.js";
 import type { CsvTickets } from "./ticket.js";
-
-/** How many non-empty records at the top may precede the header (a title line, an export note). */
-const HEADER_SEARCH = 10;
 
 /**
  * Parses a helpdesk CSV export. `source` names the file in messages. Never throws for bad input:
@@ -40,70 +38,25 @@ export function parseTicketsCsv(bytes: Uint8Array, config: TicketsConfig, source
     if (err instanceof DecodeError) return fail(undefined, `cannot read the file: ${err.message}`);
     throw err;
   }
-  let records;
+  const rows: RawRow[] = [];
+  const rowsOf = new TicketCsvRows(config, (row) => rows.push(row), encoding);
   try {
-    records = parseCsv(text);
+    const reader = new CsvRecordReader((record: CsvRecord) => rowsOf.push(record));
+    reader.push(text);
+    reader.end();
   } catch (err) {
     if (err instanceof CsvSyntaxError)
       return fail(err.line, `not valid CSV, no rows taken: ${err.message}`, encoding);
     throw err;
   }
-  const isEmpty = (fields: string[]): boolean => fields.every((f) => f.trim() === "");
-  const nonEmpty = records.filter((r) => !isEmpty(r.fields));
-  if (nonEmpty.length === 0)
-    return fail(undefined, "the file is empty (expected a header line and ticket rows)", encoding);
-
-  const wanted = mappedFields(config);
-  const columnsOf = (fields: string[]): Map<string, number[]> => {
-    const columns = new Map<string, number[]>();
-    fields.forEach((f, i) => {
-      const key = normalizeLabel(f);
-      columns.set(key, [...(columns.get(key) ?? []), i]);
-    });
-    return columns;
-  };
-  const hasAll = (fields: string[]): boolean => {
-    const columns = columnsOf(fields);
-    return wanted.every((w) => columns.has(normalizeLabel(w.name)));
-  };
-  const header =
-    nonEmpty.slice(0, HEADER_SEARCH).find((r) => hasAll(r.fields)) ??
-    (nonEmpty[0] as (typeof nonEmpty)[number]);
-  const columns = columnsOf(header.fields);
-  const missing = wanted.filter((w) => !columns.has(normalizeLabel(w.name)));
-  if (missing.length > 0) {
-    const found = header.fields.map((f) => f.trim()).filter((f) => f !== "");
-    return fail(
-      header.line,
-      `missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `${show(m.name)} (mapping.${m.field})`).join(", ")}; the header has ${found.map((f) => show(f)).join(", ")} (read as ${encoding}); no rows taken`,
-      encoding,
-    );
-  }
-  const doubled = wanted.filter((w) => (columns.get(normalizeLabel(w.name)) as number[]).length > 1);
-  if (doubled.length > 0) {
-    return fail(
-      header.line,
-      `${doubled.map((d) => `column ${show(d.name)} (mapping.${d.field})`).join(", ")} appears more than once in the header; no rows taken`,
-      encoding,
-    );
-  }
-  const index = new Map(
-    wanted.map((w) => [w.field, (columns.get(normalizeLabel(w.name)) as number[])[0] as number]),
+  rowsOf.end();
+  const problem = rowsOf.fileProblem;
+  if (problem !== undefined) return fail(problem.line, problem.reason, encoding);
+  const checked = checkRows(
+    rows,
+    { name: (f) => rowsOf.columnName(f), where: (pos) => `line ${pos}` },
+    config,
   );
-  const width = header.fields.length;
-  const rows: RawRow[] = [];
-  for (const record of records) {
-    if (record.line <= header.line || isEmpty(record.fields)) continue;
-    const row: RawRow = { pos: record.line, values: {}, reasons: [] };
-    const n = record.fields.length;
-    if (n < width || (n > width && !isEmpty(record.fields.slice(width)))) {
-      row.reasons.push(`${n} fields, but the header has ${width}`);
-    }
-    for (const [field, i] of index) row.values[field] = record.fields[i];
-    rows.push(row);
-  }
-  const nameOf = new Map(wanted.map((w) => [w.field, `column ${show(w.name)}`]));
-  const checked = checkRows(rows, { name: (f) => nameOf.get(f) ?? f, where: (pos) => `line ${pos}` }, config);
   return {
     source,
     tickets: checked.tickets.map(({ pos, ticket }) => ({ ...ticket, line: pos })),
