@@ -1,8 +1,8 @@
 /**
- * One Alertmanager webhook payload, from the parsed JSON body to stored incidents, without holding
- * the event loop: a payload may carry 10,000 alerts (one alert group in a storm), and checking and
- * storing them is about a second of work. The alerts are checked and turned into incidents a step
- * at a time, then stored in one transaction, also a step at a time (IncidentStore.upsertExternalAll):
+ * One Alertmanager webhook payload, from the body's text to stored incidents, without holding
+ * the event loop: a payload may carry 10,000 alerts (one alert group in a storm), and parsing,
+ * checking and storing them is about a second of work. The body is taken apart a step at a time
+ * (webhook-json.ts), the alerts are parsed, checked and turned into incidents a step at a time, then stored in one transaction, also a step at a time (IncidentStore.upsertExternalAll):
  * a payload is stored whole or, when anything fails, not at all — Alertmanager then sends it again.
  *
  * opsagent_alertmanager_alerts_pending counts the alerts of payloads received and not yet stored or
@@ -14,14 +14,19 @@ import { Gauge, type Registry } from "prom-client";
 import type { z } from "zod";
 import type { IncidentsConfig } from "../../config/incidents.js";
 import type { ExternalIncident, ExternalUpsert, IncidentStore } from "../store/incident-store.js";
-import { alertmanagerAlert, alertmanagerEnvelope, incidentFromAlert } from "./alertmanager.js";
+import { alertmanagerAlert, alertmanagerEnvelope, incidentFromAlert, MAX_ALERTS } from "./alertmanager.js";
+import { parseWebhookBody } from "./webhook-json.js";
 
 /** How long one step may hold the event loop. */
 const STEP_MS = 10;
 /** Problems named in a refusal at most (the first ones, in the order of the alerts). */
 const MAX_PROBLEMS = 10;
 
+/** What refuses a payload: the body is not JSON, or not a version 4 payload (with the reasons). */
+const NOT_A_PAYLOAD = "not an Alertmanager webhook payload (version 4): ";
+
 export type IngestOutcome =
+  /** The whole message for the 400. */
   | { refused: string }
   | {
       status: "firing" | "resolved";
@@ -51,12 +56,20 @@ export class AlertmanagerIngest {
     });
   }
 
-  /** A parsed webhook body: refused with the reasons, or stored whole. */
-  async ingest(body: unknown, now: Date): Promise<IngestOutcome> {
-    const envelope = alertmanagerEnvelope.safeParse(body);
+  /** A webhook body: refused with the reasons, or stored whole. */
+  async ingest(text: string, now: Date): Promise<IngestOutcome> {
+    const parsed = await parseWebhookBody(text, STEP_MS);
+    if ("error" in parsed) return { refused: parsed.error };
+    const envelope = alertmanagerEnvelope.safeParse(parsed.body.envelope);
     if (!envelope.success)
-      return { refused: describe(envelope.error.issues).slice(0, MAX_PROBLEMS).join("; ") };
-    const alerts = envelope.data.alerts;
+      return { refused: NOT_A_PAYLOAD + describe(envelope.error.issues).slice(0, MAX_PROBLEMS).join("; ") };
+    // The envelope was parsed with its alerts array left empty; the alerts are the pieces.
+    const alerts = parsed.body.alerts ?? envelope.data.alerts;
+    if (alerts.length > MAX_ALERTS) {
+      return {
+        refused: `${NOT_A_PAYLOAD}alerts: ${alerts.length} alerts, at most ${MAX_ALERTS} in one payload`,
+      };
+    }
     this.pending.inc(alerts.length);
     try {
       const specs = await this.incidentsOf(alerts);
@@ -70,14 +83,25 @@ export class AlertmanagerIngest {
     }
   }
 
-  /** Each alert checked and turned into its incident, a step at a time; all problems refuse the payload. */
+  /**
+   * Each alert (a piece of the body's text, or already parsed) parsed, checked and turned into its
+   * incident, a step at a time; any problem refuses the payload.
+   */
   private async incidentsOf(alerts: readonly unknown[]): Promise<ExternalIncident[] | { refused: string }> {
     const config = this.config();
     const specs: ExternalIncident[] = [];
     const problems: string[] = [];
     let deadline = performance.now() + STEP_MS;
     for (let i = 0; i < alerts.length; i++) {
-      const parsed = alertmanagerAlert.safeParse(alerts[i]);
+      let value = alerts[i];
+      if (typeof value === "string") {
+        try {
+          value = JSON.parse(value) as unknown;
+        } catch (error) {
+          return { refused: `body is not JSON: alerts.${i}: ${(error as Error).message}` };
+        }
+      }
+      const parsed = alertmanagerAlert.safeParse(value);
       if (!parsed.success) {
         problems.push(...describe(parsed.error.issues, ["alerts", i]));
         if (problems.length >= MAX_PROBLEMS) break;
@@ -87,7 +111,7 @@ export class AlertmanagerIngest {
         deadline = performance.now() + STEP_MS;
       }
     }
-    if (problems.length > 0) return { refused: problems.slice(0, MAX_PROBLEMS).join("; ") };
+    if (problems.length > 0) return { refused: NOT_A_PAYLOAD + problems.slice(0, MAX_PROBLEMS).join("; ") };
     return specs;
   }
 }

@@ -42,9 +42,7 @@ export const alertmanagerPayload = z.object({
 });
 
 /** The payload around its alerts, which are then checked one by one with alertmanagerAlert. */
-export const alertmanagerEnvelope = alertmanagerPayload.extend({
-  alerts: z.array(z.unknown()).max(MAX_ALERTS),
-});
+export const alertmanagerEnvelope = alertmanagerPayload.extend({ alerts: z.array(z.unknown()) });
 
 export type AlertmanagerPayload = z.output<typeof alertmanagerPayload>;
 export type AlertmanagerAlert = z.output<typeof alertmanagerAlert>;

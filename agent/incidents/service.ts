@@ -29,6 +29,12 @@ import { importTickets } from "./tickets.js";
 
 /** How long telling a payload's changes (log, notifications) may hold the event loop at a time. */
 const TELL_STEP_MS = 10;
+/**
+ * Incident changes of one Alertmanager payload logged one by one, at most; the rest are counted in
+ * one line (a storm of 10,000 alerts wrote 10,000 lines, a fifth of the payload's time). Each is
+ * still notified and kept in the incident's event log.
+ */
+const LOGGED_PER_PAYLOAD = 20;
 
 export interface IncidentServiceDeps {
   store: SqliteStore;
@@ -121,19 +127,29 @@ export class IncidentService {
   }
 
   /** An Alertmanager payload: stored whole, each change told, then the figures computed once. */
-  private async receiveAlerts(body: unknown): Promise<IngestOutcome> {
+  private async receiveAlerts(body: string): Promise<IngestOutcome> {
     const now = this.deps.clock.now();
     const receiving = this.alertmanager.ingest(body, now).then(async (outcome) => {
       if ("refused" in outcome) return outcome;
       let deadline = performance.now() + TELL_STEP_MS;
+      let told = 0;
       for (const r of outcome.results) {
-        if (r.change === "created") this.tell("open", r.incident, now, "alertmanager", false);
-        if (r.resolvedNow) this.tell("resolve", r.incident, now, "alertmanager", false);
+        const kinds = [
+          ...(r.change === "created" ? ["open" as const] : []),
+          ...(r.resolvedNow ? ["resolve" as const] : []),
+        ];
+        for (const kind of kinds)
+          this.tell(kind, r.incident, now, "alertmanager", false, told++ < LOGGED_PER_PAYLOAD);
         if (performance.now() >= deadline) {
           await yieldToLoop();
           deadline = performance.now() + TELL_STEP_MS;
         }
       }
+      if (told > LOGGED_PER_PAYLOAD)
+        this.deps.log.info(
+          { changes: told, logged: LOGGED_PER_PAYLOAD },
+          "alertmanager payload: more incident changes than logged one by one",
+        );
       if (outcome.counts.created + outcome.counts.updated > 0) await this.refreshed();
       return outcome;
     });
@@ -209,11 +225,13 @@ export class IncidentService {
     at: Date,
     actor: string,
     refresh = true,
+    log = true,
   ): void {
-    this.deps.log.info(
-      { incident: incident.id, kind, category: incident.category, target: incident.target },
-      `incident ${kind}`,
-    );
+    if (log)
+      this.deps.log.info(
+        { incident: incident.id, kind, category: incident.category, target: incident.target },
+        `incident ${kind}`,
+      );
     this.notifier.notify({ kind, incident, at, actor });
     // The figures follow (a payload's changes refresh them once, after the last one).
     if (refresh) this.refresh();
