@@ -125,7 +125,7 @@ describe("fault: an alert storm of 10,000 alerts in one Alertmanager payload", {
   });
 
   it("stores nothing of a payload SQLite refuses part of, and all of it once the fault is gone", async () => {
-    const failAt = fingerprint(2, 9_000);
+    const failAt = fingerprint(2, (ALERTS * 9) / 10);
     const writer = new Database(dbPath);
     writer.exec(
       `CREATE TRIGGER storm_fault BEFORE INSERT ON incidents WHEN NEW.subject = '${failAt}'
