@@ -52,6 +52,8 @@ export async function parseWebhookBody(
   /** The last top-level string ended here and may be a key. */
   let lastTopString: [number, number] | undefined;
   let pendingAlertsKey = false;
+  /** Whether the last top-level "alerts" key's value is an array (JSON.parse keeps that one). */
+  let lastIsArray = false;
   let alertsOpen = -1;
   let elementStart = -1;
   let deadline = performance.now() + stepMs;
@@ -78,12 +80,14 @@ export async function parseWebhookBody(
     }
     if (c === COLON && depth === 1 && lastTopString !== undefined) {
       pendingAlertsKey = keyOf(text.slice(lastTopString[0], lastTopString[1])) === "alerts";
+      if (pendingAlertsKey) lastIsArray = false;
       lastTopString = undefined;
       continue;
     }
     lastTopString = undefined;
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (depth === 1 && pendingAlertsKey && c === OPEN_BRACKET) {
+        lastIsArray = true;
         alertsOpen = i;
         elements = [];
         elementStart = -1;
@@ -114,8 +118,9 @@ export async function parseWebhookBody(
     envelopeText = `${envelopeText.slice(0, open)}[]${envelopeText.slice(close + 1)}`;
   try {
     const envelope = JSON.parse(envelopeText) as unknown;
-    const alerts =
-      last === undefined ? undefined : elements.map(([from, to]) => (from < 0 ? "" : text.slice(from, to)));
+    const alerts = !lastIsArray
+      ? undefined
+      : elements.map(([from, to]) => (from < 0 ? "" : text.slice(from, to)));
     return { body: { envelope, alerts } };
   } catch (error) {
     return { error: `body is not JSON: ${(error as Error).message}` };
