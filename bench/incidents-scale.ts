@@ -1,13 +1,14 @@
 /**
  * Incidents at scale (issue 21, points 2 and 3): an alert storm posted to /api/alertmanager, and
- * /metrics scraped while many incidents are unresolved. Each case starts a real agent in this
- * process (Agent.start, no collectors, a fresh database in a temporary directory, JSON logs into
- * a sink) and talks to it over loopback HTTP as Alertmanager and Prometheus would.
+ * /metrics scraped while many incidents are unresolved. Each case starts a real agent in a child
+ * process with the agent's Node flags (bench/incidents-agent.ts: Agent.start, no collectors, a
+ * fresh database in a temporary directory, JSON logs into a sink) and talks to it over loopback
+ * HTTP as Alertmanager and Prometheus would.
  *
  * Webhook: one payload of N distinct alerts (bench/alert-payload.ts: the shape Alertmanager sends)
  * per fresh agent, timed from the request to the 200 — by then the payload is stored, its changes
- * told and the figures computed. The longest event-loop stall during it is perf_hooks'
- * monitorEventLoopDelay's maximum (1 ms resolution). Baseline, in the same run: the handling
+ * told and the figures computed. The longest event-loop stall during it is the agent's own
+ * perf_hooks monitorEventLoopDelay maximum (1 ms resolution). Baseline, in the same run: the handling
  * before issue 21 (each alert committed on its own, the incident figures computed again after each
  * created incident, each time reading the whole year) done directly on a store, at the smallest
  * size; and the idle event loop's longest stall over a second, the machine's own noise.
@@ -18,25 +19,22 @@
  * second connection to the same database.
  */
 import { request } from "node:http";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ManualClock, systemClock } from "../agent/clock.js";
-import { Agent } from "../agent/daemon.js";
 import {
   alertmanagerPayload as parsePayload,
   incidentsFromPayload,
 } from "../agent/incidents/alertmanager.js";
 import { judgeResponse } from "../agent/incidents/sla.js";
 import { incidentTimeliness, TIMELINESS_WINDOWS } from "../agent/incidents/timeliness-report.js";
-import { createLogger } from "../agent/log.js";
 import { SqliteStore } from "../agent/store/sqlite.js";
 import { databasePath, parseConfigText } from "../config/load.js";
-import type { Config } from "../config/schema.js";
 import { alertmanagerPayload } from "./alert-payload.js";
+import { startIncidentsAgent, type IncidentsAgent } from "./incidents-agent.js";
 import { median } from "./stats.js";
 import type { BenchResult, BenchRow } from "./types.js";
 
@@ -57,33 +55,17 @@ const B = "incidents scale";
 const TOKEN = "bench-incidents-scale-token";
 
 interface RunningAgent {
-  agent: Agent;
+  agent: IncidentsAgent;
   port: number;
-  config: Config;
   close(): Promise<void>;
 }
 
 async function startAgent(): Promise<RunningAgent> {
   const dir = mkdtempSync(join(tmpdir(), "ops-agent-incidents-scale-"));
-  writeFileSync(join(dir, "token"), `${TOKEN}\n`);
-  const loaded = parseConfigText(
-    `site: bench\ndata_dir: ${dir}\nhttp:\n  listen: "127.0.0.1:0"\n` +
-      `incidents:\n  api_token: file:${join(dir, "token")}\ncollectors: []\n`,
-  );
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  // The agent's JSON log lines are written (their cost counts) into a sink.
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const agent = await Agent.start(
-    loaded.config,
-    systemClock,
-    createLogger({ level: "info", format: "json" }, sink),
-  );
-  const port = agent.listenAddress?.port;
-  if (port === undefined) throw new Error("the agent is not listening");
+  const agent = await startIncidentsAgent(dir, TOKEN);
   return {
     agent,
-    port,
-    config: loaded.config,
+    port: agent.port,
     close: async () => {
       await agent.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -134,33 +116,36 @@ async function scrapeMs(port: number): Promise<number> {
 
 /** Time to the 200 and the longest event-loop stall meanwhile, for one payload of `count` alerts. */
 async function postPayload(
-  port: number,
+  running: RunningAgent,
   count: number,
   batch: number,
 ): Promise<{ ms: number; stallMs: number }> {
   const body = Buffer.from(
     JSON.stringify(alertmanagerPayload({ count, batch, startsAt: new Date(Date.now() - 60_000) })),
   );
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
+  await running.agent.watch();
   const t0 = performance.now();
-  const r = await send(port, "POST", "/api/alertmanager", body);
+  const r = await send(running.port, "POST", "/api/alertmanager", body);
   const ms = performance.now() - t0;
-  loop.disable();
+  const stallMs = await running.agent.stall();
   if (r.status !== 200)
     throw new Error(`POST /api/alertmanager (${count} alerts): HTTP ${r.status} ${r.text.slice(0, 300)}`);
   const counts = JSON.parse(r.text) as { created: number };
   if (counts.created !== count) throw new Error(`${count} alerts created ${counts.created} incidents`);
-  return { ms, stallMs: loop.max / 1e6 };
+  return { ms, stallMs };
 }
 
-/** The idle event loop's longest stall over `ms`: the machine's own noise. */
+/** The idle agent's longest event-loop stall over `ms`: the machine's own noise. */
 async function idleStallMs(ms: number): Promise<number> {
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
-  await sleep(ms);
-  loop.disable();
-  return loop.max / 1e6;
+  const running = await startAgent();
+  try {
+    await sleep(500); // the start's own work done
+    await running.agent.watch();
+    await sleep(ms);
+    return await running.agent.stall();
+  } finally {
+    await running.close();
+  }
 }
 
 /**
@@ -208,7 +193,7 @@ export async function runIncidentsScale(options: IncidentsScaleOptions): Promise
   const idle = await idleStallMs(1_000);
   rows.push({
     benchmark: B,
-    figure: "idle event loop, longest stall over 1 s (baseline)",
+    figure: "idle agent, longest event-loop stall over 1 s (baseline)",
     value: idle,
     unit: "ms",
   });
@@ -217,7 +202,8 @@ export async function runIncidentsScale(options: IncidentsScaleOptions): Promise
   for (const [i, count] of options.sizes.entries()) {
     const running = await startAgent();
     try {
-      const r = await postPayload(running.port, count, i + 1);
+      await sleep(500); // the start's own work done
+      const r = await postPayload(running, count, i + 1);
       webhook.push({ alerts: count, ...r });
       log(
         `incidents scale: ${fmt(count)} alerts in ${r.ms.toFixed(0)} ms, longest stall ${r.stallMs.toFixed(1)} ms`,
@@ -280,15 +266,15 @@ export async function runIncidentsScale(options: IncidentsScaleOptions): Promise
     for (let i = 0; i < 5; i++) await scrapeMs(running.port);
     for (let i = 0; i < options.scrapes; i++) scrape.emptyMs.push(await scrapeMs(running.port));
     scrape.emptyBurstMs = await burst();
-    await postPayload(running.port, options.scrapeIncidents, 99);
+    await postPayload(running, options.scrapeIncidents, 99);
     for (let i = 0; i < 5; i++) await scrapeMs(running.port);
     for (let i = 0; i < options.scrapes; i++) scrape.fullMs.push(await scrapeMs(running.port));
     scrape.fullBurstMs = await burst();
     // What each scrape did before issue 21, on a second connection (the agent keeps its own).
     const reader = SqliteStore.open({
-      path: databasePath(running.config),
+      path: running.agent.database,
       clock: systemClock,
-      timeZone: running.config.timezone,
+      timeZone: "Asia/Shanghai",
       role: "reader",
       integrityCheck: "off",
     });

@@ -18,7 +18,7 @@ import { alertmanagerAlert, alertmanagerEnvelope, incidentFromAlert, MAX_ALERTS 
 import { parseWebhookBody } from "./webhook-json.js";
 
 /** How long one step may hold the event loop. */
-const STEP_MS = 10;
+const STEP_MS = 5;
 /** Problems named in a refusal at most (the first ones, in the order of the alerts). */
 const MAX_PROBLEMS = 10;
 

@@ -31,7 +31,7 @@ const PREFIX = "opsagent_";
 /** Minutes that matter to the SLA bounds: 1, 5, 10, 15, 30 min, 1, 2, 4, 8, 24 h. */
 const BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 /** Incidents read per step of a refresh: a few milliseconds of the event loop. */
-const PAGE = 500;
+const PAGE = 250;
 
 export class IncidentMetrics {
   private reports: TimelinessReport[] = [];

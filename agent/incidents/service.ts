@@ -28,7 +28,7 @@ import { IncidentMetrics } from "./metrics.js";
 import { importTickets } from "./tickets.js";
 
 /** How long telling a payload's changes (log, notifications) may hold the event loop at a time. */
-const TELL_STEP_MS = 10;
+const TELL_STEP_MS = 5;
 /**
  * Incident changes of one Alertmanager payload logged one by one, at most; the rest are counted in
  * one line (a storm of 10,000 alerts wrote 10,000 lines, a fifth of the payload's time). Each is

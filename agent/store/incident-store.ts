@@ -108,7 +108,7 @@ export interface StartCursor {
 }
 
 /** How long one step of a payload's transaction may hold the event loop, by default. */
-const DEFAULT_STEP_MS = 10;
+const DEFAULT_STEP_MS = 5;
 
 function counted(i: { category: Category; priority: Priority; resolvedAt?: Date | null }): CountedState {
   return { category: i.category, priority: i.priority, unresolved: i.resolvedAt == null };
