@@ -176,7 +176,6 @@ export function incidentRoutes(deps: IncidentApiDeps): { routes: Routes; pattern
         // Parsed there, in steps: JSON.parse of 10,000 alerts at once would hold the event loop.
         const outcome = await deps.alertmanager(await readBody(request, ALERTMANAGER_MAX_BODY_BYTES));
         if ("refused" in outcome) return json(400, { error: outcome.refused });
-        deps.log.info({ ...outcome.counts, status: outcome.status }, "alertmanager webhook received");
         return json(200, outcome.counts);
       },
     },

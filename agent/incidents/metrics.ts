@@ -111,7 +111,7 @@ export class IncidentMetrics {
     const responses = new Map<Category, number[]>();
     let after: StartCursor | undefined;
     for (;;) {
-      const page = this.store.startedBetween(yearFrom, now, after, PAGE);
+      const page = this.store.timesStartedBetween(yearFrom, now, after, PAGE);
       for (const incident of page) {
         const judged = judgeResponse(incident, sla, now);
         const start = incident.startedAt.getTime();

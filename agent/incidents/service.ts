@@ -131,6 +131,12 @@ export class IncidentService {
     const now = this.deps.clock.now();
     const receiving = this.alertmanager.ingest(body, now).then(async (outcome) => {
       if ("refused" in outcome) return outcome;
+      // Logged before anything else can run (only promise callbacks since the commit): whoever
+      // sees the incidents can also find the log line.
+      this.deps.log.info({ ...outcome.counts, status: outcome.status }, "alertmanager webhook received");
+      // The commit ends a step of its own: when the write-ahead log has grown past SQLite's
+      // auto-checkpoint size, the checkpoint runs inside it (25–50 ms measured at 10,000 alerts).
+      await yieldToLoop();
       let deadline = performance.now() + TELL_STEP_MS;
       let told = 0;
       for (const r of outcome.results) {

@@ -29,7 +29,11 @@ export function responseBoundMs(policy: SlaPolicy, category: Category, priority:
   return policy.categories[category]?.[priority] ?? policy.response[priority];
 }
 
-export function judgeResponse(incident: Incident, policy: SlaPolicy, asOf: Date): ResponseJudgement {
+export function judgeResponse(
+  incident: Pick<Incident, "category" | "priority" | "startedAt" | "acknowledgedAt" | "resolvedAt">,
+  policy: SlaPolicy,
+  asOf: Date,
+): ResponseJudgement {
   const boundMs = responseBoundMs(policy, incident.category, incident.priority);
   const start = incident.startedAt.getTime();
   // The first of acknowledgement and resolution: an acknowledgement after the fault was resolved

@@ -101,6 +101,12 @@ export interface ExternalUpsert {
   resolvedNow: boolean;
 }
 
+/** What the response-time figures need of an incident (sla.ts judgeResponse), nothing more. */
+export type IncidentTimes = Pick<
+  Incident,
+  "id" | "category" | "priority" | "startedAt" | "acknowledgedAt" | "resolvedAt"
+>;
+
 /** Where a page of incidents by start ends: the next page starts after it. */
 export interface StartCursor {
   startedAt: number;
@@ -155,7 +161,8 @@ export class IncidentStore {
          resolved_at = @resolvedAt, resolved_by = @resolvedBy, updated_at = @updatedAt WHERE id = @id`,
     );
     this.startedPage = db.prepare(
-      `SELECT * FROM incidents WHERE started_at >= @from AND started_at < @to
+      `SELECT id, category, priority, started_at, acknowledged_at, resolved_at FROM incidents
+         WHERE started_at >= @from AND started_at < @to
          AND (started_at, id) > (@afterStart, @afterId) ORDER BY started_at, id LIMIT @limit`,
     );
     this.counts = new OpenIncidentCounts(db);
@@ -443,19 +450,27 @@ export class IncidentStore {
   }
 
   /**
-   * Incidents that started in [from, to), in order of start, `limit` at a time: the page after
-   * `after` (the first page without it). A year is read in pages so that nobody holds the event
-   * loop for all of it.
+   * The times of the incidents that started in [from, to), in order of start, `limit` at a time:
+   * the page after `after` (the first page without it). A year is read in pages so that nobody
+   * holds the event loop for all of it, and only the columns the figures need (the garbage
+   * collector's share of a 10,000-incident refresh was larger than the query's).
    */
-  startedBetween(from: Date, to: Date, after: StartCursor | undefined, limit: number): StoredIncident[] {
+  timesStartedBetween(from: Date, to: Date, after: StartCursor | undefined, limit: number): IncidentTimes[] {
     const rows = this.startedPage.all({
       from: from.getTime(),
       to: to.getTime(),
       afterStart: after?.startedAt ?? Number.MIN_SAFE_INTEGER,
       afterId: after?.id ?? 0,
       limit,
-    }) as Row[];
-    return rows.map(toIncident);
+    }) as Pick<Row, "id" | "category" | "priority" | "started_at" | "acknowledged_at" | "resolved_at">[];
+    return rows.map((r) => ({
+      id: r.id,
+      category: r.category,
+      priority: r.priority,
+      startedAt: new Date(r.started_at),
+      ...(r.acknowledged_at === null ? {} : { acknowledgedAt: new Date(r.acknowledged_at) }),
+      ...(r.resolved_at === null ? {} : { resolvedAt: new Date(r.resolved_at) }),
+    }));
   }
 
   list(query: IncidentQuery = {}): StoredIncident[] {

@@ -104,130 +104,134 @@ describe("fuzz: the unresolved counts stay right across every kind of change", (
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it("equal a fresh count after each change, and are read without the incident table", async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(operation, { minLength: 1, maxLength: 20 }),
-        async (operations: Operation[]) => {
-          const path = join(dir, `run-${run++}.db`);
-          const clock = new ManualClock(T0 + 3_600_000);
-          const agent = SqliteStore.open({
-            path,
-            clock,
-            timeZone: "Asia/Shanghai",
-            role: "agent",
-            integrityCheck: "off",
-          });
-          const cli = SqliteStore.open({
-            path,
-            clock,
-            timeZone: "Asia/Shanghai",
-            role: "reader",
-            integrityCheck: "off",
-          });
-          const truth = new Database(path, { readonly: true });
-          const countNow = truth.prepare(
-            "SELECT category, priority, count(*) AS n FROM incidents WHERE resolved_at IS NULL GROUP BY category, priority",
-          );
-          try {
-            agent.incidents.unresolvedCounts();
-            for (const op of operations) {
-              clock.advance(60_000);
-              const now = clock.now();
-              /** The other connection changed the table, or a rollback: one recount is allowed. */
-              let byOther = false;
-              const pick = (store: SqliteStore, resolved: boolean, index: number) => {
-                const candidates = store.incidents.list({ status: resolved ? "resolved" : "unresolved" });
-                return candidates.length === 0 ? undefined : candidates[index % candidates.length]?.id;
-              };
-              if (op.kind === "payload") {
-                await agent.incidents.upsertExternalAll(payload(op.alerts), "alertmanager", now, false, 0);
-              } else if (op.kind === "failingPayload") {
-                byOther = true;
-                const specs = payload(op.alerts);
-                // A NOT NULL column left empty: SQLite refuses that alert, after the ones before it.
-                const bad = specs[op.failAt % specs.length] as ExternalIncident;
-                specs[op.failAt % specs.length] = {
-                  ...bad,
-                  sourceKey: `${bad.sourceKey}|bad`,
-                  title: null as unknown as string,
+  it(
+    "equal a fresh count after each change, and are read without the incident table",
+    { timeout: 600_000 },
+    async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(operation, { minLength: 1, maxLength: 20 }),
+          async (operations: Operation[]) => {
+            const path = join(dir, `run-${run++}.db`);
+            const clock = new ManualClock(T0 + 3_600_000);
+            const agent = SqliteStore.open({
+              path,
+              clock,
+              timeZone: "Asia/Shanghai",
+              role: "agent",
+              integrityCheck: "off",
+            });
+            const cli = SqliteStore.open({
+              path,
+              clock,
+              timeZone: "Asia/Shanghai",
+              role: "reader",
+              integrityCheck: "off",
+            });
+            const truth = new Database(path, { readonly: true });
+            const countNow = truth.prepare(
+              "SELECT category, priority, count(*) AS n FROM incidents WHERE resolved_at IS NULL GROUP BY category, priority",
+            );
+            try {
+              agent.incidents.unresolvedCounts();
+              for (const op of operations) {
+                clock.advance(60_000);
+                const now = clock.now();
+                /** The other connection changed the table, or a rollback: one recount is allowed. */
+                let byOther = false;
+                const pick = (store: SqliteStore, resolved: boolean, index: number) => {
+                  const candidates = store.incidents.list({ status: resolved ? "resolved" : "unresolved" });
+                  return candidates.length === 0 ? undefined : candidates[index % candidates.length]?.id;
                 };
-                await expect(
-                  agent.incidents.upsertExternalAll(specs, "alertmanager", now, false, 0),
-                ).rejects.toThrow(/NOT NULL/);
-              } else if (op.kind === "probeOpen") {
-                agent.incidents.open(
-                  {
-                    source: "probe",
-                    sourceKey: `probe|${op.subject}|${now.getTime()}`,
-                    subject: `probe|${op.subject}`,
-                    category: op.category,
-                    priority: op.priority,
-                    title: "down",
-                    target: `t${op.subject}`,
-                    startedAt: now,
-                  },
-                  "agent",
-                );
-              } else if (op.kind === "import") {
-                byOther = true;
-                importTickets(
-                  cli.incidents,
-                  op.tickets.map((t) => ({
-                    id: `T-${t.id}`,
-                    category: t.category,
-                    priority: t.priority,
-                    createdAt: new Date(T0),
-                    ...(t.responded ? { firstResponseAt: new Date(T0 + 60_000) } : {}),
-                    ...(t.resolved ? { resolvedAt: new Date(T0 + 120_000) } : {}),
-                  })),
-                  "ticket import",
-                  now,
-                );
-              } else {
-                const store = op.other ? cli : agent;
-                byOther = op.other;
-                const id = pick(store, op.kind === "reopen", op.pick);
-                if (id !== undefined) {
-                  if (op.kind === "resolve") store.incidents.resolve(id, "operator", now);
-                  else if (op.kind === "ack") store.incidents.acknowledge(id, "operator", now);
-                  else store.incidents.reopen(id, "agent", now);
+                if (op.kind === "payload") {
+                  await agent.incidents.upsertExternalAll(payload(op.alerts), "alertmanager", now, false, 0);
+                } else if (op.kind === "failingPayload") {
+                  byOther = true;
+                  const specs = payload(op.alerts);
+                  // A NOT NULL column left empty: SQLite refuses that alert, after the ones before it.
+                  const bad = specs[op.failAt % specs.length] as ExternalIncident;
+                  specs[op.failAt % specs.length] = {
+                    ...bad,
+                    sourceKey: `${bad.sourceKey}|bad`,
+                    title: null as unknown as string,
+                  };
+                  await expect(
+                    agent.incidents.upsertExternalAll(specs, "alertmanager", now, false, 0),
+                  ).rejects.toThrow(/NOT NULL/);
+                } else if (op.kind === "probeOpen") {
+                  agent.incidents.open(
+                    {
+                      source: "probe",
+                      sourceKey: `probe|${op.subject}|${now.getTime()}`,
+                      subject: `probe|${op.subject}`,
+                      category: op.category,
+                      priority: op.priority,
+                      title: "down",
+                      target: `t${op.subject}`,
+                      startedAt: now,
+                    },
+                    "agent",
+                  );
+                } else if (op.kind === "import") {
+                  byOther = true;
+                  importTickets(
+                    cli.incidents,
+                    op.tickets.map((t) => ({
+                      id: `T-${t.id}`,
+                      category: t.category,
+                      priority: t.priority,
+                      createdAt: new Date(T0),
+                      ...(t.responded ? { firstResponseAt: new Date(T0 + 60_000) } : {}),
+                      ...(t.resolved ? { resolvedAt: new Date(T0 + 120_000) } : {}),
+                    })),
+                    "ticket import",
+                    now,
+                  );
+                } else {
+                  const store = op.other ? cli : agent;
+                  byOther = op.other;
+                  const id = pick(store, op.kind === "reopen", op.pick);
+                  if (id !== undefined) {
+                    if (op.kind === "resolve") store.incidents.resolve(id, "operator", now);
+                    else if (op.kind === "ack") store.incidents.acknowledge(id, "operator", now);
+                    else store.incidents.reopen(id, "agent", now);
+                  }
                 }
-              }
-              ran.length = 0;
-              const counts = agent.incidents.unresolvedCounts();
-              const firstRead = [...ran];
-              ran.length = 0;
-              expect(agent.incidents.unresolvedCounts()).toEqual(counts);
-              expect(
-                ran.filter((sql) => /\bincidents\b/.test(sql)),
-                "a second read",
-              ).toEqual([]);
-              if (!byOther)
+                ran.length = 0;
+                const counts = agent.incidents.unresolvedCounts();
+                const firstRead = [...ran];
+                ran.length = 0;
+                expect(agent.incidents.unresolvedCounts()).toEqual(counts);
                 expect(
-                  firstRead.filter((sql) => /\bincidents\b/.test(sql)),
-                  `after ${op.kind}`,
+                  ran.filter((sql) => /\bincidents\b/.test(sql)),
+                  "a second read",
                 ).toEqual([]);
-              const expected = new Map(
-                (countNow.all() as { category: string; priority: string; n: number }[]).map((r) => [
-                  `${r.category}/${r.priority}`,
-                  r.n,
-                ]),
-              );
-              for (const c of counts)
-                expect(c.count, `${c.category}/${c.priority} after ${op.kind}`).toBe(
-                  expected.get(`${c.category}/${c.priority}`) ?? 0,
+                if (!byOther)
+                  expect(
+                    firstRead.filter((sql) => /\bincidents\b/.test(sql)),
+                    `after ${op.kind}`,
+                  ).toEqual([]);
+                const expected = new Map(
+                  (countNow.all() as { category: string; priority: string; n: number }[]).map((r) => [
+                    `${r.category}/${r.priority}`,
+                    r.n,
+                  ]),
                 );
+                for (const c of counts)
+                  expect(c.count, `${c.category}/${c.priority} after ${op.kind}`).toBe(
+                    expected.get(`${c.category}/${c.priority}`) ?? 0,
+                  );
+              }
+            } finally {
+              truth.close();
+              cli.close();
+              agent.close();
             }
-          } finally {
-            truth.close();
-            cli.close();
-            agent.close();
-          }
-        },
-      ),
-      fuzzParameters(2201, 60),
-    );
-  });
+          },
+        ),
+        fuzzParameters(2201, 60),
+      );
+    },
+  );
 });
