@@ -43,19 +43,19 @@ export type PatternRoutes = readonly { pattern: RegExp; route: Route }[];
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {
-  constructor() {
-    super(`request body over ${MAX_BODY_BYTES} bytes`);
+  constructor(maxBytes = MAX_BODY_BYTES) {
+    super(`request body over ${maxBytes} bytes`);
     this.name = "BodyTooLargeError";
   }
 }
 
-/** The request body as UTF-8 text, at most MAX_BODY_BYTES. */
-export async function readBody(request: IncomingMessage): Promise<string> {
+/** The request body as UTF-8 text, at most `maxBytes` (a route with larger bodies says so). */
+export async function readBody(request: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    if (size > maxBytes) throw new BodyTooLargeError(maxBytes);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");

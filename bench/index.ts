@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the benchmarks, prints one Markdown table (and progress on stderr), and
  * writes bench-results/results.json and results.md. Flags: --quick (smaller, for a quick look and
- * CI), --only store,metrics,rss,room,icmp,http,availability,kpi,report,disk, --days N (store
+ * CI), --only store,metrics,rss,room,icmp,http,availability,kpi,report,disk,incidents, --days N (store
  * ingest). kpi, report and disk share one generated year. Targets are reported as met / not met,
  * never asserted.
  */
@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { runAvailabilityYtd } from "./availability-ytd.js";
 import { runHttpScale } from "./http-scale.js";
 import { runIcmpScale } from "./icmp-scale.js";
+import { runIncidentsScale } from "./incidents-scale.js";
 import { runMachineRoom } from "./machine-room.js";
 import { runMetricsScrape, caseForSeries } from "./metrics-scrape.js";
 import { repoRoot } from "./paths.js";
@@ -31,6 +32,7 @@ const ALL = [
   "kpi",
   "report",
   "disk",
+  "incidents",
 ] as const;
 type Name = (typeof ALL)[number];
 
@@ -214,6 +216,21 @@ async function main(): Promise<void> {
     );
   }
 
+  if (args.only.has("incidents")) {
+    const [sizes, baselineSize, scrapeIncidents, scrapes, burst] = args.quick
+      ? [[200, 2_000], 200, 2_000, 30, 50]
+      : [[500, 1_000, 2_000, 10_000], 500, 10_000, 200, 500];
+    log(
+      `incidents scale: Alertmanager payloads of ${sizes.join(", ")} alerts (a fresh agent each), the handling ` +
+        `before issue 21 at ${baselineSize}; /metrics with 0 and ${scrapeIncidents} unresolved incidents, ` +
+        `${scrapes} scrapes and a burst of ${burst}`,
+    );
+    results.push(
+      ...(await guarded("incidents scale", async () => [
+        await runIncidentsScale({ sizes, baselineSize, scrapeIncidents, scrapes, burst, log }),
+      ])),
+    );
+  }
   console.log(markdownTable(results));
   const dir = join(repoRoot(), "bench-results");
   writeResults(dir, { startedAt, args: argv, machine, results });

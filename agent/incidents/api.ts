@@ -11,7 +11,8 @@
  *   POST /api/incidents/{id}/resolve  {"by": "…", "note": "…"?}
  *   POST /api/incidents/{id}/note     {"by": "…", "text": "…"}
  *   GET  /api/timeliness?window=month|half_year|year_to_date
- *   POST /api/alertmanager            Alertmanager webhook payload (version 4)
+ *   POST /api/alertmanager            Alertmanager webhook payload (version 4), up to 10,000
+ *                                     alerts, stored whole or not at all (alertmanager-ingest.ts)
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
@@ -21,7 +22,8 @@ import type { Clock } from "../clock.js";
 import { json, readBody, type HttpResponse, type PatternRoutes, type Routes } from "../http.js";
 import type { Logger } from "../log.js";
 import { NoSuchIncidentError, type IncidentStore, type StoredIncident } from "../store/incident-store.js";
-import { alertmanagerPayload, incidentsFromPayload } from "./alertmanager.js";
+import { ALERTMANAGER_MAX_BODY_BYTES } from "./alertmanager.js";
+import type { IngestOutcome } from "./alertmanager-ingest.js";
 import { judgeResponse } from "./sla.js";
 import { incidentTimeliness, type TimelinessWindow } from "./timeliness-report.js";
 import { CATEGORIES, type IncidentEvent } from "./types.js";
@@ -32,8 +34,13 @@ export interface IncidentApiDeps {
   clock: Clock;
   log: Logger;
   timeZone: () => string;
-  /** Called after a change an operator or Alertmanager made (notifications, metrics). */
+  /** Called after a change an operator made (notifications, metrics). */
   changed: (kind: "open" | "ack" | "resolve", incident: StoredIncident, actor: string) => void;
+  /**
+   * An Alertmanager payload (the parsed body): refused, or stored whole with its changes told
+   * (notifications) and the figures computed once, when the promise resolves.
+   */
+  alertmanager: (body: string) => Promise<IngestOutcome>;
 }
 
 const actor = z.string().trim().min(1).max(100);
@@ -166,24 +173,10 @@ export function incidentRoutes(deps: IncidentApiDeps): { routes: Routes; pattern
       POST: async (request) => {
         const refused = refuse(request);
         if (refused) return refused;
-        const body = await jsonBody(request);
-        if ("error" in body) return json(400, { error: body.error });
-        const parsed = alertmanagerPayload.safeParse(body.value);
-        if (!parsed.success) {
-          return json(400, {
-            error: `not an Alertmanager webhook payload (version 4): ${issues(parsed.error)}`,
-          });
-        }
-        const now = deps.clock.now();
-        const counts = { created: 0, updated: 0, unchanged: 0 };
-        for (const spec of incidentsFromPayload(parsed.data, deps.config().alertmanager)) {
-          const result = deps.store.upsertExternal(spec, "alertmanager", now, false);
-          counts[result.change] += 1;
-          if (result.change === "created") deps.changed("open", result.incident, "alertmanager");
-          if (result.resolvedNow) deps.changed("resolve", result.incident, "alertmanager");
-        }
-        deps.log.info({ ...counts, status: parsed.data.status }, "alertmanager webhook received");
-        return json(200, counts);
+        // Parsed there, in steps: JSON.parse of 10,000 alerts at once would hold the event loop.
+        const outcome = await deps.alertmanager(await readBody(request, ALERTMANAGER_MAX_BODY_BYTES));
+        if ("refused" in outcome) return json(400, { error: outcome.refused });
+        return json(200, outcome.counts);
       },
     },
   };

@@ -29,7 +29,11 @@ export function responseBoundMs(policy: SlaPolicy, category: Category, priority:
   return policy.categories[category]?.[priority] ?? policy.response[priority];
 }
 
-export function judgeResponse(incident: Incident, policy: SlaPolicy, asOf: Date): ResponseJudgement {
+export function judgeResponse(
+  incident: Pick<Incident, "category" | "priority" | "startedAt" | "acknowledgedAt" | "resolvedAt">,
+  policy: SlaPolicy,
+  asOf: Date,
+): ResponseJudgement {
   const boundMs = responseBoundMs(policy, incident.category, incident.priority);
   const start = incident.startedAt.getTime();
   // The first of acknowledgement and resolution: an acknowledgement after the fault was resolved
@@ -69,37 +73,66 @@ export function timeliness(
   to: Date,
   asOf: Date,
 ): Timeliness[] {
-  const inPeriod = incidents.filter(
-    (i) => i.startedAt.getTime() >= from.getTime() && i.startedAt.getTime() < to.getTime(),
+  const tally = new TimelinessTally(policy);
+  for (const i of incidents) {
+    if (i.startedAt.getTime() >= from.getTime() && i.startedAt.getTime() < to.getTime())
+      tally.add(i.category, judgeResponse(i, policy, asOf));
+  }
+  return tally.result();
+}
+
+interface Counts {
+  incidents: number;
+  within: number;
+  late: number;
+  pending: number;
+  responseTimesMs: number[];
+}
+
+/**
+ * timeliness() one incident at a time, for callers that read the period in pages (the incident
+ * metrics read the year without holding the event loop for all of it): each incident judged once.
+ */
+export class TimelinessTally {
+  private readonly counts = new Map<Category | "all", Counts>(
+    [...CATEGORIES, "all" as const].map((c) => [
+      c,
+      { incidents: 0, within: 0, late: 0, pending: 0, responseTimesMs: [] },
+    ]),
   );
-  const tally = (category: Category | "all"): Timeliness => {
-    const chosen = category === "all" ? inPeriod : inPeriod.filter((i) => i.category === category);
-    let within = 0;
-    let late = 0;
-    let pending = 0;
-    const responseTimesMs: number[] = [];
-    for (const incident of chosen) {
-      const judged = judgeResponse(incident, policy, asOf);
-      if (judged.verdict === "within") within += 1;
-      else if (judged.verdict === "late") late += 1;
-      else pending += 1;
-      if (judged.responseMs !== undefined) responseTimesMs.push(judged.responseMs);
+
+  constructor(private readonly policy: SlaPolicy) {}
+
+  add(category: Category, judged: ResponseJudgement): void {
+    // A category the form does not know still counts in "all".
+    for (const c of [this.counts.get(category), this.counts.get("all")]) {
+      if (c === undefined) continue;
+      c.incidents += 1;
+      if (judged.verdict === "within") c.within += 1;
+      else if (judged.verdict === "late") c.late += 1;
+      else c.pending += 1;
+      if (judged.responseMs !== undefined) c.responseTimesMs.push(judged.responseMs);
     }
-    const decided = within + late;
-    const share = decided > 0 ? within / decided : null;
-    return {
-      category,
-      incidents: chosen.length,
-      within,
-      late,
-      pending,
-      share,
-      timely: share === null ? true : share >= policy.timely_share,
-      noData: decided === 0,
-      responseTimesMs: responseTimesMs.sort((a, b) => a - b),
-    };
-  };
-  return [...CATEGORIES.map(tally), tally("all")];
+  }
+
+  result(): Timeliness[] {
+    return [...CATEGORIES, "all" as const].map((category) => {
+      const c = this.counts.get(category) as Counts;
+      const decided = c.within + c.late;
+      const share = decided > 0 ? c.within / decided : null;
+      return {
+        category,
+        incidents: c.incidents,
+        within: c.within,
+        late: c.late,
+        pending: c.pending,
+        share,
+        timely: share === null ? true : share >= this.policy.timely_share,
+        noData: decided === 0,
+        responseTimesMs: [...c.responseTimesMs].sort((a, b) => a - b),
+      };
+    });
+  }
 }
 
 /** The rule in words, printed under every timeliness figure. */

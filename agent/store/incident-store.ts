@@ -2,8 +2,14 @@
  * Incidents and their event log in the store. Every change is one transaction that updates the
  * incident row and appends its event, so the log and the row never disagree. The first
  * acknowledgement is the response time and is never overwritten; later ones are notes.
+ *
+ * A whole Alertmanager payload (up to 10,000 alerts) is one transaction too, written a step at a
+ * time with the event loop free in between (upsertExternalAll). The unresolved counts /metrics
+ * shows are kept beside the table (incident-counts.ts), so a scrape never reads it.
  */
 import type Database from "better-sqlite3";
+import { performance } from "node:perf_hooks";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type {
   Category,
   Incident,
@@ -12,6 +18,7 @@ import type {
   IncidentStatus,
   Priority,
 } from "../incidents/types.js";
+import { OpenIncidentCounts, type CountedState, type OpenCount } from "./incident-counts.js";
 
 export interface NewIncident {
   source: IncidentSource;
@@ -88,6 +95,35 @@ const ms = (d: Date | undefined): number | null => (d === undefined ? null : d.g
 
 export type StoredIncident = Incident & { subject: string };
 
+export interface ExternalUpsert {
+  incident: StoredIncident;
+  change: "created" | "updated" | "unchanged";
+  resolvedNow: boolean;
+}
+
+/** What the response-time figures need of an incident (sla.ts judgeResponse), nothing more. */
+export type IncidentTimes = Pick<
+  Incident,
+  "id" | "category" | "priority" | "startedAt" | "acknowledgedAt" | "resolvedAt"
+>;
+
+/** Where a page of incidents by start ends: the next page starts after it. */
+export interface StartCursor {
+  startedAt: number;
+  id: number;
+}
+
+/** How long one step of a payload's transaction may hold the event loop, by default. */
+const DEFAULT_STEP_MS = 5;
+
+function counted(i: { category: Category; priority: Priority; resolvedAt?: Date | null }): CountedState {
+  return { category: i.category, priority: i.priority, unresolved: i.resolvedAt == null };
+}
+
+function countedRow(r: Row): CountedState {
+  return { category: r.category, priority: r.priority, unresolved: r.resolved_at === null };
+}
+
 export class IncidentStore {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement;
@@ -95,6 +131,11 @@ export class IncidentStore {
   private readonly latestOfSubject: Database.Statement;
   private readonly addEvent: Database.Statement;
   private readonly eventsOf: Database.Statement;
+  private readonly updateExternal: Database.Statement;
+  private readonly startedPage: Database.Statement;
+  private readonly counts: OpenIncidentCounts;
+  /** The payload transaction running or queued last: payloads are written one after the other. */
+  private batchTail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
@@ -114,6 +155,22 @@ export class IncidentStore {
     this.eventsOf = db.prepare(
       "SELECT incident_id, ts, kind, actor, text FROM incident_events WHERE incident_id = ? ORDER BY ts, id",
     );
+    this.updateExternal = db.prepare(
+      `UPDATE incidents SET category = @category, priority = @priority, title = @title, target = @target,
+         started_at = @startedAt, acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy,
+         resolved_at = @resolvedAt, resolved_by = @resolvedBy, updated_at = @updatedAt WHERE id = @id`,
+    );
+    this.startedPage = db.prepare(
+      `SELECT id, category, priority, started_at, acknowledged_at, resolved_at FROM incidents
+         WHERE started_at >= @from AND started_at < @to
+         AND (started_at, id) > (@afterStart, @afterId) ORDER BY started_at, id LIMIT @limit`,
+    );
+    this.counts = new OpenIncidentCounts(db);
+  }
+
+  /** Unresolved incidents by category and priority (every pair, zeros too), without reading the table. */
+  unresolvedCounts(): OpenCount[] {
+    return this.counts.current();
   }
 
   get(id: number): StoredIncident | undefined {
@@ -128,7 +185,7 @@ export class IncidentStore {
   }
 
   open(spec: NewIncident, actor: string, text?: string): StoredIncident {
-    return this.db.transaction(() => {
+    const incident = this.db.transaction(() => {
       const info = this.insert.run({
         ...spec,
         startedAt: spec.startedAt.getTime(),
@@ -142,6 +199,8 @@ export class IncidentStore {
       this.addEvent.run(id, spec.startedAt.getTime(), "open", actor, text ?? null);
       return this.get(id) as StoredIncident;
     })();
+    this.counts.change(undefined, counted(incident));
+    return incident;
   }
 
   /**
@@ -172,7 +231,7 @@ export class IncidentStore {
 
   /** Resolves an open incident; resolving a resolved one changes nothing (returns first false). */
   resolve(id: number, by: string, at: Date, text?: string): { incident: StoredIncident; first: boolean } {
-    return this.db.transaction(() => {
+    const result = this.db.transaction(() => {
       const incident = this.mustGet(id);
       if (incident.resolvedAt !== undefined) return { incident, first: false };
       this.db
@@ -181,18 +240,23 @@ export class IncidentStore {
       this.addEvent.run(id, at.getTime(), "resolve", by, text ?? null);
       return { incident: this.mustGet(id), first: true };
     })();
+    if (result.first)
+      this.counts.change({ ...counted(result.incident), unresolved: true }, counted(result.incident));
+    return result;
   }
 
   /** A resolved incident failing again soon after (flapping): open again, same start and response. */
   reopen(id: number, actor: string, at: Date, text?: string): StoredIncident {
-    return this.db.transaction(() => {
-      this.mustGet(id);
+    const { before, incident } = this.db.transaction(() => {
+      const before = counted(this.mustGet(id));
       this.db
         .prepare("UPDATE incidents SET resolved_at = NULL, resolved_by = NULL, updated_at = ? WHERE id = ?")
         .run(at.getTime(), id);
       this.addEvent.run(id, at.getTime(), "reopen", actor, text ?? null);
-      return this.mustGet(id);
+      return { before, incident: this.mustGet(id) };
     })();
+    this.counts.change(before, counted(incident));
+    return incident;
   }
 
   note(id: number, by: string, at: Date, text: string): StoredIncident {
@@ -217,74 +281,196 @@ export class IncidentStore {
      * there an operator's acknowledgement through the API or CLI is kept as it is).
      */
     ownsAcknowledgement = true,
-  ): { incident: StoredIncident; change: "created" | "updated" | "unchanged"; resolvedNow: boolean } {
-    return this.db.transaction(() => {
-      const row = this.byKey.get(spec.source, spec.sourceKey) as Row | undefined;
-      const ackAt = ownsAcknowledgement ? ms(spec.acknowledgedAt) : (row?.acknowledged_at ?? null);
-      const ackBy = ownsAcknowledgement
-        ? spec.acknowledgedAt === undefined
-          ? null
-          : (spec.acknowledgedBy ?? actor)
-        : (row?.acknowledged_by ?? null);
-      const values = {
-        ...spec,
-        startedAt: spec.startedAt.getTime(),
-        acknowledgedAt: ackAt,
-        acknowledgedBy: ackBy,
-        resolvedAt: ms(spec.resolvedAt),
-        resolvedBy: spec.resolvedAt === undefined ? null : (spec.resolvedBy ?? actor),
-      };
-      if (row === undefined) {
-        const at = Math.max(values.startedAt, values.acknowledgedAt ?? 0, values.resolvedAt ?? 0);
-        const id = Number(this.insert.run({ ...values, updatedAt: at }).lastInsertRowid);
-        this.addEvent.run(id, values.startedAt, "open", actor, null);
-        if (values.acknowledgedAt !== null)
-          this.addEvent.run(id, values.acknowledgedAt, "ack", values.acknowledgedBy, null);
-        if (values.resolvedAt !== null)
-          this.addEvent.run(id, values.resolvedAt, "resolve", values.resolvedBy, null);
-        return {
-          incident: this.get(id) as StoredIncident,
-          change: "created" as const,
-          resolvedNow: values.resolvedAt !== null,
-        };
+  ): ExternalUpsert {
+    const one = this.db.transaction(() => this.upsertOne(spec, actor, now, ownsAcknowledgement))();
+    this.counts.change(one.before, one.after);
+    return one.result;
+  }
+
+  /**
+   * Many incidents as their source describes them (an Alertmanager payload), as upsertExternal
+   * would take them one by one, in one transaction: all stored, or on any failure none. The
+   * transaction is written a step of `stepMs` at a time with the event loop free in between — a
+   * payload of 10,000 alerts is about a second of work, and /metrics and the probes' callbacks must
+   * not wait for it. What other parts of the agent write during those pauses (a finished run's
+   * samples, an operator's acknowledgement) goes through the same connection, so into the same
+   * transaction, and commits with it. Payloads are written one after the other.
+   */
+  upsertExternalAll(
+    specs: readonly ExternalIncident[],
+    actor: string,
+    now: Date,
+    ownsAcknowledgement: boolean,
+    stepMs = DEFAULT_STEP_MS,
+  ): Promise<ExternalUpsert[]> {
+    const write = () => this.writeAll(specs, actor, now, ownsAcknowledgement, stepMs);
+    const run = this.batchTail.then(write, write);
+    this.batchTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeAll(
+    specs: readonly ExternalIncident[],
+    actor: string,
+    now: Date,
+    ownsAcknowledgement: boolean,
+    stepMs: number,
+  ): Promise<ExternalUpsert[]> {
+    // IMMEDIATE: the write lock from the start, so no other connection commits while the payload
+    // is written and the counts settled here stay the committed ones.
+    this.db.exec("BEGIN IMMEDIATE");
+    const results: ExternalUpsert[] = [];
+    const changes: [CountedState | undefined, CountedState][] = [];
+    try {
+      this.counts.current();
+      let next = 0;
+      while (next < specs.length) {
+        const deadline = performance.now() + stepMs;
+        do {
+          const one = this.upsertOne(specs[next] as ExternalIncident, actor, now, ownsAcknowledgement);
+          results.push(one.result);
+          changes.push([one.before, one.after]);
+          next += 1;
+        } while (next < specs.length && performance.now() < deadline);
+        if (next < specs.length) {
+          await yieldToLoop();
+          // SQLite ends the whole transaction when a write fails with SQLITE_FULL or an I/O
+          // error — possibly another part of the agent's write during the pause. Going on would
+          // store the rest of the payload without the first part.
+          if (!this.db.inTransaction)
+            throw new Error(
+              "the payload's transaction was rolled back by SQLite during a pause; nothing of it is stored",
+            );
+        }
       }
-      const changed: string[] = [];
-      const compare: [keyof Row, string | number | null][] = [
-        ["category", values.category],
-        ["priority", values.priority],
-        ["title", values.title],
-        ["target", values.target],
-        ["started_at", values.startedAt],
-        ["acknowledged_at", values.acknowledgedAt],
-        ["resolved_at", values.resolvedAt],
-      ];
-      for (const [column, value] of compare) if (row[column] !== value) changed.push(column);
-      if (changed.length === 0) {
-        return { incident: toIncident(row), change: "unchanged" as const, resolvedNow: false };
-      }
-      const at = now.getTime();
-      this.db
-        .prepare(
-          `UPDATE incidents SET category = @category, priority = @priority, title = @title, target = @target,
-             started_at = @startedAt, acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy,
-             resolved_at = @resolvedAt, resolved_by = @resolvedBy, updated_at = @updatedAt WHERE id = @id`,
-        )
-        .run({ ...values, updatedAt: at, id: row.id });
-      if (row.acknowledged_at === null && values.acknowledgedAt !== null) {
-        this.addEvent.run(row.id, values.acknowledgedAt, "ack", values.acknowledgedBy, null);
-      }
-      if (row.resolved_at === null && values.resolvedAt !== null) {
-        this.addEvent.run(row.id, values.resolvedAt, "resolve", values.resolvedBy, null);
-      } else if (row.resolved_at !== null && values.resolvedAt === null) {
-        this.addEvent.run(row.id, at, "reopen", actor, null);
-      }
-      this.addEvent.run(row.id, at, "update", actor, `changed: ${changed.join(", ")}`);
+      this.db.exec("COMMIT");
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      // Deltas other writers added during the pauses were rolled back too.
+      this.counts.invalidate();
+      throw error;
+    }
+    for (const [before, after] of changes) this.counts.change(before, after);
+    return results;
+  }
+
+  /** One upsertExternal inside the caller's transaction, with the incident's counted state before and after. */
+  private upsertOne(
+    spec: ExternalIncident,
+    actor: string,
+    now: Date,
+    ownsAcknowledgement: boolean,
+  ): { result: ExternalUpsert; before: CountedState | undefined; after: CountedState } {
+    const row = this.byKey.get(spec.source, spec.sourceKey) as Row | undefined;
+    const ackAt = ownsAcknowledgement ? ms(spec.acknowledgedAt) : (row?.acknowledged_at ?? null);
+    const ackBy = ownsAcknowledgement
+      ? spec.acknowledgedAt === undefined
+        ? null
+        : (spec.acknowledgedBy ?? actor)
+      : (row?.acknowledged_by ?? null);
+    const values = {
+      ...spec,
+      startedAt: spec.startedAt.getTime(),
+      acknowledgedAt: ackAt,
+      acknowledgedBy: ackBy,
+      resolvedAt: ms(spec.resolvedAt),
+      resolvedBy: spec.resolvedAt === undefined ? null : (spec.resolvedBy ?? actor),
+    };
+    // The row as it is after this change, built here rather than read back (one query less per alert).
+    const stored = (id: number): Row => ({
+      id,
+      source: spec.source,
+      source_key: spec.sourceKey,
+      subject: row?.subject ?? spec.subject,
+      category: values.category,
+      priority: values.priority,
+      title: values.title,
+      target: values.target,
+      started_at: values.startedAt,
+      acknowledged_at: values.acknowledgedAt,
+      acknowledged_by: values.acknowledgedBy,
+      resolved_at: values.resolvedAt,
+      resolved_by: values.resolvedBy,
+    });
+    if (row === undefined) {
+      const at = Math.max(values.startedAt, values.acknowledgedAt ?? 0, values.resolvedAt ?? 0);
+      const id = Number(this.insert.run({ ...values, updatedAt: at }).lastInsertRowid);
+      this.addEvent.run(id, values.startedAt, "open", actor, null);
+      if (values.acknowledgedAt !== null)
+        this.addEvent.run(id, values.acknowledgedAt, "ack", values.acknowledgedBy, null);
+      if (values.resolvedAt !== null)
+        this.addEvent.run(id, values.resolvedAt, "resolve", values.resolvedBy, null);
+      const created = stored(id);
       return {
-        incident: this.get(row.id) as StoredIncident,
-        change: "updated" as const,
-        resolvedNow: row.resolved_at === null && values.resolvedAt !== null,
+        result: { incident: toIncident(created), change: "created", resolvedNow: values.resolvedAt !== null },
+        before: undefined,
+        after: countedRow(created),
       };
-    })();
+    }
+    const changed: string[] = [];
+    const compare: [keyof Row, string | number | null][] = [
+      ["category", values.category],
+      ["priority", values.priority],
+      ["title", values.title],
+      ["target", values.target],
+      ["started_at", values.startedAt],
+      ["acknowledged_at", values.acknowledgedAt],
+      ["resolved_at", values.resolvedAt],
+    ];
+    for (const [column, value] of compare) if (row[column] !== value) changed.push(column);
+    if (changed.length === 0) {
+      const same = countedRow(row);
+      return {
+        result: { incident: toIncident(row), change: "unchanged", resolvedNow: false },
+        before: same,
+        after: same,
+      };
+    }
+    const at = now.getTime();
+    this.updateExternal.run({ ...values, updatedAt: at, id: row.id });
+    if (row.acknowledged_at === null && values.acknowledgedAt !== null) {
+      this.addEvent.run(row.id, values.acknowledgedAt, "ack", values.acknowledgedBy, null);
+    }
+    if (row.resolved_at === null && values.resolvedAt !== null) {
+      this.addEvent.run(row.id, values.resolvedAt, "resolve", values.resolvedBy, null);
+    } else if (row.resolved_at !== null && values.resolvedAt === null) {
+      this.addEvent.run(row.id, at, "reopen", actor, null);
+    }
+    this.addEvent.run(row.id, at, "update", actor, `changed: ${changed.join(", ")}`);
+    const updated = stored(row.id);
+    return {
+      result: {
+        incident: toIncident(updated),
+        change: "updated",
+        resolvedNow: row.resolved_at === null && values.resolvedAt !== null,
+      },
+      before: countedRow(row),
+      after: countedRow(updated),
+    };
+  }
+
+  /**
+   * The times of the incidents that started in [from, to), in order of start, `limit` at a time:
+   * the page after `after` (the first page without it). A year is read in pages so that nobody
+   * holds the event loop for all of it, and only the columns the figures need (the garbage
+   * collector's share of a 10,000-incident refresh was larger than the query's).
+   */
+  timesStartedBetween(from: Date, to: Date, after: StartCursor | undefined, limit: number): IncidentTimes[] {
+    const rows = this.startedPage.all({
+      from: from.getTime(),
+      to: to.getTime(),
+      afterStart: after?.startedAt ?? Number.MIN_SAFE_INTEGER,
+      afterId: after?.id ?? 0,
+      limit,
+    }) as Pick<Row, "id" | "category" | "priority" | "started_at" | "acknowledged_at" | "resolved_at">[];
+    return rows.map((r) => ({
+      id: r.id,
+      category: r.category,
+      priority: r.priority,
+      startedAt: new Date(r.started_at),
+      ...(r.acknowledged_at === null ? {} : { acknowledgedAt: new Date(r.acknowledged_at) }),
+      ...(r.resolved_at === null ? {} : { resolvedAt: new Date(r.resolved_at) }),
+    }));
   }
 
   list(query: IncidentQuery = {}): StoredIncident[] {
