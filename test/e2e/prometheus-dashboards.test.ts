@@ -14,6 +14,8 @@ import { createServer } from "node:http";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { ManualClock } from "../../agent/clock.js";
+import { SqliteStore } from "../../agent/store/sqlite.js";
 import { expectNoDuplicateSeries } from "../helpers/exposition.js";
 import { tempDir } from "../helpers/tmp.js";
 import { findPeer } from "../helpers/peers.js";
@@ -95,6 +97,39 @@ async function terminate(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (!inTime) {
     child.kill("SIGKILL");
     await gone;
+  }
+}
+
+/**
+ * The agents start today, so the half-year (Jan 1 – Jun 30) would have no measurement at all and
+ * its row no verdict (无数据: no opsagent_kpi_met series, rightly). One inventory count on Jan 1 of
+ * this year, stored before the agent starts, gives the half-year its evidence, as a year's run of
+ * the agent would.
+ */
+function seedHalfYear(dir: string): void {
+  const year = new Date().getFullYear();
+  const at = new Date(`${year}-01-01T10:00:00+08:00`);
+  const store = SqliteStore.open({
+    path: join(dir, "data", "ops-agent.db"),
+    clock: new ManualClock(at),
+    timeZone: "Asia/Shanghai",
+    role: "agent",
+  });
+  try {
+    store.writeSamples(
+      "vcenter",
+      [
+        {
+          target: { key: "vcenter:seed:scope", kind: "inventory", name: "seed" },
+          metric: "vms_in_scope",
+          value: 253,
+          time: at,
+        },
+      ],
+      at,
+    );
+  } finally {
+    store.close();
   }
 }
 
@@ -254,7 +289,10 @@ ${agents.map((a) => `      - targets: ["127.0.0.1:${a.port}"]\n        labels: {
       const keep = (d: Buffer) => (promLog = (promLog + d.toString()).slice(-20_000));
       prom.stdout?.on("data", keep);
       prom.stderr?.on("data", keep);
-      for (const a of agents) a.agent = startAgent(a.config);
+      for (const a of agents) {
+        seedHalfYear(join(a.config, ".."));
+        a.agent = startAgent(a.config);
+      }
 
       await waitFor(
         async () => {
