@@ -21,7 +21,15 @@ export function importTickets(
   changed: (kind: "open" | "resolve", incident: StoredIncident) => void = () => undefined,
 ): TicketImportCounts {
   const counts: TicketImportCounts = { created: 0, updated: 0, unchanged: 0 };
-  for (const t of tickets) {
+  const told: { kind: "open" | "resolve"; incident: StoredIncident }[] = [];
+  // One commit for the batch; the changes are told once it is stored.
+  store.inOneTransaction(() => {
+    for (const t of tickets) importOne(t);
+  });
+  for (const t of told) changed(t.kind, t.incident);
+  return counts;
+
+  function importOne(t: Ticket): void {
     const result = store.upsertExternal(
       {
         source: "ticket",
@@ -41,8 +49,7 @@ export function importTickets(
       now,
     );
     counts[result.change] += 1;
-    if (result.change === "created") changed("open", result.incident);
-    if (result.resolvedNow) changed("resolve", result.incident);
+    if (result.change === "created") told.push({ kind: "open", incident: result.incident });
+    if (result.resolvedNow) told.push({ kind: "resolve", incident: result.incident });
   }
-  return counts;
 }

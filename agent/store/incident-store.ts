@@ -268,6 +268,20 @@ export class IncidentStore {
   }
 
   /**
+   * Runs `write` in one transaction (a savepoint inside one already open): a batch of ticket
+   * upserts commits once instead of once per ticket — a 200 MB export is 1.4 million tickets.
+   */
+  inOneTransaction<T>(write: () => T): T {
+    try {
+      return this.db.transaction(write)();
+    } catch (error) {
+      // The counts were adjusted per upsert as if each had committed: recount after a rollback.
+      this.counts.invalidate();
+      throw error;
+    }
+  }
+
+  /**
    * An incident as an outside source (Alertmanager, the helpdesk) describes it now: created the
    * first time, updated when something changed, left alone (no event) when nothing did — so a
    * re-delivery or a re-import changes nothing.

@@ -92,6 +92,7 @@ function recordingStore(): { store: IncidentStore; given: ExternalIncident[] } {
       given.push(spec);
       return { incident: {}, change: "created", resolvedNow: false };
     },
+    inOneTransaction: <T>(write: () => T): T => write(),
   } as unknown as IncidentStore;
   return { store, given };
 }
