@@ -80,29 +80,19 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
     })),
   };
   const missing = applications.filter((r) => r.ratio === null).map((r) => r.application);
-  if (applications.every((r) => r.up + r.down + r.maintenance === 0)) {
-    return {
-      value: null,
-      coverage,
-      evidence,
-      applications,
-      specs,
-      judged,
-      weightOf,
-      how: `无数据: no probe of the ${applications.length} applications is stored for the period yet; ${firstFigureHint(config)}`,
-    };
-  }
+  const nothingStored = applications.every((r) => r.up + r.down + r.maintenance === 0);
   return {
-    value,
+    value: nothingStored ? null : value,
     coverage,
     evidence,
     applications,
     specs,
     judged,
     weightOf,
-    how:
-      `mean over ${weighted.length} of ${applications.length} applications of up ÷ (all − maintenance) samples ` +
-      `(${up} up, ${down} down, ${maintenance} in maintenance; coverage ${pct(coverage)}` +
-      `${missing.length > 0 ? `; no figure for ${missing.join(", ")}` : ""}; DESIGN.md, Availability)`,
+    how: nothingStored
+      ? `无数据: no probe of the ${applications.length} applications is stored for the period yet; ${firstFigureHint(config)}`
+      : `mean over ${weighted.length} of ${applications.length} applications of up ÷ (all − maintenance) samples ` +
+        `(${up} up, ${down} down, ${maintenance} in maintenance; coverage ${pct(coverage)}` +
+        `${missing.length > 0 ? `; no figure for ${missing.join(", ")}` : ""}; DESIGN.md, Availability)`,
   };
 }

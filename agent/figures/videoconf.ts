@@ -11,10 +11,11 @@ import type { Span } from "./types.js";
 
 export interface VideoconfSystemHealth {
   system: string;
-  /** Shares of the span's state samples, 0–1. */
+  /** Share of the span's runs per state, 0–1 each. */
   healthy: number;
   degraded: number;
   down: number;
+  /** Mean endpoints online share, 0–1; null when none listed. */
   endpointsOnline: number | null;
   mcus: { name: string; sipUp: number | null; meanRttMs: number | null }[];
 }

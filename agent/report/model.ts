@@ -5,6 +5,7 @@
  * renderer escapes them for its format.
  */
 import type { UnprotectedVm } from "../figures/unprotected.js";
+import type { VideoconfSystemHealth } from "../figures/videoconf.js";
 import type { KpiStatus } from "../kpi/evaluate.js";
 
 export type Lang = "zh" | "en";
@@ -71,16 +72,8 @@ export interface InventoryChange {
   detail?: string;
 }
 
-export interface VideoconfSystemRow {
-  system: string;
-  /** Share of the month's runs per state, 0–1 each. */
-  healthy: number;
-  degraded: number;
-  down: number;
-  /** Mean endpoints online share, 0–1; null when none listed. */
-  endpointsOnline: number | null;
-  mcus: { name: string; sipUp: number | null; meanRttMs: number | null }[];
-}
+/** One video-conference system over the month: the read model's figure (agent/figures/videoconf.ts). */
+export type VideoconfSystemRow = VideoconfSystemHealth;
 
 export interface IncidentRow {
   id: number;

@@ -3,22 +3,29 @@ import { spawnSync } from "node:child_process";
 import { tempDir } from "../helpers/tmp.js";
 import { CLI, freePort, get, startAgent, waitFor, writeConfig } from "../helpers/agent-process.js";
 
-describe("ops-agent availability", () => {
-  it("prints each application's availability per window from the store, with the accounting rule", async () => {
-    const dir = tempDir();
-    const port = await freePort();
-    const closed = await freePort();
-    const config = writeConfig(
-      dir,
-      port,
-      `  - type: http
+/** An agent probing its own /healthz (with `healthzOptions`) and a closed port, every second. */
+async function agentWithTwoTargets(healthzOptions: string): Promise<{ port: number; config: string }> {
+  const dir = tempDir();
+  const port = await freePort();
+  const closed = await freePort();
+  const config = writeConfig(
+    dir,
+    port,
+    `  - type: http
     name: web
     every: 1s
     targets:
-      - { name: healthz, url: "http://127.0.0.1:${port}/healthz", timeout: 2s, counts_toward_availability: true }
+      - { name: healthz, url: "http://127.0.0.1:${port}/healthz", timeout: 2s${healthzOptions} }
       - { name: closed, url: "http://127.0.0.1:${closed}/", timeout: 2s }
 `,
-    );
+  );
+  return { port, config };
+}
+
+describe("ops-agent availability", () => {
+  it("prints each application's availability per window from the store, with the accounting rule", async () => {
+    // The agent's own /healthz stands in for an application that is up: counted on purpose here.
+    const { port, config } = await agentWithTwoTargets(", counts_toward_availability: true");
     const agent = startAgent(config);
     try {
       await waitFor(async () => ((await get(port, "/healthz")).status === 200 ? true : undefined));
@@ -62,20 +69,7 @@ describe("ops-agent availability", () => {
   }, 60_000);
 
   it("beside the running agent, before it flushes a rollup, the CLI sees every stored probe; with none yet it says when the first figure comes", async () => {
-    const dir = tempDir();
-    const port = await freePort();
-    const closed = await freePort();
-    const config = writeConfig(
-      dir,
-      port,
-      `  - type: http
-    name: web
-    every: 1s
-    targets:
-      - { name: healthz, url: "http://127.0.0.1:${port}/healthz", timeout: 2s }
-      - { name: closed, url: "http://127.0.0.1:${closed}/", timeout: 2s }
-`,
-    );
+    const { port, config } = await agentWithTwoTargets("");
     const availability = () => {
       const run = spawnSync(
         process.execPath,
