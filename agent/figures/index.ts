@@ -7,6 +7,7 @@ import type { Category } from "../incidents/types.js";
 import { availabilityFigure, type AvailabilityFigure } from "./availability.js";
 import { antivirusCoverage, type CoverageFigure } from "./antivirus.js";
 import type { FigureContext } from "./context.js";
+import { powerStates, type PowerStatesFigure } from "./power-states.js";
 import { monthlyReports, type MonthlyReportsFigure } from "./monthly-reports.js";
 import { faultTimeliness, type TimelinessFigure } from "./timeliness.js";
 import { vmsExpected, vmsInScope, type VmCountFigure } from "./inventory.js";
@@ -28,6 +29,10 @@ export class Figures {
 
   vmsExpected(span: Span): VmCountFigure {
     return vmsExpected(this.ctx, span);
+  }
+
+  powerStates(span: Span): PowerStatesFigure {
+    return powerStates(this.ctx.store, span);
   }
 
   antivirusCoverage(span: Span): CoverageFigure {

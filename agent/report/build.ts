@@ -118,6 +118,7 @@ export function buildMonthlyReport(
   const vmExpected = figures.vmsExpected(span);
   const coverage = figures.antivirusCoverage(span);
   const unprotected = unprotectedVms(store, from, to);
+  const states = figures.powerStates(span);
   const changes = store
     .listEvents(new Date(from * 1000), new Date(to * 1000))
     .filter((e) => e.kind.startsWith("vm_"))
@@ -159,6 +160,14 @@ export function buildMonthlyReport(
       antivirusCoverage: coverage.value,
       antivirusDaily: dailyPoints(store, COVERAGE_METRIC, from, to, "mean"),
       unprotected,
+      powerStates:
+        states.value === null
+          ? null
+          : {
+              on: states.byState.POWERED_ON,
+              off: states.byState.POWERED_OFF,
+              suspended: states.byState.SUSPENDED,
+            },
     },
     videoconf: {
       systems: videoconfHealth(store, span),

@@ -83,6 +83,7 @@ export interface Labels {
   antivirusCoverage: string;
   antivirusChart: string;
   unprotected: string;
+  powerStates: string;
   system: string;
   /** Why a VM is unprotected, from the antivirus reason code (an unknown code as it is). */
   unprotectedReason: (code: string) => string;
@@ -189,6 +190,7 @@ const ZH: Labels = {
   antivirusCoverage: "运行虚拟机无代理杀毒覆盖率",
   antivirusChart: "每日杀毒覆盖率",
   unprotected: "未受保护的运行虚拟机",
+  powerStates: "运行 / 关机 / 挂起",
   system: "系统",
   unprotectedReason: (code) => reasonText(code, UNPROTECTED_REASONS_ZH),
   videoconfSystems: "MCU 与终端健康",
@@ -291,6 +293,7 @@ const EN: Labels = {
   antivirusCoverage: "Antivirus coverage of running VMs",
   antivirusChart: "Antivirus coverage per day",
   unprotected: "Unprotected running VMs",
+  powerStates: "On / off / suspended",
   system: "System",
   unprotectedReason: (code) => reasonText(code, UNPROTECTED_REASONS_EN),
   videoconfSystems: "MCU and endpoint health",

@@ -147,6 +147,8 @@ export interface MonthlyReport {
     antivirusCoverage: number | null;
     antivirusDaily: DailyPoint[];
     unprotected: UnprotectedVm[];
+    /** VMs by power state at the month's end, each counted once by id; null without data. */
+    powerStates: { on: number; off: number; suspended: number } | null;
   };
   videoconf: { systems: VideoconfSystemRow[]; incidents: IncidentRow[] };
   faults: FaultSummary;

@@ -155,6 +155,14 @@ export function machineRoomSection(report: MonthlyReport, t: Labels): ReportSect
             value: m.vmCount === null ? t.noData : String(m.vmCount),
             tone: vmTone,
           },
+          {
+            label: t.powerStates,
+            value:
+              m.powerStates === null
+                ? t.noData
+                : `${m.powerStates.on} / ${m.powerStates.off} / ${m.powerStates.suspended}`,
+            ...(m.powerStates === null ? { tone: "no_data" as const } : {}),
+          },
           { label: t.antivirusCoverage, value: formatRatio(m.antivirusCoverage), tone: avTone },
           {
             label: t.unprotected,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { Registry } from "prom-client";
 import { escapeHelp, escapeLabelValue, formatSampleValue } from "../../agent/exposition.js";
 import { AgentMetrics, METRIC_PREFIX, labelName } from "../../agent/metrics.js";
@@ -7,8 +6,7 @@ import { LatestState } from "../../agent/store/latest.js";
 import { hostMetrics } from "../../collectors/host/metrics.js";
 import { httpMetrics } from "../../collectors/http/metrics.js";
 import type { MetricDescriptor, Sample, TargetRef } from "../../collectors/types.js";
-import { expectNoDuplicateSeries } from "../helpers/exposition.js";
-import { findPeer } from "../helpers/peers.js";
+import { promtoolCheck } from "../helpers/exposition.js";
 
 const descriptors = new Map([
   ["http_probe_up", { help: "1 when the application answered as expected.", type: "gauge" as const }],
@@ -29,18 +27,6 @@ function metricsWith(
     descriptors: descriptorMap,
     databaseSizeBytes: () => 4096,
   });
-}
-
-/**
- * promtool check metrics on the text: undefined when promtool is absent (skipped), else its output.
- * Duplicate series, which promtool lets through, fail the test first.
- */
-function promtoolCheck(text: string): { output: string; status: number | null } | undefined {
-  expectNoDuplicateSeries(text);
-  const promtool = findPeer("promtool", "prometheus");
-  if (!promtool) return undefined;
-  const check = spawnSync(promtool, ["check", "metrics"], { input: text, encoding: "utf8" });
-  return { output: check.stdout + check.stderr, status: check.status };
 }
 
 const sampleLines = (text: string) => text.split("\n").filter((l) => l !== "" && !l.startsWith("#"));

@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../agent/clock.js";
+import { Figures } from "../../agent/figures/index.js";
 import { buildFormExport } from "../../agent/form-export/build.js";
 import type { IndicatorResult } from "../../agent/kpi/evaluate.js";
 import { AvailabilityReport } from "../../agent/kpi/availability-report.js";
@@ -34,6 +35,7 @@ import { SqliteStore } from "../../agent/store/sqlite.js";
 import type { Indicator } from "../../agent/form/types.js";
 import { parseConfigText } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
+import { promtoolCheck } from "../helpers/exposition.js";
 
 const HOUR_MS = 3_600_000;
 const START = Date.parse("2026-01-01T00:00:00+08:00");
@@ -63,6 +65,8 @@ ${APPS.map((a) => `      - { name: ${a}, url: "http://127.0.0.1:1/${a}" }`).join
 }
 
 const target = (key: string, kind: string, name: string) => ({ key, kind, name });
+const vmTarget = (id: string, name: string) => ({ key: `vm:${id}`, kind: "vm", name, vmId: id });
+const NOV_FIRST = Date.parse("2026-11-01T00:00:00+08:00");
 
 function generate(store: SqliteStore, clock: ManualClock): void {
   const vcA = target("vcenter:vc-a:scope", "inventory", "vc-a");
@@ -118,6 +122,43 @@ function generate(store: SqliteStore, clock: ManualClock): void {
       at,
     );
     store.writeSamples("mcu", [{ target: mcu, metric: "sip_options_up", value: 1, up: true, time: at }], at);
+    // Three VMs of vc-a, two of them clones with one name: identity is the id, never the name.
+    store.writeSamples(
+      "vc-a",
+      [
+        {
+          target: vmTarget("vm-101", "edu-dup-web"),
+          metric: "vm_power_state",
+          labels: { power_state: "POWERED_ON" },
+          value: 1,
+          time: at,
+        },
+        {
+          target: vmTarget("vm-102", "edu-dup-web"),
+          metric: "vm_power_state",
+          labels: { power_state: "POWERED_ON" },
+          value: 1,
+          time: at,
+        },
+        // vm-103 was switched off on the 1st of November.
+        ms < NOV_FIRST
+          ? {
+              target: vmTarget("vm-103", "edu-db"),
+              metric: "vm_power_state",
+              labels: { power_state: "POWERED_ON" },
+              value: 1,
+              time: at,
+            }
+          : {
+              target: vmTarget("vm-103", "edu-db"),
+              metric: "vm_power_state",
+              labels: { power_state: "POWERED_OFF" },
+              value: 0,
+              time: at,
+            },
+      ],
+      at,
+    );
   }
   // Video-conference faults: each month one answered in 10 minutes, every third month one late.
   for (let month = 1; month <= 11; month++) {
@@ -249,6 +290,13 @@ describe("one figure, one place", () => {
     expect(report.availability.overallMonth).toBe(month.availability!.value);
     expect(report.machineRoom.vmCount).toBe(month.vm_count!.value);
     expect(report.machineRoom.antivirusCoverage).toBe(month.antivirus_coverage!.value);
+    // Power states by id: the two clones are two running VMs.
+    const states = new Figures({ store, config: cfg }).powerStates({
+      from: NOV_FIRST / 1000,
+      to: Date.parse("2026-12-01T00:00:00+08:00") / 1000,
+    });
+    expect(states.byState).toEqual({ POWERED_ON: 2, POWERED_OFF: 1, SUSPENDED: 0 });
+    expect(report.machineRoom.powerStates).toEqual({ on: 2, off: 1, suspended: 0 });
     expect(report.coverage).toBe(month.availability!.coverage);
     expect(report.availability.applications.map((a) => a.application)).toEqual(APPS);
     const ytdAsOfMonthEnd = kpiReport(store, cfg, indicators, "2026", new Date("2026-12-01T00:00:00+08:00"));
@@ -284,6 +332,8 @@ describe("one figure, one place", () => {
     const service = new KpiService(cfg, store, clock, silentLogger, registry);
     service.refresh();
     const text = await registry.metrics();
+    const checked = promtoolCheck(text);
+    if (checked) expect(checked).toEqual({ output: "", status: 0 });
     const values = samples(text, "opsagent_kpi_value");
     const met = samples(text, "opsagent_kpi_met");
     for (const key of AUTOMATIC) {
@@ -310,6 +360,8 @@ describe("one figure, one place", () => {
       snapshot: () => availability.current,
     });
     const body = exposition.text();
+    const checkedBody = promtoolCheck(body);
+    if (checkedBody) expect(checkedBody).toEqual({ output: "", status: 0 });
     const ratios = samples(body, "opsagent_availability_ratio");
     expect(ratios.get(`application="*",window="year_to_date",site="consistency"`)).toBe(
       year.availability!.value,

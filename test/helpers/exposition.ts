@@ -9,7 +9,9 @@
  * is `name{label="value",…} value [timestamp]`; label values escape `\`, `"` and newline as
  * `\\`, `\"` and `\n`; lines starting with `#` are comments (HELP, TYPE).
  */
+import { spawnSync } from "node:child_process";
 import { expect } from "vitest";
+import { findPeer } from "./peers.js";
 
 export interface ParsedSample {
   name: string;
@@ -91,4 +93,16 @@ export function duplicateSeries(text: string): { series: string; lines: number[]
 /** Fails the test when two samples of the exposition share a name and label set. */
 export function expectNoDuplicateSeries(text: string): void {
   expect(duplicateSeries(text), "series exported more than once (Prometheus keeps only one)").toEqual([]);
+}
+
+/**
+ * promtool check metrics on the text: undefined when promtool is absent (skipped outside CI), else
+ * its output and exit status. Duplicate series, which promtool lets through, fail the test first.
+ */
+export function promtoolCheck(text: string): { output: string; status: number | null } | undefined {
+  expectNoDuplicateSeries(text);
+  const promtool = findPeer("promtool", "prometheus");
+  if (!promtool) return undefined;
+  const check = spawnSync(promtool, ["check", "metrics"], { input: text, encoding: "utf8" });
+  return { output: check.stdout + check.stderr, status: check.status };
 }

@@ -244,6 +244,7 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
     machineRoom: {
       vmCount: 251,
       vmExpected: 253,
+      powerStates: { on: 244, off: 5, suspended: 2 },
       vmCountDaily: days((d) => (d < 9 ? 253 : d < 16 ? 252 : d === 25 ? null : 251)),
       changes: [
         { at: local(9, 10, 2), kind: "removed", vm: "jy-web-old-03", detail: "已下线（迁移至新集群）" },
