@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { expectNoDuplicateSeries } from "./exposition.js";
 
 export const CLI = join(process.cwd(), "dist/agent/main.js");
 
@@ -65,7 +66,14 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
 }
 
+/**
+ * GET a path of the agent. Every /metrics exposition a test reads this way is checked for
+ * duplicate series (two samples with one name and label set, which promtool lets through and
+ * Prometheus silently collapses).
+ */
 export async function get(port: number, path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
-  return { status: response.status, body: await response.text() };
+  const body = await response.text();
+  if (response.status === 200 && path.split("?")[0] === "/metrics") expectNoDuplicateSeries(body);
+  return { status: response.status, body };
 }
