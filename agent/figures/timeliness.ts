@@ -21,10 +21,22 @@ export interface TimelinessFigure extends Figure<boolean> {
   hadFaults: boolean;
 }
 
-/** The enabled collectors whose probes watch a category (their plugin's incidentCategory). */
+/**
+ * The enabled collectors whose probes watch a category (their plugin's incidentCategory). A probe
+ * collector whose targets are all left out of the education applications (the agent's
+ * self-probe) watches no platform.
+ */
 export function watchersOf(ctx: FigureContext, category: Category): string[] {
-  return ctx.config.collectors
-    .filter((c) => c.enabled && pluginFor(c.type)?.incidentCategory === category)
+  const { config } = ctx;
+  return config.collectors
+    .filter((c) => {
+      const plugin = pluginFor(c.type);
+      if (!c.enabled || plugin?.incidentCategory !== category) return false;
+      return (
+        plugin.availability === undefined ||
+        plugin.availability.applications(c, config.http.listen).length > 0
+      );
+    })
     .map((c) => c.name as string);
 }
 
