@@ -161,6 +161,10 @@ export class SqliteStore {
    * savepoint and written row by row, so the rollups count exactly the rows stored.
    */
   writeSamples(collector: string, samples: readonly StoredSample[], defaultTime: Date): WriteResult {
+    // A reader never flushes rollup deltas (that is the agent's, and would clear its dirty marks):
+    // samples it wrote would be missing from the rollups. Only the agent writes samples.
+    if (this.fresh !== undefined)
+      throw new Error("a reader store does not write samples (open it with role agent)");
     const defaultTs = Math.floor(defaultTime.getTime() / 1000);
     const inserted: SampleRow[] = [];
     let lastMarkedHour = Number.NaN;

@@ -100,6 +100,8 @@ describe("fresh rollups for readers", () => {
       const later = { from: span.from, to: span.to + 60 };
       expect(fromReader.availability(later).value).toBeCloseTo(85 / 91, 12);
       expect(fromAgent.availability(later).value).toBeCloseTo(85 / 91, 12);
+      // Only the agent writes samples: a reader's would be missing from the rollups.
+      expect(() => reader.writeSamples("web", [], at)).toThrow(/reader store does not write samples/);
       raw.close();
     } finally {
       reader.close();
