@@ -362,8 +362,12 @@ export class SqliteStore {
       raw += deleteRaw.run(from, Math.min(from + 3600, cutoffs.rawBefore)).changes;
     }
     raw += this.chunks.deleteBefore(cutoffs.rawBefore);
-    const hour = this.db.prepare("DELETE FROM main.rollup_hour WHERE bucket < ?").run(cutoffs.hourBefore).changes;
-    const day = this.db.prepare("DELETE FROM main.rollup_day WHERE bucket < ?").run(cutoffs.dayBefore).changes;
+    const hour = this.db
+      .prepare("DELETE FROM main.rollup_hour WHERE bucket < ?")
+      .run(cutoffs.hourBefore).changes;
+    const day = this.db
+      .prepare("DELETE FROM main.rollup_day WHERE bucket < ?")
+      .run(cutoffs.dayBefore).changes;
     this.db.prepare("DELETE FROM collector_runs WHERE started_at < ?").run(cutoffs.rawBefore * 1000);
     return { raw, hour, day };
   }
