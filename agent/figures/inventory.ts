@@ -52,7 +52,9 @@ function levelFigure(ctx: FigureContext, metric: string, span: Span, what: strin
     how:
       `${what} in the last inventory of the period, summed over ${sources.length} inventory source(s)` +
       `${stopped > 0 ? ` (${stopped} source(s) that stopped reporting earlier left out)` : ""}; ` +
-      `lowest ${fold.min}, highest ${fold.max} in the period`,
+      (fold.lastBySeries.size === 1
+        ? `lowest ${fold.min}, highest ${fold.max} in the period`
+        : `single-source readings from ${fold.min} to ${fold.max} in the period`),
   };
 }
 
