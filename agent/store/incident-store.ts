@@ -18,6 +18,7 @@ import type {
   IncidentStatus,
   Priority,
 } from "../incidents/types.js";
+import { toWellFormedText } from "../well-formed-text.js";
 import { OpenIncidentCounts, type CountedState, type OpenCount } from "./incident-counts.js";
 
 export interface NewIncident {
@@ -124,6 +125,21 @@ function countedRow(r: Row): CountedState {
   return { category: r.category, priority: r.priority, unresolved: r.resolved_at === null };
 }
 
+/**
+ * Text from outside (Alertmanager labels, API bodies, tickets) may carry lone UTF-16 surrogates
+ * ("\ud800" in JSON): SQLite would store them as bytes that are not UTF-8. Every text column and
+ * event text is mended here, at the one door into the incident tables (U+FFFD, as a decoder would).
+ */
+function mendSpec<T extends object>(spec: T): T {
+  const out = { ...spec } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(out))
+    if (typeof value === "string") out[key] = toWellFormedText(value);
+  return out as T;
+}
+
+const mendText = (text: string | undefined): string | undefined =>
+  text === undefined ? undefined : toWellFormedText(text);
+
 export class IncidentStore {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement;
@@ -184,7 +200,10 @@ export class IncidentStore {
     return row === undefined ? undefined : toIncident(row);
   }
 
-  open(spec: NewIncident, actor: string, text?: string): StoredIncident {
+  open(rawSpec: NewIncident, rawActor: string, rawText?: string): StoredIncident {
+    const spec = mendSpec(rawSpec);
+    const actor = toWellFormedText(rawActor);
+    const text = mendText(rawText);
     const incident = this.db.transaction(() => {
       const info = this.insert.run({
         ...spec,
@@ -207,7 +226,14 @@ export class IncidentStore {
    * The first acknowledgement sets the response time; a later one only adds a note. Returns
    * whether this call was the first.
    */
-  acknowledge(id: number, by: string, at: Date, text?: string): { incident: StoredIncident; first: boolean } {
+  acknowledge(
+    id: number,
+    rawBy: string,
+    at: Date,
+    rawText?: string,
+  ): { incident: StoredIncident; first: boolean } {
+    const by = toWellFormedText(rawBy);
+    const text = mendText(rawText);
     return this.db.transaction(() => {
       const incident = this.mustGet(id);
       const first = incident.acknowledgedAt === undefined;
@@ -230,7 +256,14 @@ export class IncidentStore {
   }
 
   /** Resolves an open incident; resolving a resolved one changes nothing (returns first false). */
-  resolve(id: number, by: string, at: Date, text?: string): { incident: StoredIncident; first: boolean } {
+  resolve(
+    id: number,
+    rawBy: string,
+    at: Date,
+    rawText?: string,
+  ): { incident: StoredIncident; first: boolean } {
+    const by = toWellFormedText(rawBy);
+    const text = mendText(rawText);
     const result = this.db.transaction(() => {
       const incident = this.mustGet(id);
       if (incident.resolvedAt !== undefined) return { incident, first: false };
@@ -246,7 +279,9 @@ export class IncidentStore {
   }
 
   /** A resolved incident failing again soon after (flapping): open again, same start and response. */
-  reopen(id: number, actor: string, at: Date, text?: string): StoredIncident {
+  reopen(id: number, rawActor: string, at: Date, rawText?: string): StoredIncident {
+    const actor = toWellFormedText(rawActor);
+    const text = mendText(rawText);
     const { before, incident } = this.db.transaction(() => {
       const before = counted(this.mustGet(id));
       this.db
@@ -259,7 +294,9 @@ export class IncidentStore {
     return incident;
   }
 
-  note(id: number, by: string, at: Date, text: string): StoredIncident {
+  note(id: number, rawBy: string, at: Date, rawText: string): StoredIncident {
+    const by = toWellFormedText(rawBy);
+    const text = toWellFormedText(rawText);
     return this.db.transaction(() => {
       this.mustGet(id);
       this.addEvent.run(id, at.getTime(), "note", by, text);
@@ -370,11 +407,13 @@ export class IncidentStore {
 
   /** One upsertExternal inside the caller's transaction, with the incident's counted state before and after. */
   private upsertOne(
-    spec: ExternalIncident,
-    actor: string,
+    rawSpec: ExternalIncident,
+    rawActor: string,
     now: Date,
     ownsAcknowledgement: boolean,
   ): { result: ExternalUpsert; before: CountedState | undefined; after: CountedState } {
+    const spec = mendSpec(rawSpec);
+    const actor = toWellFormedText(rawActor);
     const row = this.byKey.get(spec.source, spec.sourceKey) as Row | undefined;
     const ackAt = ownsAcknowledgement ? ms(spec.acknowledgedAt) : (row?.acknowledged_at ?? null);
     const ackBy = ownsAcknowledgement

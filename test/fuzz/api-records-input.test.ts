@@ -42,19 +42,19 @@ async function post(path: string, body: string): Promise<{ status: number; text:
   return { status: response.status, text: await response.text() };
 }
 
-/** Every text value in the database's manual records, as the bytes SQLite holds. */
-function storedTexts(): Buffer[] {
+/** Every text value in a table of the database (the manual records by default), as the bytes SQLite holds. */
+function storedTexts(table = "manual_records"): Buffer[] {
   const db = new Database(join(dir, "data", "ops-agent.db"), { readonly: true });
   try {
     const columns = (
-      db.prepare("SELECT name, type FROM pragma_table_info('manual_records')").all() as {
+      db.prepare(`SELECT name, type FROM pragma_table_info('${table}')`).all() as {
         name: string;
         type: string;
       }[]
     ).filter((c) => /TEXT/i.test(c.type));
     const texts: Buffer[] = [];
     for (const { name } of columns) {
-      for (const row of db.prepare(`SELECT CAST("${name}" AS BLOB) AS b FROM manual_records`).all() as {
+      for (const row of db.prepare(`SELECT CAST("${name}" AS BLOB) AS b FROM ${table}`).all() as {
         b: Buffer | null;
       }[])
         if (row.b !== null) texts.push(row.b);
@@ -134,4 +134,31 @@ describe("POST /api/records: hostile bodies", () => {
     expect(texts.length).toBeGreaterThan(0);
     for (const t of texts) expect(isUtf8(t), t.toString("hex")).toBe(true);
   }, 120_000);
+
+  it("lone surrogates in an Alertmanager payload or an incident note are stored mended, as valid UTF-8", async () => {
+    const payload =
+      '{"version":"4","status":"firing","alerts":[{"status":"firing",' +
+      '"labels":{"alertname":"Disk\\ud800Full","instance":"db-1\\udc00"},' +
+      '"annotations":{"summary":"\\udbff磁盘满"},"startsAt":"2026-12-04T08:00:00+08:00","fingerprint":"a1b2c3"}]}';
+    const r = await post("/api/alertmanager", payload);
+    expect(r.status, r.text).toBe(200);
+    const incidents = await waitFor(async () => {
+      const list = await fetch(`http://127.0.0.1:${port}/api/incidents`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      const body = (await list.json()) as { id: number; title: string }[];
+      return body.length > 0 ? body : undefined;
+    });
+    expect(incidents[0]!.title).toContain("\uFFFD");
+    const note = await post(
+      `/api/incidents/${incidents[0]!.id}/note`,
+      '{"by":"\\ud800值班","text":"已处理\\udc00"}',
+    );
+    expect([200, 400]).toContain(note.status);
+    for (const table of ["incidents", "incident_events"]) {
+      const texts = storedTexts(table);
+      expect(texts.length, table).toBeGreaterThan(0);
+      for (const t of texts) expect(isUtf8(t), `${table}: ${t.toString("hex")}`).toBe(true);
+    }
+  });
 });
