@@ -40,7 +40,7 @@ function firstFigureHint(config: Config): string {
 
 export function availabilityFigure(ctx: FigureContext, span: Span & { end?: number }): AvailabilityFigure {
   const { config } = ctx;
-  const specs = applicationsOf(config);
+  const specs = [...(ctx.applications ?? applicationsOf(config))];
   const unknownAsDown = config.availability.unknown_as_down;
   const judged = (r: ApplicationAvailability) => r.up + r.down + (unknownAsDown ? r.unknown : 0);
   const weightOf = (application: string) => config.availability.weights[application] ?? 1;

@@ -1,6 +1,6 @@
 /**
  * Importing the performance-target form from its spreadsheet export (tab-separated text, the shape
- * of ../shared/form/2026-performance-target-form.txt) and writing it as a targets file.
+ * of docs/form/2026-performance-target-form.txt) and writing it as a targets file.
  *
  * The export is read as three tables of third-level rows, each after a header line
  * `三级指标 \t 半年指标值 \t 全年指标值`: (1) 决策 then 过程, (2) 履职, (3) 效益指标 then 满意度指标.

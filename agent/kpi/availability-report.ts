@@ -10,6 +10,7 @@ import { availabilityFigure } from "../figures/availability.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { errorBudget } from "./availability.js";
 import { availabilityCacheFor } from "./availability-cache.js";
+import { applicationsOf } from "./availability-store.js";
 import { periodAt, type PeriodKind } from "./periods.js";
 
 export const WINDOWS: readonly PeriodKind[] = ["day", "month", "half_year", "year_to_date"];
@@ -52,7 +53,12 @@ export class AvailabilityReport {
     const figures: AvailabilityFigure[] = [];
     const overall: AvailabilitySnapshot["overall"] = [];
     // The catalogue and past days' sums from the agent's cache (availability-cache.ts).
-    const ctx = { store: this.store, config, lookups: availabilityCacheFor(this.store, this.clock) };
+    const ctx = {
+      store: this.store,
+      config,
+      lookups: availabilityCacheFor(this.store, this.clock),
+      applications: applicationsOf(config),
+    };
     const policy = { unknownAsDown: config.availability.unknown_as_down };
     for (const window of WINDOWS) {
       const period = periodAt(window, now, this.store.calendar);

@@ -17,8 +17,8 @@ import { rollupParams, upsertSql, type RollupStore } from "./rollup-store.js";
 
 export class FreshRollups {
   private dataVersion = -1;
-  private readonly clearHours: Database.Statement;
-  private readonly clearDays: Database.Statement;
+  /** Empty the overlay: its rows and the buckets they replace. */
+  private readonly clear: Database.Statement[];
   private readonly putHour: Database.Statement;
   private readonly putDay: Database.Statement;
   private readonly markHour: Database.Statement;
@@ -42,8 +42,9 @@ export class FreshRollups {
         SELECT * FROM main.rollup_day WHERE bucket NOT IN (SELECT bucket FROM fresh_days)
         UNION ALL SELECT * FROM fresh_day;
     `);
-    this.clearHours = db.prepare("DELETE FROM fresh_hour");
-    this.clearDays = db.prepare("DELETE FROM fresh_day");
+    this.clear = ["fresh_hour", "fresh_day", "fresh_hours", "fresh_days"].map((t) =>
+      db.prepare(`DELETE FROM temp.${t}`),
+    );
     this.putHour = db.prepare(upsertSql("temp.fresh_hour"));
     this.putDay = db.prepare(upsertSql("temp.fresh_day"));
     this.markHour = db.prepare("INSERT OR IGNORE INTO fresh_hours (bucket) VALUES (?)");
@@ -55,10 +56,7 @@ export class FreshRollups {
     const version = this.db.pragma("data_version", { simple: true }) as number;
     if (version === this.dataVersion) return;
     this.db.transaction(() => {
-      this.clearHours.run();
-      this.clearDays.run();
-      this.db.prepare("DELETE FROM fresh_hours").run();
-      this.db.prepare("DELETE FROM fresh_days").run();
+      for (const statement of this.clear) statement.run();
       const dirty = this.rollups.dirtyHours();
       if (dirty.length === 0) return;
       const { hours, days } = this.rollups.rebuild(dirty);

@@ -15,7 +15,7 @@ import { parseTargetValue } from "../../agent/form/value.js";
 import { anyJson, anyText, fuzzParameters, isClearMessage, withinBudget } from "../helpers/fuzz.js";
 import { stringify } from "yaml";
 
-const FORM_TEXT = readFileSync("test/form/fixtures/2026-performance-target-form.txt", "utf8");
+const FORM_TEXT = readFileSync("docs/form/2026-performance-target-form.txt", "utf8");
 const FORM_LINES = FORM_TEXT.split("\n");
 const TARGETS_TEXT = readFileSync("config/targets-2026.yaml", "utf8");
 
