@@ -6,14 +6,7 @@ import type { TargetRef } from "../collectors/types.js";
 import type { StoredSample } from "../agent/store/sqlite.js";
 import { toMicroseconds } from "../collectors/shared/timing.js";
 
-/** A linear congruential stream in [0, 1). */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+export { prng } from "../agent/demo-history/random.js";
 
 export function probeTarget(i: number): TargetRef {
   return {

@@ -46,7 +46,7 @@
  *    simulated hour: raw samples end at 35 days, hourly rollups at 93, daily ones cover the year.
  *
  * The series themselves: bench/year-series.ts; incidents, reports and manual records:
- * bench/year-records.ts; the checks that the rollups inserted directly are the store's own:
+ * agent/demo-history/records.ts (shared with the demo's history); the checks that the rollups inserted directly are the store's own:
  * bench/year-checks.ts.
  */
 import Database from "better-sqlite3";
@@ -66,7 +66,7 @@ import { upsertSql } from "../agent/store/rollup-store.js";
 import { probeTarget, prng } from "./generate.js";
 import { repoRoot } from "./paths.js";
 import { checkCellsAgainstStore, resolveIds } from "./year-checks.js";
-import { generateRecords } from "./year-records.js";
+import { generateRecords, recordMonthlyReportRows } from "../agent/demo-history/records.js";
 import {
   DAY_MS,
   HOUR,
@@ -294,7 +294,19 @@ function generate(
   clock.set(NOW);
   store.flushRollups();
 
-  const written = generateRecords(store, config, options, random, from, nowTs);
+  const written = generateRecords(store, config, {
+    year: YEAR,
+    targets: {
+      platform: apps.map((a) => a.target.name),
+      videoconf: pings.filter((p) => p.kind === "endpoint").map((p) => p.target.name),
+      machineRoom: pings.filter((p) => p.kind === "vm").map((p) => p.target.name),
+    },
+    random,
+    from,
+    nowTs,
+    by: "bench",
+  });
+  recordMonthlyReportRows(store, YEAR, 11);
   g.incidents = written.incidents;
   g.records = written.records;
   return g;

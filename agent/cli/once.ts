@@ -3,11 +3,8 @@
  * written to the store, so it is safe beside a running agent. Exit 1 when a collector failed.
  */
 import { systemClock } from "../clock.js";
-import { buildInstances } from "../instances.js";
-import { isInventoryType, LatestInventory } from "../inventory.js";
-import { LatestState } from "../store/latest.js";
 import { createLogger } from "../log.js";
-import type { RunOutcome, RunSink } from "../runner.js";
+import { runCollectorsOnce } from "../run-once.js";
 import { formatValue } from "./format-value.js";
 import { renderTable } from "./table.js";
 import { loadOrExit } from "./config-arg.js";
@@ -19,38 +16,7 @@ export async function onceCommand(path: string, options: { json?: boolean }): Pr
     { level: config.log.level === "info" ? "warn" : config.log.level, format: "json" },
     process.stderr,
   );
-  const outcomes: RunOutcome[] = [];
-  // Inventory collectors run first, so collectors that build on the inventory (icmp from guest
-  // IPs, antivirus coverage) see this run's VMs; collectors that combine others' results last.
-  const latest = new LatestState();
-  const sink: RunSink = {
-    runFinished: (o) => {
-      outcomes.push(o);
-      if (o.status === "ok") latest.replace(o.collector, o.samples, o.startedAt, o.kept);
-    },
-    tickSkipped: () => undefined,
-  };
-  const shutdown = new AbortController();
-  const configured = buildInstances(config.collectors, {
-    clock: systemClock,
-    log,
-    sink,
-    shutdown: shutdown.signal,
-    timeZone: config.timezone,
-    inventory: new LatestInventory(latest, () =>
-      configured
-        .filter((c) => isInventoryType(c.instance.type))
-        .map((c) => ({ name: c.instance.name, type: c.instance.type })),
-    ),
-    latest,
-  });
-  const isInventory = (c: (typeof configured)[number]) => isInventoryType(c.instance.type);
-  const combines = (c: (typeof configured)[number]) => c.instance.readsLatest;
-  await Promise.all(configured.filter(isInventory).map((c) => c.instance.tick()));
-  await Promise.all(configured.filter((c) => !isInventory(c) && !combines(c)).map((c) => c.instance.tick()));
-  await Promise.all(configured.filter(combines).map((c) => c.instance.tick()));
-  await Promise.allSettled(configured.map((c) => c.instance.close()));
-  outcomes.sort((a, b) => a.collector.localeCompare(b.collector));
+  const outcomes = await runCollectorsOnce(config, { clock: systemClock, log });
   if (options.json) {
     console.log(
       JSON.stringify(
