@@ -40,3 +40,13 @@ export function previousMonth(at: Date, timeZone: string): string {
   const { year, month } = localYearMonth(at, timeZone);
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
 }
+
+/** "2026-11-28 08:00 +08:00": a local time with its offset, for what a person reads. */
+export function localDateTimeWithOffset(at: Date, timeZone: string): string {
+  const name =
+    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+      .formatToParts(at)
+      .find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const offset = name === "GMT" ? "+00:00" : name.replace("GMT", "");
+  return `${localDateTime(at, timeZone)} ${offset}`;
+}

@@ -34,6 +34,7 @@ import type { AddOptions } from "./cli/maintenance.js";
 import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { registerKpiCommands } from "./cli/kpi-commands.js";
 import { registerFormExportCommand } from "./cli/form-export-command.js";
+import type { DemoOptions } from "./cli/demo.js";
 import { printCliError } from "./cli/print-error.js";
 import { VERSION } from "./version.js";
 
@@ -71,7 +72,13 @@ program
     "run the agent on the simulated machine room (a simulated vCenter and Deep Security Manager on loopback)",
   )
   .option("-c, --config <file>", "config file (YAML)", "config/default.yaml")
-  .action(async (opts: { config: string }) => (await import("./cli/demo.js")).demoCommand(opts.config));
+  .option(
+    "--history-from <date>",
+    "on an empty database, first write the simulated room's history (模拟数据) from this date (default: 1 January of this year)",
+  )
+  .option("--no-history", "do not write the simulated history")
+  .option("--history-only", "write the simulated history, then exit (no live agent)")
+  .action(async (opts: DemoOptions) => (await import("./cli/demo.js")).demoCommand(opts));
 
 program
   .command("once")
