@@ -20,7 +20,8 @@ describe("ops-agent demo (npm start)", () => {
         .replaceAll("127.0.0.1:9464", `127.0.0.1:${port}`)
         .replace("data_dir: ./data", `data_dir: ${join(dir, "data")}`),
     );
-    const child = spawn(process.execPath, [CLI, "demo", "--config", config], {
+    // --no-history: this test is about the live agent; test/demo-history/ covers the history.
+    const child = spawn(process.execPath, [CLI, "demo", "--no-history", "--config", config], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
