@@ -14,7 +14,8 @@
  *    agent/store/rollups.ts) into hourly and daily rows, upserted with
  *    the store's own statement (upsertSql) over a second connection — the rows the store would have
  *    built from them. Hourly rows only from `hourRowsFrom` (the hourly retention), daily rows always.
- * Both roads give the same rollup rows for the same samples (test/demo-history/ checks one hour).
+ * Both roads use the store's arithmetic and statement; test/demo-history/ checks a day's sample count
+ * (288 five-minute runs), not yet a row-for-row comparison with the store's own rollups.
  */
 import Database from "better-sqlite3";
 import { canonicalLabels } from "../store/catalogue.js";

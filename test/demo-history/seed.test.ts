@@ -3,7 +3,7 @@
  * to an injected now (2026-12-04 10:00 Asia/Shanghai) from a simulated room on loopback, it gives
  * the read model November figures — availability, VMs in scope, antivirus coverage, video-conference
  * incidents — never 无数据; it is marked as simulated; it is not written twice; a July misses the
- * coverage target; its rollup-only rows equal the ones the store builds from the same samples.
+ * coverage target; a rollup-only day counts the samples the collector's interval gives.
  */
 import { describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
