@@ -40,3 +40,22 @@ export function previousMonth(at: Date, timeZone: string): string {
   const { year, month } = localYearMonth(at, timeZone);
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "+08:00": the zone's UTC offset at that instant ("+00:00" for UTC). */
+export function utcOffset(at: Date, timeZone: string): string {
+  let format = offsetFormatters.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "longOffset" });
+    offsetFormatters.set(timeZone, format);
+  }
+  const name = format.formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  // "GMT+08:00", or plain "GMT" for a zero offset.
+  return name === "GMT" ? "+00:00" : name.slice(3);
+}
+
+/** "2026-11-28 08:00 +08:00": a time a person reads, with its offset so it is never ambiguous. */
+export function localDateTimeWithOffset(at: Date, timeZone: string): string {
+  return `${localDateTime(at, timeZone)} ${utcOffset(at, timeZone)}`;
+}
