@@ -157,6 +157,22 @@ registerIncidentCommands(program);
 registerKpiCommands(program);
 registerFormExportCommand(program);
 
+// `notify test [ROUTE]`: one test message per notification route, and the robot's answer.
+program
+  .command("notify")
+  .description("notification routes (incidents.notifications.channels)")
+  .command("test")
+  .description(
+    "send one test message on every route (or ROUTE) and print each robot's answer; exit 1 on a failure",
+  )
+  .argument("[route]", "a channel name (default: every route)")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action(async (route: string | undefined, opts: { config: string }) => {
+    const { loadOrExit } = await import("./cli/config-arg.js");
+    const { notifyTest } = await import("./notify/test-command.js");
+    process.exitCode = await notifyTest(loadOrExit(opts.config, "resolve"), route);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

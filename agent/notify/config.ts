@@ -90,8 +90,8 @@ const keyword = z
     message:
       "expected 1–20 characters without controls or any of < > * [ ] ` # _ ~ | \\ (the robots' markup)",
   })
-  .refine((k) => k.trim() === k, {
-    message: "remove the leading or trailing spaces: the robot compares the keyword exactly",
+  .regex(/^\S(?:.*\S)?$/u, {
+    message: "expected no leading or trailing spaces: the robot compares the keyword exactly",
   });
 
 /** The robots that sign their requests with a secret of their own. */

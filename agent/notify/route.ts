@@ -117,7 +117,12 @@ export async function sendToRoute(
       tls: route.tls,
       maxBodyBytes: MAX_ANSWER_BYTES,
     });
-    route.driver.check(answer);
+    try {
+      route.driver.check(answer);
+    } catch (err) {
+      if (err instanceof NotifyError) err.answer = answer;
+      throw err;
+    }
     return answer;
   } catch (err) {
     if (err instanceof NotifyError) throw err;

@@ -51,6 +51,8 @@ export const JSON_HEADERS: Readonly<Record<string, string>> = {
 export class NotifyError extends Error {
   /** Worth trying again: a timeout, a network error, 5xx, 408, 429, a rate limit (failure.ts). */
   readonly retryable: boolean;
+  /** The robot's answer, when it answered (`ops-agent notify test` prints it). */
+  answer: HttpAnswer | undefined;
 
   constructor(
     message: string,
