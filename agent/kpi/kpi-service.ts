@@ -10,7 +10,10 @@
  *    met / at risk; absent when there is no data;
  *  - opsagent_kpi_last_measurement_timestamp_seconds{indicator}: when the newest measurement
  *    behind the year's value was taken — when vCenter or the antivirus manager stops answering,
- *    the value above still stands for the period, and this says how old it is.
+ *    the value above still stands for the period, and this says how old it is;
+ *  - opsagent_kpi_info{indicator,name}: 1 per automatic indicator, `name` the form's Chinese row
+ *    name exactly as on the form — the dashboards join it so a tile reads
+ *    "日常维护信息系统所使用的虚拟机数量", not the key "vm_count" (identity stays the key).
  */
 import type { IncomingMessage } from "node:http";
 import { Gauge, type Registry } from "prom-client";
@@ -107,6 +110,17 @@ export class KpiService {
       },
     });
     this.registerStaleness(registry);
+    new Gauge({
+      name: "opsagent_kpi_info",
+      help: "1 per automatic indicator of the form; name is its Chinese row name as on the form (a label: join on indicator).",
+      labelNames: ["indicator", "name"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const i of indicators().filter((x) => x.binding.source !== "manual"))
+          this.set({ indicator: i.key, name: i.name }, 1);
+      },
+    });
   }
 
   private registerStaleness(registry: Registry): void {
