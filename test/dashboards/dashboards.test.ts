@@ -31,7 +31,7 @@ const EXPECTED_UIDS = [
   "opsagent-videoconf",
 ];
 
-describe("Grafana dashboards (dashboards/*.json)", () => {
+describe("Grafana dashboards as provisioned (dashboards/zh/*.json, generated from dashboards/src)", () => {
   it("are the six dashboards, each with a fixed, unique uid and a title", () => {
     const uids = dashboards.map((d) => d.dashboard.uid);
     expect([...uids].sort()).toEqual(EXPECTED_UIDS);
