@@ -1,0 +1,29 @@
+/** Registers `ops-agent report note` under the `report` command (the code loads when it runs). */
+import type { Command } from "commander";
+import { DEFAULT_CONFIG_PATH } from "./default-config.js";
+import type { ReportNoteOptions } from "./report-note.js";
+
+export function registerReportNoteCommand(program: Command): void {
+  const report = program.commands.find((c) => c.name() === "report");
+  if (report === undefined) throw new Error("register the report command before report note");
+  report
+    .command("note")
+    .description(
+      "text for a section of a month's report (问题 = 七、存在问题与整改措施, 计划 = 八、下月工作计划, …), " +
+        "added to the drafted text or (--replace) in its place; kept when the report is regenerated",
+    )
+    .argument("[text]", "the text (or --file FILE)")
+    .option("--month <YYYY-MM>", "the report's month")
+    .option("--section <name>", "总体 平台 机房 安全 视频会议 故障 问题 计划 (or their ids)")
+    .option("--file <file>", "read the text from a UTF-8 file")
+    .option("--replace", "replace the section's drafted text instead of adding to it")
+    .option("--by <who>", "who writes it (default $USER, or cli)")
+    .option("--list", "list the month's notes")
+    .option("--remove <id>", "remove a note (its id from --list)")
+    .option("--json", "with --list: print JSON")
+    .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+    .action(async (text: string | undefined, opts: ReportNoteOptions) => {
+      const { reportNoteCommand } = await import("./report-note.js");
+      process.exitCode = reportNoteCommand(text, opts);
+    });
+}
