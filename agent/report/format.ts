@@ -57,3 +57,23 @@ export const formatDateTime = localDateTime;
 export function formatShortDateTime(at: Date, timeZone: string): string {
   return formatDateTime(at, timeZone).slice(5);
 }
+
+/**
+ * 环比 of two ratios as a signed difference in percentage points: "+0.35个百分点", "−1.20个百分点",
+ * "持平"; 无数据 when either month has no figure.
+ */
+export function formatPointChange(current: number | null, previous: number | null, lang: Lang): string {
+  if (current === null || previous === null) return lang === "en" ? "no data" : "无数据";
+  const pp = Math.round((current - previous) * 10000) / 100;
+  if (pp === 0) return lang === "en" ? "unchanged" : "持平";
+  const text = `${pp > 0 ? "+" : "−"}${Math.abs(pp).toFixed(2)}`;
+  return lang === "en" ? `${text} pp` : `${text}个百分点`;
+}
+
+/** 环比 of two counts: "+2", "−1", "持平"; 无数据 when either is unknown. */
+export function formatCountChange(current: number | null, previous: number | null, lang: Lang): string {
+  if (current === null || previous === null) return lang === "en" ? "no data" : "无数据";
+  const d = current - previous;
+  if (d === 0) return lang === "en" ? "unchanged" : "持平";
+  return `${d > 0 ? "+" : "−"}${formatNumber(Math.abs(d), 1)}`;
+}
