@@ -216,7 +216,13 @@ describe("the monthly report from the store", () => {
       value: "不及时",
       status: "not_met",
     });
-    expect(report.rules.map((r) => r.title)).toHaveLength(4);
+    expect(report.rules.map((r) => r.title)).toEqual([
+      "教育应用运行可用率",
+      "故障响应及时性",
+      "视频会议系统健康",
+      "指标评价",
+      "月度运营报告计数",
+    ]);
     store.close();
   });
 
