@@ -13,17 +13,21 @@ export function registerReportNoteCommand(program: Command): void {
         "added to the drafted text or (--replace) in its place; kept when the report is regenerated",
     )
     .argument("[text]", "the text (or --file FILE)")
-    .option("--month <YYYY-MM>", "the report's month")
+    // --month, --list, --json and -c are the report command's own options: commander parses them
+    // there (before or after "note"), so the action takes them from it.
     .option("--section <name>", "总体 平台 机房 安全 视频会议 故障 问题 计划 (or their ids)")
     .option("--file <file>", "read the text from a UTF-8 file")
     .option("--replace", "replace the section's drafted text instead of adding to it")
     .option("--by <who>", "who writes it (default $USER, or cli)")
-    .option("--list", "list the month's notes")
     .option("--remove <id>", "remove a note (its id from --list)")
-    .option("--json", "with --list: print JSON")
-    .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
-    .action(async (text: string | undefined, opts: ReportNoteOptions) => {
+    .addHelpText("after", "\nAlso: --month YYYY-MM (required to add or --list), --list [--json], -c FILE.")
+    .action(async (text: string | undefined, own: Partial<ReportNoteOptions>, command: Command) => {
+      const parent = command.parent?.opts<Partial<ReportNoteOptions>>() ?? {};
       const { reportNoteCommand } = await import("./report-note.js");
-      process.exitCode = reportNoteCommand(text, opts);
+      process.exitCode = reportNoteCommand(text, {
+        ...parent,
+        ...own,
+        config: parent.config ?? DEFAULT_CONFIG_PATH,
+      });
     });
 }
