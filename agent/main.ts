@@ -34,6 +34,7 @@ import type { AddOptions } from "./cli/maintenance.js";
 import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { registerKpiCommands } from "./cli/kpi-commands.js";
 import { registerFormExportCommand } from "./cli/form-export-command.js";
+import { registerReportNoteCommand } from "./cli/report-note-command.js";
 import { printCliError } from "./cli/print-error.js";
 import { VERSION } from "./version.js";
 
@@ -155,6 +156,7 @@ maintenance
 
 registerIncidentCommands(program);
 registerKpiCommands(program);
+registerReportNoteCommand(program);
 registerFormExportCommand(program);
 
 // `notify test [ROUTE]`: one test message per notification route, and the robot's answer.

@@ -32,10 +32,48 @@ export function formatNumber(value: number | null, digits = 1): string {
   return String(Object.is(rounded, -0) ? 0 : rounded);
 }
 
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's UTC offset at an instant: "+08:00" (Intl's "GMT+08:00"; "GMT" alone is UTC). */
+export function zoneOffset(at: Date, timeZone: string): string {
+  let format = offsetFormatters.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
+    offsetFormatters.set(timeZone, format);
+  }
+  const name = format.formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  return name === "GMT" ? "+00:00" : name.replace(/^GMT/, "");
+}
+
+/** "2026-11-30 14:05 +08:00": a time a person reads, in the centre's zone with its offset. */
+export function formatDateTimeWithOffset(at: Date, timeZone: string): string {
+  return `${localDateTime(at, timeZone)} ${zoneOffset(at, timeZone)}`;
+}
+
 /** "2026-10-03 14:05" in the centre's time zone. */
 export const formatDateTime = localDateTime;
 
 /** "10-03 14:05" (within the report's month, the year is implied). */
 export function formatShortDateTime(at: Date, timeZone: string): string {
   return formatDateTime(at, timeZone).slice(5);
+}
+
+/**
+ * 环比 of two ratios as a signed difference in percentage points: "+0.35个百分点", "−1.20个百分点",
+ * "持平"; 无数据 when either month has no figure.
+ */
+export function formatPointChange(current: number | null, previous: number | null, lang: Lang): string {
+  if (current === null || previous === null) return lang === "en" ? "no data" : "无数据";
+  const pp = Math.round((current - previous) * 10000) / 100;
+  if (pp === 0) return lang === "en" ? "unchanged" : "持平";
+  const text = `${pp > 0 ? "+" : "−"}${Math.abs(pp).toFixed(2)}`;
+  return lang === "en" ? `${text} pp` : `${text}个百分点`;
+}
+
+/** 环比 of two counts: "+2", "−1", "持平"; 无数据 when either is unknown. */
+export function formatCountChange(current: number | null, previous: number | null, lang: Lang): string {
+  if (current === null || previous === null) return lang === "en" ? "no data" : "无数据";
+  const d = current - previous;
+  if (d === 0) return lang === "en" ? "unchanged" : "持平";
+  return `${d > 0 ? "+" : "−"}${formatNumber(Math.abs(d), 1)}`;
 }

@@ -15,6 +15,7 @@ import { Catalogue } from "./catalogue.js";
 import { InventoryLog, type InventoryRecord } from "./inventory-log.js";
 import { IncidentStore } from "./incident-store.js";
 import { ManualRecordStore } from "./manual-records.js";
+import { ReportNoteStore } from "./report-notes.js";
 import { ReportLog } from "./report-log.js";
 import { MaintenanceStore, type StoredMaintenanceWindow } from "./maintenance-store.js";
 import type { InventoryEntry } from "../inventory-changes.js";
@@ -91,6 +92,8 @@ export class SqliteStore {
   readonly records: ManualRecordStore;
   /** Generated reports and form exports (each counted once per kind, period and format). */
   readonly reports: ReportLog;
+  /** Operators' text for the monthly reports' sections (`ops-agent report note`). */
+  readonly reportNotes: ReportNoteStore;
   private closed = false;
   /** Readers only: the not-yet-flushed hours of a running agent, overlaid on the stored rollups. */
   private readonly fresh: FreshRollups | undefined;
@@ -121,6 +124,7 @@ export class SqliteStore {
     this.incidents = new IncidentStore(db);
     this.records = new ManualRecordStore(db);
     this.reports = new ReportLog(db);
+    this.reportNotes = new ReportNoteStore(db);
     this.chunks = new RawChunks(db, this.calendar, () => this.catalogue.reasonCodes());
     this.rollups = new RollupStore(
       db,
