@@ -13,7 +13,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   demo: ["ops-agent demo"],
   once: ["ops-agent once --collector host", "ops-agent once --collector host --json"],
   availability: ["ops-agent availability --window month", "ops-agent availability --json"],
-  "check-config": ["ops-agent check-config config/example.yaml"],
+  "check-config": ["ops-agent check-config deploy/config.yaml"],
   "maintenance add": [
     'ops-agent maintenance add migration --start "2026-12-05 22:00" --end "2026-12-06 02:00" --application ecard',
     'ops-agent maintenance add patching --cron "0 2 * * 6" --duration 2h --note "monthly patches"',
