@@ -4,8 +4,9 @@
  * for an unknown --collector.
  *
  * `--collector NAME` (repeatable) prints only those collectors; the collectors they build on run
- * too, unprinted: the inventory ones (antivirus coverage and pings from guest IPs need this run's
- * VMs), and for a collector that combines others' results (videoconf) all of them. On a terminal,
+ * too, unprinted: the inventory ones for a collector that uses the inventory (antivirus coverage
+ * and pings from guest IPs need this run's VMs), and for a collector that combines others'
+ * results (videoconf) all of them. On a terminal,
  * a line per collector on stderr says how far the run is (a vCenter of 253 VMs takes seconds).
  */
 import { systemClock } from "../clock.js";
@@ -28,7 +29,8 @@ type CollectorConfig = Config["collectors"][number];
 function runsFor(wanted: readonly string[], enabled: readonly CollectorConfig[]): CollectorConfig[] {
   const named = enabled.filter((c) => wanted.includes(instanceName(c)));
   if (named.some((c) => pluginFor(c.type)?.readsLatest === true)) return [...enabled];
-  return enabled.filter((c) => wanted.includes(instanceName(c)) || isInventoryType(c.type));
+  const onInventory = named.some((c) => pluginFor(c.type)?.usesInventory === true);
+  return enabled.filter((c) => wanted.includes(instanceName(c)) || (onInventory && isInventoryType(c.type)));
 }
 
 export interface OnceOptions {
