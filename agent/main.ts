@@ -79,7 +79,13 @@ program
   .description("run every enabled collector once and print what it measured (writes nothing)")
   .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
   .option("--json", "print the runs as JSON instead of a table")
-  .action(async (opts: { config: string; json?: boolean }) => {
+  .option(
+    "--collector <name>",
+    "run and print only this collector (repeatable; the ones it builds on run too)",
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .action(async (opts: { config: string; json?: boolean; collector: string[] }) => {
     const { onceCommand } = await import("./cli/once.js");
     process.exitCode = await onceCommand(opts.config, opts);
   });
@@ -116,7 +122,10 @@ maintenance
       "bad input exits 78",
   )
   .argument("<name>", "window name (unique)")
-  .option("--start <time>", 'one-off: start, ISO 8601 with offset, e.g. "2026-12-05T22:00:00+08:00"')
+  .option(
+    "--start <time>",
+    'one-off: start, "2026-12-05 22:00" in the config\'s timezone or with an offset ("…T22:00:00+08:00")',
+  )
   .option("--end <time>", "one-off: end, after --start")
   .option("--cron <expr>", 'recurring: a cron expression, e.g. "0 2 * * 6"')
   .option("--duration <duration>", 'recurring: how long each window lasts, e.g. "2h"')
@@ -174,6 +183,12 @@ program
     const { notifyTest } = await import("./notify/test-command.js");
     process.exitCode = await notifyTest(loadOrExit(opts.config, "resolve"), route);
   });
+
+// Help (examples, Chinese where LANG is zh_CN) is loaded only when asked for: see agent/cli/help-text.ts.
+const args = process.argv.slice(2);
+if (args.length === 0 || args.some((a) => a === "--help" || a === "-h" || a === "help")) {
+  (await import("./cli/help-text.js")).applyHelpText(program, process.env);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -100,7 +100,10 @@ export class SqliteStore {
 
   static open(options: StoreOptions): SqliteStore {
     ensureDataDirectory(dirname(options.path));
-    const lock = options.role === "agent" ? AgentLock.acquire(options.path, options.clock.now()) : undefined;
+    const lock =
+      options.role === "agent"
+        ? AgentLock.acquire(options.path, options.clock.now(), options.timeZone)
+        : undefined;
     try {
       const db = openDatabaseFile(options.path, options.integrityCheck ?? "full");
       return new SqliteStore(db, lock, options);
