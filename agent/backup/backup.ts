@@ -93,7 +93,10 @@ function openSource(databasePath: string): OpenedSource {
     );
   let db: Database.Database;
   try {
-    db = new Database(databasePath, { readonly: true, fileMustExist: true });
+    // Not `readonly`: a read-only connection to a WAL database leaves a -wal and a -shm beside a
+    // stopped agent's file. Only read here; a user who may not write the file gets a read-only
+    // connection from SQLite anyway.
+    db = new Database(databasePath, { fileMustExist: true });
   } catch (error) {
     throw new BackupError(
       `无法打开数据库 ${databasePath}（${(error as Error).message}）。 / Cannot open ${databasePath}.`,

@@ -56,7 +56,8 @@ export async function restoreDatabase(request: RestoreRequest): Promise<RestoreR
     throw error;
   }
   try {
-    const source = new Database(file, { readonly: true, fileMustExist: true });
+    // Only read (see backup.ts for why not `readonly`).
+    const source = new Database(file, { fileMustExist: true });
     const keptAside: string[] = [];
     const removed: string[] = [];
     try {
