@@ -6,9 +6,11 @@
  * destination. A reader never sees a half-written copy, and a failed one leaves nothing behind.
  */
 import Database from "better-sqlite3";
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
+import { chmod, open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { verifyAgentDatabase, type VerifiedDatabase } from "./verify.js";
+import type { VerifiedDatabase } from "./verify.js";
+import { verifyAgentDatabaseOffThread } from "./verify-off-thread.js";
 
 /** Copies the database into `destination` with SQLite's online backup API. */
 export type BackupSource = (destination: string) => Promise<unknown>;
@@ -47,13 +49,15 @@ export async function writeVerifiedCopy(
     } finally {
       copy.close();
     }
-    const verified = verifyAgentDatabase(tmp);
-    chmodSync(tmp, 0o640);
-    syncPath(tmp);
+    // Off the event loop: the check reads every page (a running daemon calls this), and so does
+    // the flush to disk (libuv's thread pool).
+    const verified = await verifyAgentDatabaseOffThread(tmp);
+    await chmod(tmp, 0o640);
+    await syncPath(tmp);
     beforeRename();
-    renameSync(tmp, destination);
+    await rename(tmp, destination);
     // The rename itself survives a power loss only once the directory is on disk.
-    syncPath(dir);
+    await syncPath(dir);
     return verified;
   } catch (error) {
     removeTmp();
@@ -61,11 +65,11 @@ export async function writeVerifiedCopy(
   }
 }
 
-function syncPath(path: string): void {
-  const fd = openSync(path, "r");
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }

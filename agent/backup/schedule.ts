@@ -8,7 +8,9 @@
  * loop free in between: 1024 pages (4 MiB at SQLite's 4 KiB page) took 9 ms a step (median, 19 ms
  * the slowest) from a warm 62 MiB database on the development machine, so a probe's callback or a
  * scrape waits at most about that long — the housekeeping's 25 ms steps are the same budget — and
- * a year's database of a few hundred megabytes is copied in about a hundred steps.
+ * a year's database of a few hundred megabytes is copied in about a hundred steps. The copy's
+ * integrity_check (seconds for such a file) runs in a worker thread and the flush to disk in
+ * libuv's thread pool (copy.ts), so neither holds the loop either.
  *
  * Metrics (only while backups are enabled): opsagent_backup_last_success_timestamp_seconds (the
  * newest copy in the directory, from its name, so it also counts copies made with `ops-agent

@@ -280,3 +280,30 @@ describe("ops-agent restore", () => {
     expect(count(db, "samples")).toBe(written);
   });
 });
+
+describe("verification in a worker thread (the daemon's)", () => {
+  it("gives the same verdicts as on the command line", async () => {
+    const { verifyAgentDatabaseOffThread } = await import("../../agent/backup/verify-off-thread.js");
+    const { verifyAgentDatabase } = await import("../../agent/backup/verify.js");
+    const dir = tempDir();
+    const good = join(dir, "ops-agent.db");
+    storeWithSamples(good, 1);
+    expect(await verifyAgentDatabaseOffThread(good)).toEqual(verifyAgentDatabase(good));
+    const newer = join(dir, "newer.db");
+    await takeBackup({ databasePath: good, out: newer, now: new Date(), timeZone: TZ });
+    const raw = new Database(newer);
+    raw.pragma(`user_version = ${migrations.length + 1}`);
+    raw.close();
+    const text = join(dir, "text.db");
+    writeFileSync(text, "not a database at all, long enough to be read as a header ............");
+    for (const [file, code] of [
+      [newer, "newer_schema"],
+      [text, "not_a_database"],
+      [join(dir, "missing.db"), "not_found"],
+    ] as const) {
+      const offThread = await refusal(verifyAgentDatabaseOffThread(file));
+      expect(offThread.code).toBe(code);
+      expect(() => verifyAgentDatabase(file)).toThrow(offThread.message);
+    }
+  });
+});
