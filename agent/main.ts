@@ -163,6 +163,32 @@ maintenance
     process.exitCode = maintenanceRemoveCommand(name, opts);
   });
 
+program
+  .command("backup")
+  .description(
+    "copy the database safely beside a running agent (SQLite online backup), verified (integrity_check, " +
+      "schema version), written atomically, mode 0640; default: a timestamped copy in backup.dir",
+  )
+  .option("--out <file>", "write the copy to this file (never overwrites one)")
+  .option("--dir <dir>", "write ops-agent-<local time><offset>.db into this directory")
+  .option("--keep <n>", "with --dir: keep the newest N copies the tool made there, delete older ones")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action(async (opts: { config: string; out?: string; dir?: string; keep?: string }) => {
+    process.exitCode = await (await import("./cli/backup.js")).backupCommand(opts);
+  });
+
+program
+  .command("restore")
+  .description(
+    "put a backup in the database's place: refused while an agent runs on it (exit 75) or for a newer " +
+      "schema (no downgrade); the current database is kept aside, renamed with the time",
+  )
+  .argument("<file>", "a backup made by ops-agent backup")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action(async (file: string, opts: { config: string }) => {
+    process.exitCode = await (await import("./cli/backup.js")).restoreCommand(file, opts);
+  });
+
 registerIncidentCommands(program);
 registerKpiCommands(program);
 registerReportNoteCommand(program);

@@ -1,5 +1,5 @@
 /** The formatting of the report's figures: ratios, durations, counts, times in the centre's time zone. */
-import { localDateTime } from "../local-time.js";
+import { localDateTime, localDateTimeWithOffset } from "../local-time.js";
 import type { Lang } from "./model.js";
 export function formatRatio(value: number | null, digits = 2): string {
   if (value === null || !Number.isFinite(value)) return "—";
@@ -32,23 +32,8 @@ export function formatNumber(value: number | null, digits = 1): string {
   return String(Object.is(rounded, -0) ? 0 : rounded);
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's UTC offset at an instant: "+08:00" (Intl's "GMT+08:00"; "GMT" alone is UTC). */
-export function zoneOffset(at: Date, timeZone: string): string {
-  let format = offsetFormatters.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
-    offsetFormatters.set(timeZone, format);
-  }
-  const name = format.formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
-  return name === "GMT" ? "+00:00" : name.replace(/^GMT/, "");
-}
-
 /** "2026-11-30 14:05 +08:00": a time a person reads, in the centre's zone with its offset. */
-export function formatDateTimeWithOffset(at: Date, timeZone: string): string {
-  return `${localDateTime(at, timeZone)} ${zoneOffset(at, timeZone)}`;
-}
+export const formatDateTimeWithOffset = localDateTimeWithOffset;
 
 /** "2026-10-03 14:05" in the centre's time zone. */
 export const formatDateTime = localDateTime;

@@ -397,6 +397,16 @@ export class SqliteStore {
     return total;
   }
 
+  /**
+   * SQLite's online backup of this connection's database into `destination`, `pagesPerStep` pages
+   * a step with the event loop free between steps (agent/backup/schedule.ts). Through the agent's
+   * own connection: its writes during the copy go into the copy too, where another connection's
+   * would restart it.
+   */
+  backup(destination: string, pagesPerStep: number): Promise<unknown> {
+    return this.db.backup(destination, { progress: () => pagesPerStep });
+  }
+
   schemaVersion(): number {
     return this.db.pragma("user_version", { simple: true }) as number;
   }
