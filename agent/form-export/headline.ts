@@ -25,7 +25,7 @@ function bound(text: string): string {
 
 function comparison(result: IndicatorResult, value: number | boolean): string {
   const target = result.target;
-  if (target.kind === "qualitative") return `评价为${formatValue(target, value)}，目标为${target.text}`;
+  if (target.kind === "qualitative") return `评价为${formatValue(target, value)}（目标：${target.text}）`;
   const n = value as number;
   const goal = bound(target.text);
   switch (target.op) {
@@ -45,10 +45,11 @@ function comparison(result: IndicatorResult, value: number | boolean): string {
 /** "2026年上半年教育应用运行可用率83.64%，低于目标90%" (not met) or the year-to-date version (at risk). */
 export function deviationHeadline(result: IndicatorResult, caption: string): string {
   const value = result.value as number | boolean;
-  const now = formatValue(result.target, value);
+  // A word says itself in the comparison ("评价为不及时"); a number is given before it.
+  const now = result.target.kind === "qualitative" ? "" : formatValue(result.target, value);
   if (result.status === "at_risk" && result.projected !== undefined) {
     const projected = formatValue(result.target, result.projected);
-    return `${caption}${result.name}${now}，预计全年${projected}，${comparison(result, result.projected)}`;
+    return `${caption}${result.name}${now === "" ? "" : `${now}，`}预计全年${projected === now || now === "" ? "" : `${projected}，`}${comparison(result, result.projected)}`;
   }
-  return `${caption}${result.name}${now}，${comparison(result, value)}`;
+  return `${caption}${result.name}${now === "" ? "" : `${now}，`}${comparison(result, value)}`;
 }
