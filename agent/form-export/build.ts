@@ -20,9 +20,7 @@ import { basename } from "node:path";
 import type { Config } from "../../config/schema.js";
 import type { Binding, Indicator } from "../form/types.js";
 import { formatValue } from "../form/value.js";
-import { timelinessRule } from "../incidents/sla.js";
 import { CATEGORY_NAMES } from "../incidents/types.js";
-import { ACCOUNTING_RULE } from "../kpi/availability.js";
 import type { IndicatorResult } from "../kpi/evaluate.js";
 import type { KpiPeriod } from "../kpi/kpi-period.js";
 import { kpiReport, monthLabel } from "../kpi/kpi-report.js";
@@ -31,6 +29,7 @@ import { DEFAULT_SCORING, allocatePoints, type RowScoring, type ScoringRule } fr
 import { deviationHeadline, periodCaption } from "./headline.js";
 import { deviationReason, localDay, localTime, type Deviation, type ReasonContext } from "./reasons.js";
 import { scoreRow } from "./score.js";
+import { howZh, ruleZh } from "./rules-zh.js";
 
 export const FORM_EXPORT_KIND = "form_export";
 export const FORM_EXPORT_TITLE = "绩效自评表";
@@ -251,8 +250,8 @@ export function buildFormExport(
         unit: indicator.binding.source === "manual" ? "" : EVIDENCE_UNITS[indicator.binding.source],
         value,
         coverage: result.coverage === null ? null : Math.round(result.coverage * 1000) / 1000,
-        how: result.how,
-        rule: ruleOf(indicator.binding, config),
+        how: "",
+        rule: ruleZh(indicator.binding, config),
         parts: noData
           ? []
           : (result.evidence?.parts ?? []).map((p) => ({
@@ -270,6 +269,9 @@ export function buildFormExport(
       });
     }
   });
+
+  // 计算说明 in Chinese from the evidence's own (tidied) numbers.
+  for (const e of evidence) e.how = howZh(e);
 
   const reports = store.reports
     .list("monthly_report", `${period.year}-`)
@@ -403,21 +405,4 @@ function manualNotes(result: IndicatorResult, records: RecordsById): string {
   });
   if (noted.length === 1) return (noted[0] as { note: string }).note;
   return noted.map((r) => `#${r.id} ${r.day}：${r.note}`).join("；");
-}
-
-function ruleOf(binding: Binding, config: Config): string {
-  switch (binding.source) {
-    case "availability":
-      return ACCOUNTING_RULE;
-    case "fault_timeliness":
-      return timelinessRule(config.incidents.sla);
-    case "vm_count":
-      return "期间最后一次清单中的在管虚拟机数（多个清单来源相加）；与指标值比较 (VMs in scope in the period's last inventory).";
-    case "antivirus_coverage":
-      return "受保护的运行虚拟机 ÷ 在管运行虚拟机，期间各次测量的平均值 (mean of the period's coverage measurements).";
-    case "monthly_reports":
-      return "期间内已生成月度运营报告的月份数，同一月份重新生成只计一次 (distinct months with a generated report).";
-    case "manual":
-      return "";
-  }
 }

@@ -217,7 +217,9 @@ function mainSheet(ws: Worksheet, exp: FormExport): void {
         cell.font = { name: FONT, size: SIZE };
         cell.border = THIN;
         cell.alignment = {
-          vertical: "middle",
+          // 一级/二级指标 are merged over their group, which may cross a printed page: at the top,
+          // their text stays on the group's first page instead of under the next page's header.
+          vertical: c <= 1 ? "top" : "middle",
           wrapText: true,
           horizontal: c >= 3 && c <= 6 ? "center" : c <= 1 ? "center" : "left",
           // Left-aligned text keeps off the border.
@@ -274,11 +276,11 @@ function mainSheet(ws: Worksheet, exp: FormExport): void {
     for (const i of single)
       spans.push({ a: i, b: i, text: cellOf(lines[i], column), width: MAIN_WIDTHS[column] as number });
   }
-  // A merged cell's text needs the rows it spans to be tall enough together: the last row grows.
+  // A merged cell's text is at its top, and its first row is tall enough for all of it: a row is
+  // never split over two printed pages, so the text never runs under the next page's header.
   for (const s of spans) {
     const need = heightFor([{ text: s.text, width: s.width }]);
-    const have = sum(heights.slice(s.a, s.b + 1));
-    if (need > have) heights[s.b] = (heights[s.b] as number) + (need - have);
+    if (need > (heights[s.a] as number)) heights[s.a] = need;
   }
   heights.forEach((h, i) => {
     ws.getRow(FIRST_ROW + i).height = h;
@@ -403,15 +405,33 @@ function evidenceSheet(ws: Worksheet, exp: FormExport): void {
   text(ws.getCell(row, 1), `本期月度运营报告（${new Set(exp.reports.map((r) => r.month)).size}个月份）`);
   ws.getCell(row, 1).font = { name: FONT, size: SIZE, bold: true };
   row += 1;
-  headerRow(ws, row, REPORT_HEADERS, EVIDENCE_WIDTHS);
+  // The reports' table spans the evidence columns: [first, last] column of each of its fields.
+  const spans: [number, number][] = [
+    [1, 1],
+    [2, 2],
+    [3, 4],
+    [5, 7],
+    [8, 9],
+  ];
+  const spanWidths = spans.map(([a, b]) => sum(EVIDENCE_WIDTHS.slice(a - 1, b)));
+  const spanRow = (r: number, values: readonly string[], header: boolean) => {
+    values.forEach((v, k) => {
+      const [a, b] = spans[k] as [number, number];
+      const cell = ws.getCell(r, a);
+      text(cell, v);
+      for (let c = a; c <= b; c++) ws.getCell(r, c).border = THIN;
+      cell.font = { name: FONT, size: SIZE, bold: header };
+      cell.alignment = { vertical: "middle", wrapText: true, ...(header ? { horizontal: "center" } : {}) };
+      if (header) cell.fill = HEADER_FILL;
+      if (b > a) ws.mergeCells(r, a, r, b);
+    });
+    ws.getRow(r).height = heightFor(values.map((v, k) => ({ text: v, width: spanWidths[k] as number })));
+  };
+  spanRow(row, REPORT_HEADERS, true);
   row += 1;
-  if (exp.reports.length === 0) {
-    put(row, 1, "期间内无月度运营报告");
-    endRow(row);
-  }
+  if (exp.reports.length === 0) spanRow(row, ["期间内无月度运营报告", "", "", "", ""], false);
   for (const r of exp.reports) {
-    [r.month, r.format, r.file, r.generatedAt, r.sha256].forEach((v, c) => put(row, c + 1, v));
-    endRow(row);
+    spanRow(row, [r.month, r.format, r.file, r.generatedAt, r.sha256], false);
     row += 1;
   }
 }

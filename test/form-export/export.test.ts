@@ -253,7 +253,11 @@ describe("the half-year self-evaluation from generated data", () => {
       `2026年上半年预算执行率38%，低于目标40%。依据人工记录#${fx.records.budget}。`,
       "由责任科室核实差距原因，制定整改措施，在下一期跟踪落实。",
     ]);
-    expect(cells(ws, rowOf(ws, "设备检修")).slice(4, 7)).toEqual(["1次\n未达成", expect.any(Number), expect.any(Number)]);
+    expect(cells(ws, rowOf(ws, "设备检修")).slice(4, 7)).toEqual([
+      "1次\n未达成",
+      expect.any(Number),
+      expect.any(Number),
+    ]);
     expect(ws.getCell(rowOf(ws, "设备检修"), 7).value).toBe(
       round2((ws.getCell(rowOf(ws, "设备检修"), 6).value as number) / 2),
     );
@@ -274,9 +278,9 @@ describe("the half-year self-evaluation from generated data", () => {
       "无数据：期间无人工记录，无法评价，不得分。",
       "补录本期人工记录后重新导出。",
     ]);
-    expect((ws.getCell(rowOf(ws, "自制新闻条数"), 5).fill as { fgColor?: { argb?: string } }).fgColor?.argb).toBe(
-      "FFEDEDED",
-    );
+    expect(
+      (ws.getCell(rowOf(ws, "自制新闻条数"), 5).fill as { fgColor?: { argb?: string } }).fgColor?.argb,
+    ).toBe("FFEDEDED");
 
     // Totals: each 小计 adds its group's rows (无数据 as 0); the 合计 is 100 points.
     let groupPoints = 0;
@@ -310,10 +314,14 @@ describe("the half-year self-evaluation from generated data", () => {
     }
     expect(notes[0]).toBe("说明");
     expect(notes.join("\n")).toContain("本表为半年评价，指标值取绩效目标表的半年指标值");
-    expect(notes.join("\n")).toContain("绩效目标表未规定各指标分值。本表按默认规则将100分平均分配至63项三级指标");
+    expect(notes.join("\n")).toContain(
+      "绩效目标表未规定各指标分值。本表按默认规则将100分平均分配至63项三级指标",
+    );
     expect(notes.join("\n")).toContain("不是财政部门规定的分值");
     expect(notes.join("\n")).toContain("达成得满分；未达成的数值指标按完成比例得分，定性指标不得分");
-    expect(notes.join("\n")).toContain("表中时间均为Asia/Shanghai时区时间（UTC+08:00）。本表由 ops-agent 于 2026-07-01 09:00 +08:00 生成");
+    expect(notes.join("\n")).toContain(
+      "表中时间均为Asia/Shanghai时区时间（UTC+08:00）。本表由 ops-agent 于 2026-07-01 09:00 +08:00 生成",
+    );
 
     // Outside text stays a literal string cell, never a formula.
     for (const [row, column, value] of [
@@ -406,13 +414,23 @@ describe("the half-year self-evaluation from generated data", () => {
         if (typeof v === "string") expect(v).not.toMatch(/\d\.\d{5,}/);
       }
     const reportsTitle = evRows.get("本期月度运营报告（5个月份）") as number;
-    expect(cells(ev, reportsTitle + 1).slice(0, 5)).toEqual(REPORT_HEADERS);
-    expect(cells(ev, reportsTitle + 2).slice(0, 4)).toEqual([
+    expect([1, 2, 3, 5, 8].map((c) => ev.getCell(reportsTitle + 1, c).value)).toEqual(REPORT_HEADERS);
+    const first = reportsTitle + 2;
+    expect([1, 2, 3, 5].map((c) => ev.getCell(first, c).value)).toEqual([
       "2026-01",
       "docx",
       "2026-01-大平台月度运营报告.docx",
       "2026-02-01 08:00 +08:00",
     ]);
+    // Explanations in Chinese (the English is DESIGN.md's): no run of English words.
+    expect(ev.getCell(a, 8).value).toBe(
+      "各应用可用率×权重之和 ÷ 权重之和 = 1.6729 ÷ 2，实际完成值83.64%；数据覆盖率100.0%。",
+    );
+    for (let r = 2; r < reportsTitle; r++)
+      for (const c of [8, 9]) {
+        const v = ev.getCell(r, c).value;
+        if (typeof v === "string") expect(v).not.toMatch(/[A-Za-z]+ [A-Za-z]+ [A-Za-z]+/);
+      }
 
     // No time anywhere in the workbook as a bare UTC "…Z" string.
     for (const sheet of wb.worksheets)
@@ -480,7 +498,12 @@ describe("the half-year self-evaluation from generated data", () => {
     expect(byName.get("客户服务")?.[13]).toBe("制表符开头");
     expect(byName.get("专题活动")?.[13]).toMatch(/：\+第二次$/);
     expect(byName.get("教育应用运行可用率")?.slice(4, 7)).toEqual(["≥90%", "83.64%", "未达成"]);
-    expect(byName.get("自制新闻条数")?.slice(5, 9)).toEqual(["无数据", "无数据", expect.any(String), "无数据"]);
+    expect(byName.get("自制新闻条数")?.slice(5, 9)).toEqual([
+      "无数据",
+      "无数据",
+      expect.any(String),
+      "无数据",
+    ]);
     expect(byName.get("教育应用运行可用率")?.[14]).toBe("availability");
     // No field starts with a character a spreadsheet takes for a formula; no UTC "…Z" time.
     for (const r of rows.slice(1))
