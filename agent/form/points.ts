@@ -105,6 +105,8 @@ export function allocatePoints(
     pools.set("", { points: settings.total, rows: rows.map((_, i) => i) });
   }
   for (const [name, pool] of pools) {
+    // A group no row belongs to is reported above.
+    if (pool.rows.length === 0) continue;
     const own = pool.rows.reduce((s, i) => s + hundredths(rows[i]?.points ?? 0), 0);
     const left = hundredths(pool.points) - own;
     const open = pool.rows.filter((i) => rows[i]?.points === undefined);
