@@ -6,7 +6,7 @@
  */
 import type { FormExport } from "./build.js";
 import { RULE_NAMES } from "./score.js";
-import { utcOffset } from "./reasons.js";
+import { utcOffset } from "../local-time.js";
 
 export function scoringNotes(exp: FormExport): string[] {
   const rules = [...new Set(exp.rows.map((r) => r.rule))];

@@ -11,11 +11,12 @@ import { judgeResponse } from "../incidents/sla.js";
 import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
 import { Figures } from "../figures/index.js";
 import { unprotectedVms } from "../figures/unprotected.js";
-import { reasonText, UNPROTECTED_REASONS_ZH } from "../report/labels.js";
+import { labels, reasonText, UNPROTECTED_REASONS_ZH } from "../report/labels.js";
+import { applicationNames, displayName } from "../report/names.js";
 import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { downHoursBySeries, outagesOf } from "../report/series.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { localDateTime } from "../local-time.js";
+import { localDateTimeWithOffset } from "../local-time.js";
 
 /** At most this many items are named in one cell; the rest are counted. */
 export const MAX_LISTED = 10;
@@ -55,23 +56,8 @@ export function deviationReason(binding: Binding, ctx: ReasonContext): Deviation
   }
 }
 
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "+08:00": the zone's offset from UTC at that instant. */
-export function utcOffset(at: Date, timeZone: string): string {
-  let format = offsetFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "longOffset" });
-    offsetFormats.set(timeZone, format);
-  }
-  const name = format.formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
-  return name === "GMT" ? "+00:00" : name.slice(3);
-}
-
 /** "2026-03-05 10:00 +08:00" in the centre's time zone, with its offset (never a bare UTC …Z). */
-export function localTime(at: Date, timeZone: string): string {
-  return `${localDateTime(at, timeZone)} ${utcOffset(at, timeZone)}`;
-}
+export const localTime = localDateTimeWithOffset;
 
 /** "2026-03-05" in the centre's time zone. */
 export function localDay(at: Date, timeZone: string): string {
@@ -108,6 +94,7 @@ function availabilityReason(ctx: ReasonContext): Deviation {
   const { store, config, from, to } = ctx;
   const figure = new Figures({ store, config }).availability({ from, to });
   const apps = figure.specs;
+  const names = applicationNames(config);
   const results = figure.applications;
   const overall = figure.value;
   const weightOf = figure.weightOf;
@@ -141,7 +128,7 @@ function availabilityReason(ctx: ReasonContext): Deviation {
         application: app.application,
         start: o.start.getTime(),
         cost: samples * perSample,
-        text: `${app.application} ${localTime(o.start, config.timezone)} 起${duration(o.durationMinutes)}（${o.reason}）`,
+        text: `${displayName(names, app.application)} ${localTime(o.start, config.timezone)} 起${duration(o.durationMinutes)}（${labels("zh").outageCause(o.reason)}）`,
       });
     }
     // Raw samples are pruned after their retention; older down time is only in the daily
@@ -157,7 +144,7 @@ function availabilityReason(ctx: ReasonContext): Deviation {
         cost: run.down * perSample,
         pruned: true,
         text:
-          `${app.application} ${first === last ? first : `${first} 至 ${last}`} ` +
+          `${displayName(names, app.application)} ${first === last ? first : `${first} 至 ${last}`} ` +
           `共${duration((run.down * app.intervalSeconds) / 60)}（日汇总）`,
       });
       run = undefined;
@@ -182,14 +169,16 @@ function availabilityReason(ctx: ReasonContext): Deviation {
     }
     closeRun();
     if (config.availability.unknown_as_down && result.unknown > 0) {
-      unknown.push(`${app.application} ${duration((result.unknown * app.intervalSeconds) / 60)}`);
+      unknown.push(
+        `${displayName(names, app.application)} ${duration((result.unknown * app.intervalSeconds) / 60)}`,
+      );
     }
   }
   const parts: string[] = [];
   // The applications that cost the most, for the measure: fix those first.
   const costByApp = new Map<string, number>();
   for (const l of losses) costByApp.set(l.application, (costByApp.get(l.application) ?? 0) + l.cost);
-  const worst = [...costByApp.entries()].sort((a, b) => b[1] - a[1]).map(([app]) => app);
+  const worst = [...costByApp.entries()].sort((a, b) => b[1] - a[1]).map(([app]) => displayName(names, app));
   if (losses.length > 0) {
     losses.sort((a, b) => a.start - b.start);
     const cost = losses.reduce((s, l) => s + l.cost, 0);
@@ -203,7 +192,7 @@ function availabilityReason(ctx: ReasonContext): Deviation {
   }
   if (unknown.length > 0)
     parts.push(`无采样时段按不可用计（availability.unknown_as_down）：${listed(unknown, "、")}`);
-  const missing = results.filter((r) => r.ratio === null).map((r) => r.application);
+  const missing = results.filter((r) => r.ratio === null).map((r) => displayName(names, r.application));
   if (missing.length > 0) parts.push(`无数据的应用（未计入）：${listed(missing, "、")}`);
   const measures: string[] = [];
   if (worst.length > 0)

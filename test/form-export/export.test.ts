@@ -179,8 +179,8 @@ describe("the half-year self-evaluation from generated data", () => {
       availabilityPoints,
       round2((availabilityPoints * 7267) / 8688 / 0.9),
       "2026年上半年教育应用运行可用率83.64%，低于目标90%。3次中断使可用率降低16.36%：" +
-        "ecard 2026-02-01 00:00 +08:00 起1416小时（timeout）；" +
-        "portal 2026-03-05 10:00 +08:00 起3小时（status）；portal 2026-05-20 14:00 +08:00 起2小时（status）。",
+        "ecard 2026-02-01 00:00 +08:00 起1416小时（响应超时）；" +
+        "portal 2026-03-05 10:00 +08:00 起3小时（状态码异常）；portal 2026-05-20 14:00 +08:00 起2小时（状态码异常）。",
       "对ecard、portal的中断逐次复盘，查明原因并落实整改，加强监测告警以缩短恢复时间；" +
         "计划内停机提前登记维护窗口（ops-agent maintenance add）。",
     ]);
