@@ -25,11 +25,23 @@ import type { Indicator, TargetValue } from "../form/types.js";
 import { json, readBody, type Routes } from "../http.js";
 import type { Logger } from "../log.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import type { IndicatorResult } from "./evaluate.js";
+import type { IndicatorResult, KpiStatus } from "./evaluate.js";
 import { availabilityCacheFor } from "./availability-cache.js";
 import { indicatorsOf, kpiReport } from "./kpi-report.js";
 import { recordManualValue } from "./records.js";
 import { isWellFormedText } from "../well-formed-text.js";
+
+/**
+ * opsagent_kpi_status's values: one number per verdict, ordered so that a higher value is better and
+ * 无数据 is a value of its own (a tile shows 无数据, not an empty panel that reads like an outage).
+ * "n/a" (a row that does not apply to the period) has no series.
+ */
+const STATUS_CODES: Readonly<Partial<Record<KpiStatus, number>>> = {
+  met: 3,
+  at_risk: 2,
+  not_met: 1,
+  no_data: 0,
+};
 
 /**
  * Text a person sent: JSON's \ud800 escapes can make a lone surrogate, which SQLite would store as
@@ -106,6 +118,20 @@ export class KpiService {
             if (r.status === "met") this.set({ indicator: r.key, period: p.period }, 1);
             else if (r.status === "not_met" || r.status === "at_risk")
               this.set({ indicator: r.key, period: p.period }, 0);
+          }
+      },
+    });
+    new Gauge({
+      name: "opsagent_kpi_status",
+      help: "The verdict of each automatic indicator for the period, as the form reads it: 3 达成 (met), 2 有风险 (at risk), 1 未达成 (not met), 0 无数据 (no evidence: never counted as met).",
+      labelNames: ["indicator", "period"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of automatic())
+          for (const r of p.results) {
+            const code = STATUS_CODES[r.status];
+            if (code !== undefined) this.set({ indicator: r.key, period: p.period }, code);
           }
       },
     });

@@ -193,7 +193,7 @@ describe("dashboards in Chinese and English from one source (dashboards/src + da
   it("indicator tiles are named by the form's Chinese row names from opsagent_kpi_info, and say 无数据 without data", () => {
     const overview = zh.find((d) => d.file === "overview.json")!.dashboard;
     const tiles = allPanels(overview).filter((p) =>
-      (p.targets ?? []).some((t) => /opsagent_kpi_(value|met)\{/.test(t.expr ?? "")),
+      (p.targets ?? []).some((t) => /opsagent_kpi_(value|met|status)\{/.test(t.expr ?? "")),
     );
     expect(tiles.length).toBeGreaterThanOrEqual(4);
     for (const p of tiles) {
@@ -206,13 +206,24 @@ describe("dashboards in Chinese and English from one source (dashboards/src + da
     }
   });
 
-  it("value mappings read 正常/降级/中断 and 达成/未达成/有风险, and a stale measurement shows as 已过期", () => {
+  it("value mappings read 正常/降级/中断 and 达成/有风险/未达成/无数据, and a stale measurement shows as 已过期", () => {
     const texts = zh.flatMap(({ dashboard }) =>
       visibleStrings(dashboard)
         .filter((s) => s.where.endsWith("mapping"))
         .map((s) => s.text),
     );
-    for (const word of ["正常", "降级", "中断", "达成", "未达成 / 有风险", "及时", "不及时", "已过期"])
+    for (const word of [
+      "正常",
+      "降级",
+      "中断",
+      "达成",
+      "未达成",
+      "有风险",
+      "无数据",
+      "及时",
+      "不及时",
+      "已过期",
+    ])
       expect(texts).toContain(word);
     const overview = zh.find((d) => d.file === "overview.json")!.dashboard;
     const table = allPanels(overview).find((p) =>
