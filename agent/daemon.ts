@@ -16,6 +16,7 @@ import { IncidentService } from "./incidents/service.js";
 import { KpiService } from "./kpi/kpi-service.js";
 import { ReportSchedule } from "./report/schedule.js";
 import { FormExportSchedule } from "./form-export/schedule.js";
+import { BackupSchedule } from "./backup/schedule.js";
 import { buildInstances, type ConfiguredInstance } from "./instances.js";
 import { AvailabilityReport } from "./kpi/availability-report.js";
 import type { Logger } from "./log.js";
@@ -64,6 +65,8 @@ export class Agent {
   private readonly reports: ReportSchedule;
   /** The self-evaluation export (绩效自评表) on July 1 and January 1. */
   private readonly formExports: FormExportSchedule;
+  /** The scheduled backup of the database (`backup:`), off by default. */
+  private readonly backups: BackupSchedule;
   /** Where finished runs go: the recorder (store, latest state, metrics), then incident detection. */
   private readonly sink: RunSink;
   private http: AgentHttpServer;
@@ -100,6 +103,7 @@ export class Agent {
     this.housekeeping = new Housekeeping(store, clock, log, () => this.config.store);
     this.reports = new ReportSchedule(store, clock, log);
     this.formExports = new FormExportSchedule(store, clock, log);
+    this.backups = new BackupSchedule(store, clock, log, this.metrics.registry);
     this.sink = {
       runFinished: (outcome) => {
         this.recorder.runFinished(outcome);
@@ -147,6 +151,7 @@ export class Agent {
     agent.kpi.refresh();
     agent.reports.start(config);
     agent.formExports.start(config, config.form_export);
+    agent.backups.start(config);
     agent.availabilityTimer = setInterval(() => agent.refreshFigures(), config.availability.refresh);
     agent.maintenanceTimer = setInterval(
       () => agent.refreshMaintenance(agent.config),
@@ -342,6 +347,7 @@ export class Agent {
     this.kpi.reload(config);
     this.reports.start(config);
     this.formExports.start(config, config.form_export);
+    this.backups.start(config);
     const oldScheduler = this.scheduler;
     const oldConfigured = this.configured;
     await oldScheduler.stop();
@@ -385,6 +391,8 @@ export class Agent {
     await this.incidents.close();
     await this.reports.stop();
     await this.formExports.stop();
+    // A backup in flight copies through the store's connection: it finishes before the store closes.
+    await this.backups.stop();
     this.maintenance.close();
     this.store.close();
     this.log.info("stopped; database closed");

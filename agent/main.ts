@@ -35,6 +35,7 @@ import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { registerKpiCommands } from "./cli/kpi-commands.js";
 import { registerFormExportCommand } from "./cli/form-export-command.js";
 import type { DemoOptions } from "./cli/demo.js";
+import { registerReportNoteCommand } from "./cli/report-note-command.js";
 import { printCliError } from "./cli/print-error.js";
 import { VERSION } from "./version.js";
 
@@ -85,7 +86,13 @@ program
   .description("run every enabled collector once and print what it measured (writes nothing)")
   .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
   .option("--json", "print the runs as JSON instead of a table")
-  .action(async (opts: { config: string; json?: boolean }) => {
+  .option(
+    "--collector <name>",
+    "run and print only this collector (repeatable; the ones it builds on run too)",
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .action(async (opts: { config: string; json?: boolean; collector: string[] }) => {
     const { onceCommand } = await import("./cli/once.js");
     process.exitCode = await onceCommand(opts.config, opts);
   });
@@ -122,7 +129,10 @@ maintenance
       "bad input exits 78",
   )
   .argument("<name>", "window name (unique)")
-  .option("--start <time>", 'one-off: start, ISO 8601 with offset, e.g. "2026-12-05T22:00:00+08:00"')
+  .option(
+    "--start <time>",
+    'one-off: start, "2026-12-05 22:00" in the config\'s timezone or with an offset ("…T22:00:00+08:00")',
+  )
   .option("--end <time>", "one-off: end, after --start")
   .option("--cron <expr>", 'recurring: a cron expression, e.g. "0 2 * * 6"')
   .option("--duration <duration>", 'recurring: how long each window lasts, e.g. "2h"')
@@ -160,9 +170,58 @@ maintenance
     process.exitCode = maintenanceRemoveCommand(name, opts);
   });
 
+program
+  .command("backup")
+  .description(
+    "copy the database safely beside a running agent (SQLite online backup), verified (integrity_check, " +
+      "schema version), written atomically, mode 0640; default: a timestamped copy in backup.dir",
+  )
+  .option("--out <file>", "write the copy to this file (never overwrites one)")
+  .option("--dir <dir>", "write ops-agent-<local time><offset>.db into this directory")
+  .option("--keep <n>", "with --dir: keep the newest N copies the tool made there, delete older ones")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action(async (opts: { config: string; out?: string; dir?: string; keep?: string }) => {
+    process.exitCode = await (await import("./cli/backup.js")).backupCommand(opts);
+  });
+
+program
+  .command("restore")
+  .description(
+    "put a backup in the database's place: refused while an agent runs on it (exit 75) or for a newer " +
+      "schema (no downgrade); the current database is kept aside, renamed with the time",
+  )
+  .argument("<file>", "a backup made by ops-agent backup")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action(async (file: string, opts: { config: string }) => {
+    process.exitCode = await (await import("./cli/backup.js")).restoreCommand(file, opts);
+  });
+
 registerIncidentCommands(program);
 registerKpiCommands(program);
+registerReportNoteCommand(program);
 registerFormExportCommand(program);
+
+// `notify test [ROUTE]`: one test message per notification route, and the robot's answer.
+program
+  .command("notify")
+  .description("notification routes (incidents.notifications.channels)")
+  .command("test")
+  .description(
+    "send one test message on every route (or ROUTE) and print each robot's answer; exit 1 on a failure",
+  )
+  .argument("[route]", "a channel name (default: every route)")
+  .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
+  .action(async (route: string | undefined, opts: { config: string }) => {
+    const { loadOrExit } = await import("./cli/config-arg.js");
+    const { notifyTest } = await import("./notify/test-command.js");
+    process.exitCode = await notifyTest(loadOrExit(opts.config, "resolve"), route);
+  });
+
+// Help (examples, Chinese where LANG is zh_CN) is loaded only when asked for: see agent/cli/help-text.ts.
+const args = process.argv.slice(2);
+if (args.length === 0 || args.some((a) => a === "--help" || a === "-h" || a === "help")) {
+  (await import("./cli/help-text.js")).applyHelpText(program, process.env);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -17,20 +17,27 @@ import { LatestState } from "./store/latest.js";
 /** Runs the enabled collectors `include` accepts (all by default) once; outcomes by collector name. */
 export async function runCollectorsOnce(
   config: Config,
-  deps: { clock: Clock; log: Logger; include?: (collector: { name: string; type: string }) => boolean },
+  deps: {
+    clock: Clock;
+    log: Logger;
+    include?: (collector: Config["collectors"][number]) => boolean;
+    /** Told of each run as it finishes (`once`'s progress lines on a terminal). */
+    onFinished?: (outcome: RunOutcome, finished: number, total: number) => void;
+  },
 ): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
   const latest = new LatestState();
   const sink: RunSink = {
     runFinished: (o) => {
       outcomes.push(o);
+      deps.onFinished?.(o, outcomes.length, entries.length);
       if (o.status === "ok") latest.replace(o.collector, o.samples, o.startedAt, o.kept);
     },
     tickSkipped: () => undefined,
   };
   const shutdown = new AbortController();
   const include = deps.include ?? (() => true);
-  const entries = config.collectors.filter((c) => include({ name: c.name as string, type: c.type }));
+  const entries = config.collectors.filter((c) => c.enabled && include(c));
   const configured = buildInstances(entries, {
     clock: deps.clock,
     log: deps.log,

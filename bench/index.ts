@@ -16,7 +16,7 @@ import { runMetricsScrape, caseForSeries } from "./metrics-scrape.js";
 import { repoRoot } from "./paths.js";
 import { machineInfo, machineLine, markdownTable, writeResults } from "./report.js";
 import { measureNodeFloor, nodeFloorResult } from "./node-floor.js";
-import { runRss } from "./rss.js";
+import { RSS_TARGETS, runRss } from "./rss.js";
 import { runStoreIngest } from "./store-ingest.js";
 import type { BenchResult } from "./types.js";
 import { runYear } from "./year.js";
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
         const agentRss = (agent.details?.memory as { rss?: number } | undefined)?.rss;
         if (typeof floor !== "string")
           log(`rss: Node's own floor with the agent's flags ${(floor.rss / 2 ** 20).toFixed(1)} MiB`);
-        return [agent, nodeFloorResult(floor, agentRss)];
+        return [agent, nodeFloorResult(floor, agentRss, RSS_TARGETS.defaultScale.steadyMB)];
       })),
     );
   }

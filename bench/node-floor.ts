@@ -112,8 +112,15 @@ export async function measureNodeFloor(timeZone = "Asia/Shanghai"): Promise<Node
   }
 }
 
-/** The floor as benchmark rows; with the agent's default-config RSS (bytes), its own share too. */
-export function nodeFloorResult(floor: NodeFloor | string, agentRss?: number): BenchResult {
+/**
+ * The floor as benchmark rows; with the agent's default-config RSS (bytes), its own share too; with
+ * the steady target (MB), what that target leaves the agent's code and data above the floor.
+ */
+export function nodeFloorResult(
+  floor: NodeFloor | string,
+  agentRss?: number,
+  steadyTargetMB?: number,
+): BenchResult {
   if (typeof floor === "string") return { benchmark: B, rows: [], skipped: `node floor: ${floor}` };
   const MB = 1e6;
   const what =
@@ -130,6 +137,16 @@ export function nodeFloorResult(floor: NodeFloor | string, agentRss?: number): B
               benchmark: B,
               figure: "the agent's own share on the default config: its VmRSS after the run minus that floor",
               value: (agentRss - floor.rss) / MB,
+              unit: "MB",
+            },
+          ]),
+      ...(steadyTargetMB === undefined
+        ? []
+        : [
+            {
+              benchmark: B,
+              figure: `room the steady target (≤ ${steadyTargetMB} MB) leaves above that floor for the agent's code and data`,
+              value: steadyTargetMB - floor.rss / MB,
               unit: "MB",
             },
           ]),

@@ -9,6 +9,7 @@ import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
 import { incidentsSchema } from "./incidents.js";
 import { reportSchema } from "./report.js";
+import { backupSchema } from "./backup.js";
 import { formExportSchema } from "../agent/form-export/config.js";
 import { timeZoneSchema } from "./common.js";
 import { duration } from "./duration.js";
@@ -204,6 +205,8 @@ export const configSchema = z
     report: reportSchema.prefault({}),
     /** The half-year and year-end self-evaluation export (绩效自评表): schedule, formats, where. */
     form_export: formExportSchema.prefault({}),
+    /** The scheduled backup of the database (ops-agent backup on a schedule): when, where, how many. */
+    backup: backupSchema.prefault({}),
     collectors: z.array(collectorEntry).default([]),
   })
   .strict();

@@ -13,6 +13,7 @@ import { periodAt, type PeriodKind } from "../kpi/periods.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { loadOrExit } from "./config-arg.js";
 import { renderTable } from "./table.js";
+import { isoWithOffset } from "../local-time.js";
 import { ACCOUNTING_RULE } from "../kpi/availability.js";
 
 const pct = (v: number | null) => (v === null ? "unknown" : `${(v * 100).toFixed(3)}%`);
@@ -42,8 +43,9 @@ export function availabilityCommand(path: string, options: { window?: string; js
       const apps = figure.applications;
       return {
         window,
-        from: new Date(period.from * 1000).toISOString(),
-        to: new Date(period.to * 1000).toISOString(),
+        // ISO 8601 in the centre's zone (same instant, with its +08:00 offset, never a bare Z).
+        from: isoWithOffset(new Date(period.from * 1000), config.timezone),
+        to: isoWithOffset(new Date(period.to * 1000), config.timezone),
         overall: figure.value,
         how: figure.how,
         applications: apps.map((a) => ({

@@ -2,17 +2,27 @@
 import { formatDuration } from "../../config/duration.js";
 import { databasePath, EXIT_CONFIG } from "../../config/load.js";
 import { secretProblems } from "../../config/secret-checks.js";
+import { realpathSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { instanceName } from "../instances.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { loadOrExit, printConfigErrors } from "./config-arg.js";
 
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 export function checkConfigCommand(path: string): void {
   const config = loadOrExit(path, "resolve");
   // The secrets themselves, once read: files others can read, a short API token.
   // The demo's credentials (simroom/demo) are published test material, readable by design.
-  const demo = join(PACKAGE_ROOT, "simroom", "demo") + sep;
-  const problems = secretProblems(config, (file) => resolve(file).startsWith(demo));
+  // Compared as real paths: a checkout reached through a symlink holds the same files.
+  const demo = realPath(join(PACKAGE_ROOT, "simroom", "demo")) + sep;
+  const problems = secretProblems(config, (file) => realPath(resolve(file)).startsWith(demo));
   if (problems.length > 0) {
     printConfigErrors(path, problems);
     process.exit(EXIT_CONFIG);

@@ -5,6 +5,7 @@
  * Without --period: the period that ended last (2026-H1 from July 1, the previous year before).
  */
 import type { Config } from "../../config/schema.js";
+import { printJson } from "./print-json.js";
 import { systemClock } from "../clock.js";
 import { FormExportPeriodError, EXPORT_PERIOD } from "../form-export/build.js";
 import { FORM_EXPORT_FORMATS, type FormExportFormat, type FormExportOptions } from "../form-export/config.js";
@@ -76,7 +77,7 @@ export async function formExportCommand(options: FormExportCommandOptions): Prom
       ...(outDir === undefined ? {} : { outDir }),
       now,
     });
-    if (options.json) console.log(JSON.stringify(files, null, 2));
+    if (options.json) printJson(files, config.timezone);
     else for (const f of files) console.log(`wrote ${f.path} (${f.bytes} bytes)`);
     return 0;
   } catch (error) {

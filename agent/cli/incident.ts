@@ -16,6 +16,8 @@ import { describeTicketProblems } from "../tickets/ticket.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { printJson } from "./print-json.js";
+import { localDateTimeWithOffset } from "../local-time.js";
 
 export interface CliOptions {
   config: string;
@@ -44,9 +46,9 @@ function withStore(
 
 const minutes = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 60_000).toFixed(1)} min`);
 
+/** "2026-11-30 14:05 +08:00": in the centre's zone, with its offset. */
 function local(at: Date | undefined, timeZone: string): string {
-  if (at === undefined) return "-";
-  return new Intl.DateTimeFormat("sv-SE", { timeZone, dateStyle: "short", timeStyle: "short" }).format(at);
+  return at === undefined ? "-" : localDateTimeWithOffset(at, timeZone);
 }
 
 export function incidentListCommand(
@@ -73,12 +75,9 @@ export function incidentListCommand(
       limit: Number(options.limit ?? 100),
     });
     if (options.json) {
-      console.log(
-        JSON.stringify(
-          list.map((i) => ({ ...i, sla: judgeResponse(i, config.incidents.sla, now) })),
-          null,
-          2,
-        ),
+      printJson(
+        list.map((i) => ({ ...i, sla: judgeResponse(i, config.incidents.sla, now) })),
+        config.timezone,
       );
       return 0;
     }
@@ -109,7 +108,7 @@ export function incidentShowCommand(id: string, options: CliOptions): number {
     const judged = judgeResponse(incident, config.incidents.sla, systemClock.now());
     const events = store.incidents.events(incident.id);
     if (options.json) {
-      console.log(JSON.stringify({ ...incident, sla: judged, events }, null, 2));
+      printJson({ ...incident, sla: judged, events }, config.timezone);
       return 0;
     }
     printIncident(incident, config.timezone);

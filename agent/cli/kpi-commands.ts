@@ -61,10 +61,14 @@ export function registerKpiCommands(program: Command): void {
       "the form's indicators for a period (2026, 2026-H1, 2026-10): value, target, status, coverage; " +
         "exit 1 when an automatic indicator is not met",
     )
-    .requiredOption("--period <period>", "2026 (the year), 2026-H1 (the half-year) or 2026-10 (a month)")
+    .option(
+      "--period <period>",
+      "2026 (the year), 2026-H1 (the half-year) or 2026-10 (a month); default: this year so far",
+    )
+    .option("--keys", "list every indicator's key (what record takes) with its Chinese name")
     .option("--json", "print JSON (with how each value was computed)")
     .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
-    .action(async (opts: { config: string; period: string; json?: boolean }) => {
+    .action(async (opts: { config: string; period?: string; json?: boolean; keys?: boolean }) => {
       const { kpiCommand } = await import("./kpi.js");
       process.exitCode = kpiCommand(opts);
     });
@@ -72,10 +76,10 @@ export function registerKpiCommands(program: Command): void {
   program
     .command("record")
     .description(
-      "record a value of a manual indicator (one no probe sees), e.g. `record equipment_overhauls 1 --date 2026-11-20`; " +
+      "record a value of a manual indicator (one no probe sees), by its key or its Chinese name; " +
         "a correction is a new record (--corrects ID), never an overwrite; --list shows the history",
     )
-    .argument("[key]", "indicator key (see the targets file)")
+    .argument("[key]", "indicator key or its Chinese name (ops-agent kpi --keys lists both)")
     .argument("[value]", 'value in the indicator\'s unit: "7", "96.5%", "1.2万人次", "及时" / "不及时"')
     .option("--date <YYYY-MM-DD>", "the local date the value belongs to (default today)")
     .option("--note <text>", "why / where from (kept with the record)")

@@ -15,7 +15,31 @@ import { systemClock } from "../clock.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { printJson } from "./print-json.js";
 import { indicatorsOrReport } from "./indicators-arg.js";
+import { localYearMonth } from "../local-time.js";
+import type { Indicator } from "../form/types.js";
+
+/** `kpi --keys`: every row's key (what `record` and the API take) beside its Chinese name. */
+function printKeys(indicators: readonly Indicator[], json: boolean): number {
+  if (json) {
+    console.log(
+      JSON.stringify(
+        indicators.map((i) => ({ key: i.key, name: i.name, source: i.binding.source, full: i.full.text })),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  console.log(
+    renderTable(
+      ["KEY", "指标 INDICATOR", "SOURCE", "TARGET"],
+      indicators.map((i) => [i.key, i.name, i.binding.source === "manual" ? "manual" : "auto", i.full.text]),
+    ),
+  );
+  return 0;
+}
 
 const STATUS_TEXT: Readonly<Record<IndicatorResult["status"], string>> = {
   met: "达成 met",
@@ -32,19 +56,28 @@ export function valueText(r: IndicatorResult): string {
   return `${text} (→ ${formatValue(r.target, r.projected)})`;
 }
 
-export function kpiCommand(options: { config: string; period: string; json?: boolean }): number {
+export function kpiCommand(options: {
+  config: string;
+  period?: string;
+  json?: boolean;
+  keys?: boolean;
+}): number {
   const config = loadOrExit(options.config, "defer");
   const indicators = indicatorsOrReport(config, "kpi");
   if (indicators === undefined) return 78;
+  if (options.keys) return printKeys(indicators, options.json === true);
   const store = openStoreForCli(config);
   if (!store) return 1;
   try {
-    const report = kpiReport(store, config, indicators, options.period, systemClock.now());
+    const now = systemClock.now();
+    // No --period: this year so far, in the centre's calendar (what the form is judged on).
+    const period = options.period ?? String(localYearMonth(now, config.timezone).year);
+    const report = kpiReport(store, config, indicators, period, now);
     if ("error" in report) {
       console.error(`kpi: --period: ${report.error}`);
       return 78;
     }
-    if (options.json) console.log(JSON.stringify(report, null, 2));
+    if (options.json) printJson(report, config.timezone);
     else {
       const rows = report.results.map((r) => [
         r.name,
@@ -87,8 +120,10 @@ export function recordCommand(
       return 78;
     }
     const r = result.record;
+    const name = indicators.find((i) => i.key === r.indicator)?.name ?? "";
     console.log(
-      `recorded #${r.id}: ${key} = ${r.value} on ${r.day}${r.corrects === undefined ? "" : ` (corrects #${r.corrects})`}`,
+      `recorded #${r.id}: ${name} (${r.indicator}) = ${r.value} on ${r.day}` +
+        (r.corrects === undefined ? "" : ` (corrects #${r.corrects})`),
     );
     return 0;
   } finally {
@@ -105,7 +140,7 @@ export function recordListCommand(
   if (!store) return 1;
   try {
     const history = store.records.history(key);
-    if (options.json) console.log(JSON.stringify(history, null, 2));
+    if (options.json) printJson(history, config.timezone);
     else {
       const corrected = new Set(history.flatMap((r) => (r.corrects === undefined ? [] : [r.corrects])));
       console.log(

@@ -16,6 +16,9 @@ import { DuplicateWindowError, type StoredMaintenanceWindow } from "../store/sql
 import { loadOrExit, printConfigErrors } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { knownTargetNames } from "./target-names.js";
+import { isoWithOffset, localDateTimeWithOffset, parseLocalDateTime } from "../local-time.js";
+import { nearest } from "../nearest.js";
 
 export interface AddOptions {
   config: string;
@@ -38,15 +41,29 @@ function optionName(path: string): string {
   return field === "applications" ? "--application" : `--${field}`;
 }
 
+/**
+ * --start / --end as the schema takes them: a time with its offset. A local time a person types
+ * without one ("2026-12-05 22:00") is taken in the config's zone; without a zone, as written.
+ */
+function withOffset(text: string, timeZone: string | undefined): string {
+  if (timeZone === undefined) return text;
+  const at = parseLocalDateTime(text, timeZone);
+  return at === undefined ? text : isoWithOffset(at, timeZone);
+}
+
 /** Validate the arguments of `maintenance add` with the config's own schema for a window. */
-export function parseWindowArgs(name: string, options: Omit<AddOptions, "config">): ParsedWindow {
+export function parseWindowArgs(
+  name: string,
+  options: Omit<AddOptions, "config">,
+  timeZone?: string,
+): ParsedWindow {
   const input: Record<string, unknown> = { name };
   if (options.application !== undefined && options.application.length > 0)
     input.applications = options.application;
   if (options.cron !== undefined) input.cron = options.cron;
   if (options.duration !== undefined) input.duration = options.duration;
-  if (options.start !== undefined) input.start = options.start;
-  if (options.end !== undefined) input.end = options.end;
+  if (options.start !== undefined) input.start = withOffset(options.start, timeZone);
+  if (options.end !== undefined) input.end = withOffset(options.end, timeZone);
   const parsed = maintenanceWindow.safeParse(input);
   if (!parsed.success) {
     return {
@@ -64,12 +81,17 @@ export function parseWindowArgs(name: string, options: Omit<AddOptions, "config"
 const openStore = openStoreForCli;
 
 export function maintenanceAddCommand(name: string, options: AddOptions): number {
-  const parsed = parseWindowArgs(name, options);
+  const config = loadOrExit(options.config, "defer");
+  const parsed = parseWindowArgs(name, options, config.timezone);
   if (!parsed.ok) {
     printConfigErrors("maintenance add", parsed.errors);
     return EXIT_CONFIG;
   }
-  const config = loadOrExit(options.config, "defer");
+  const unknown = unknownApplications(options.application ?? [], knownTargetNames(config));
+  if (unknown.length > 0) {
+    printConfigErrors("maintenance add", unknown);
+    return EXIT_CONFIG;
+  }
   if (config.maintenance.some((w) => w.name === name)) {
     console.error(
       `maintenance add: a maintenance window named "${name}" is already in the config file ${options.config}; choose another name`,
@@ -99,6 +121,20 @@ export function maintenanceAddCommand(name: string, options: AddOptions): number
       `${parsed.window.applications?.join(", ") ?? "every application"}`,
   );
   return 0;
+}
+
+/** An --application no collector of the config probes covers nothing: refused, with the nearest name. */
+function unknownApplications(given: readonly string[], known: readonly string[]): string[] {
+  return given
+    .filter((name) => !known.includes(name))
+    .map((name) => {
+      const hint = nearest(name, known);
+      return (
+        `--application: no target named "${name}" in the config` +
+        (hint === undefined ? "" : `; did you mean "${hint}"?`) +
+        ` (targets: ${known.join(", ") || "none"})`
+      );
+    });
 }
 
 export interface ListedWindow {
@@ -150,11 +186,11 @@ export function maintenanceListCommand(options: { config: string; json?: boolean
       applications: w.applications === undefined ? null : [...w.applications],
       cron: w.cron ?? null,
       duration_ms: w.durationMs ?? null,
-      start: w.start?.toISOString() ?? null,
-      end: w.end?.toISOString() ?? null,
+      start: w.start === undefined ? null : isoWithOffset(w.start, config.timezone),
+      end: w.end === undefined ? null : isoWithOffset(w.end, config.timezone),
       note: w.note ?? null,
       created_by: w.createdBy ?? null,
-      created_at: w.createdAt?.toISOString() ?? null,
+      created_at: w.createdAt === undefined ? null : isoWithOffset(w.createdAt, config.timezone),
       open_now: open,
     };
   });
@@ -210,19 +246,11 @@ export function maintenanceRemoveCommand(name: string, options: { config: string
   return 1;
 }
 
-/** "2026-12-05 22:00 – 2026-12-06 02:00 (Asia/Shanghai)" or 'cron "0 2 * * 6" for 2h (Asia/Shanghai)'. */
+/** "2026-12-05 22:00 +08:00 – 2026-12-06 02:00 +08:00" or 'cron "0 2 * * 6" for 2h (Asia/Shanghai)'. */
 function describeWhen(w: MaintenanceWindowSpec, timeZone: string): string {
   if (w.cron !== undefined) {
     return `cron "${w.cron}" for ${formatDuration(w.durationMs ?? 0)} (${timeZone})`;
   }
-  const format = new Intl.DateTimeFormat("sv-SE", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
-  const show = (d: Date | undefined) => (d === undefined ? "?" : format.format(d));
-  return `${show(w.start)} – ${show(w.end)} (${timeZone})`;
+  const show = (d: Date | undefined) => (d === undefined ? "?" : localDateTimeWithOffset(d, timeZone));
+  return `${show(w.start)} – ${show(w.end)}`;
 }

@@ -11,6 +11,8 @@ import { outputErrorLine } from "./output-error.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { printJson } from "./print-json.js";
+import { localDateTimeWithOffset } from "../local-time.js";
 import { indicatorsOrReport } from "./indicators-arg.js";
 
 export interface ReportOptions {
@@ -60,7 +62,7 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
       ...(options.lang === undefined ? {} : { lang: options.lang as "zh" | "en" }),
       now,
     });
-    if (options.json) console.log(JSON.stringify(files, null, 2));
+    if (options.json) printJson(files, config.timezone);
     else for (const f of files) console.log(`wrote ${f.path} (${f.bytes} bytes)`);
     return 0;
   } catch (error) {
@@ -91,13 +93,18 @@ function listReports(options: ReportOptions, config: ReturnType<typeof loadOrExi
     const files = store.reports.list(REPORT_KIND, `${year}-`);
     const months = [...new Set(files.map((f) => f.period))];
     if (options.json) {
-      console.log(JSON.stringify({ year, count: months.length, months, files }, null, 2));
+      printJson({ year, count: months.length, months, files }, config.timezone);
       return 0;
     }
     console.log(
       renderTable(
         ["MONTH", "FORMAT", "GENERATED", "FILE"],
-        files.map((f) => [f.period, f.format, f.generatedAt.toISOString(), f.path]),
+        files.map((f) => [
+          f.period,
+          f.format,
+          localDateTimeWithOffset(f.generatedAt, config.timezone),
+          f.path,
+        ]),
       ),
     );
     console.log(`\n${year}: ${months.length} monthly report(s) — the value of 大平台月度运营报告`);

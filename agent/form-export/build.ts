@@ -8,7 +8,11 @@
  * Rules beyond kpiReport's:
  *  - 无数据 is the read model's (agent/figures/): a figure without evidence — also a fault row
  *    with no fault and nothing watching, or a monthly-report row with no data — has no value;
- *  - a manual row's 偏差原因 is the note recorded with the value(s) it came from;
+ *  - 分值 and 得分 per row from the targets file's scoring (agent/form/points.ts, score.ts), with
+ *    totals per 一级指标 and for the form, computed here once (renderers only write them);
+ *  - 偏差原因分析 only where a row is not met or at risk (and a short word where it has no data):
+ *    a sentence from the figures, the store's facts after it (reasons.ts); 改进措施 drafted from
+ *    the same facts. A manual record's note is evidence (数据来源/记录说明), not a reason;
  *  - while the year runs (an export before Jan 1), the value is the year to date and the status
  *    is 预计达成 / 有风险 from the projection to Dec 31.
  */
@@ -16,14 +20,16 @@ import { basename } from "node:path";
 import type { Config } from "../../config/schema.js";
 import type { Binding, Indicator } from "../form/types.js";
 import { formatValue } from "../form/value.js";
-import { timelinessRule } from "../incidents/sla.js";
 import { CATEGORY_NAMES } from "../incidents/types.js";
-import { ACCOUNTING_RULE } from "../kpi/availability.js";
 import type { IndicatorResult } from "../kpi/evaluate.js";
 import type { KpiPeriod } from "../kpi/kpi-period.js";
 import { kpiReport, monthLabel } from "../kpi/kpi-report.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { deviationReason, localDay, localTime, type ReasonContext } from "./reasons.js";
+import { DEFAULT_SCORING, allocatePoints, type RowScoring, type ScoringRule } from "../form/points.js";
+import { deviationHeadline, periodCaption } from "./headline.js";
+import { deviationReason, localDay, localTime, type Deviation, type ReasonContext } from "./reasons.js";
+import { scoreRow } from "./score.js";
+import { howZh, ruleZh } from "./rules-zh.js";
 
 export const FORM_EXPORT_KIND = "form_export";
 export const FORM_EXPORT_TITLE = "绩效自评表";
@@ -54,8 +60,31 @@ export interface FormExportRow {
   /** 实际完成值 in the form's notation, or 无数据. */
   value: string;
   status: StatusText;
+  /** 分值. */
+  points: number;
+  /** 得分; null when there is no data (counted as 0 in the totals). */
+  score: number | null;
+  /** How the score was reached, in words. */
+  scoreHow: string;
+  rule: ScoringRule;
   source: string;
+  /** The notes of the manual records the value came from: evidence, not a reason. */
+  notes: string;
+  /** 偏差原因分析: "" when met. */
   reason: string;
+  /** 改进措施: drafted from the figures where not met; "" otherwise. */
+  measure: string;
+}
+
+/** 分值 and 得分 of a 一级指标 (or the whole form) and how its rows stand. */
+export interface ScoreTotal {
+  level1: string;
+  points: number;
+  score: number;
+  rows: number;
+  met: number;
+  notMet: number;
+  noData: number;
 }
 
 export interface EvidencePart {
@@ -64,6 +93,8 @@ export interface EvidencePart {
   /** null for a plain count (one inventory source's VMs). */
   denominator: number | null;
   unit: string;
+  /** numerator ÷ denominator as a percentage ("99.88%"), the count itself, or 无数据. */
+  value: string;
 }
 
 export interface EvidenceRow {
@@ -97,8 +128,17 @@ export interface FormExport {
   /** 半年指标值 or 全年指标值. */
   targetHeader: string;
   generatedAt: Date;
+  /** "2026-07-01 09:00 +08:00". */
+  generatedAtText: string;
   timeZone: string;
+  /** "2026-01-01 至 2026-06-30". */
+  periodText: string;
   rows: FormExportRow[];
+  /** Per 一级指标 in the form's order, then the form. */
+  groups: ScoreTotal[];
+  total: ScoreTotal;
+  /** Where the points came from: the targets file's own figures, or the equal share by default. */
+  pointsFrom: RowScoring["from"][];
   evidence: EvidenceRow[];
   reports: ReportFileRow[];
 }
@@ -140,6 +180,9 @@ export function buildFormExport(
     toMonth,
   };
   const notes = new Map(store.records.history().map((r) => [r.id, r]));
+  const caption = periodCaption(period.kind, period.year, period.running, localDay(options.now, tz));
+  // Indicators built in code (not from a targets file) carry no scoring: the default share.
+  const fallback = allocatePoints(indicators, DEFAULT_SCORING);
   const periodText = `${localDay(new Date(period.from * 1000), tz)} 至 ${localDay(new Date((period.to - 1) * 1000), tz)}`;
 
   const rows: FormExportRow[] = [];
@@ -154,6 +197,19 @@ export function buildFormExport(
       : result.status === "met" && period.running
         ? STATUS_TEXT.projected_met
         : STATUS_TEXT[result.status];
+    const scoring = indicator.scoring ??
+      (fallback.ok ? fallback.rows[index] : undefined) ?? {
+        points: 0,
+        rule: DEFAULT_SCORING.rule,
+        from: "equal" as const,
+      };
+    const scored = scoreRow(result, scoring);
+    const deviates = !noData && (result.status === "not_met" || result.status === "at_risk");
+    const why: Deviation = deviates
+      ? result.automatic
+        ? deviationReason(indicator.binding, ctx)
+        : manualDeviation(result)
+      : { detail: "", measure: "" };
     const row: FormExportRow = {
       key: result.key,
       automatic: result.automatic,
@@ -164,14 +220,24 @@ export function buildFormExport(
       target: result.target.text,
       value,
       status,
+      points: scored.points,
+      score: scored.score,
+      scoreHow: scored.how,
+      rule: scoring.rule,
       source: result.automatic ? automaticSource(indicator.binding, result) : manualSource(result, notes),
-      reason: result.automatic
-        ? noData
-          ? "期间无测量数据，无法评价"
-          : result.status === "not_met" || result.status === "at_risk"
-            ? deviationReason(indicator.binding, ctx)
-            : ""
-        : manualNotes(result, notes),
+      notes: result.automatic ? "" : manualNotes(result, notes),
+      reason: noData
+        ? result.automatic
+          ? "无数据：期间无测量数据，无法评价，不得分。"
+          : "无数据：期间无人工记录，无法评价，不得分。"
+        : deviates
+          ? `${deviationHeadline(result, caption)}${why.detail === "" ? "。" : `。${why.detail}${/[。；]$/.test(why.detail) ? "" : "。"}`}`
+          : "",
+      measure: noData
+        ? result.automatic
+          ? "检查该项数据采集是否正常运行，恢复后重新导出。"
+          : "补录本期人工记录后重新导出。"
+        : why.measure,
     };
     rows.push(row);
     if (result.automatic) {
@@ -179,17 +245,33 @@ export function buildFormExport(
         key: result.key,
         name: indicator.name,
         period: periodText,
-        numerator: noData ? null : (result.evidence?.numerator ?? null),
-        denominator: noData ? null : (result.evidence?.denominator ?? null),
+        numerator: noData ? null : tidy(result.evidence?.numerator ?? null),
+        denominator: noData ? null : tidy(result.evidence?.denominator ?? null),
         unit: indicator.binding.source === "manual" ? "" : EVIDENCE_UNITS[indicator.binding.source],
         value,
-        coverage: result.coverage,
-        how: result.how,
-        rule: ruleOf(indicator.binding, config),
-        parts: noData ? [] : (result.evidence?.parts ?? []).map((p) => ({ ...p, unit: PART_UNIT })),
+        coverage: result.coverage === null ? null : Math.round(result.coverage * 1000) / 1000,
+        how: "",
+        rule: ruleZh(indicator.binding, config),
+        parts: noData
+          ? []
+          : (result.evidence?.parts ?? []).map((p) => ({
+              ...p,
+              numerator: tidy(p.numerator) as number,
+              denominator: tidy(p.denominator),
+              unit: PART_UNIT,
+              value:
+                p.denominator === null
+                  ? String(tidy(p.numerator))
+                  : p.denominator > 0
+                    ? `${((p.numerator / p.denominator) * 100).toFixed(2)}%`
+                    : NO_DATA,
+            })),
       });
     }
   });
+
+  // 计算说明 in Chinese from the evidence's own (tidied) numbers.
+  for (const e of evidence) e.how = howZh(e);
 
   const reports = store.reports
     .list("monthly_report", `${period.year}-`)
@@ -203,17 +285,61 @@ export function buildFormExport(
     }));
 
   const organisation = options.organisation ?? config.report.organisation;
-  const caption = period.kind === "half_year" ? `${period.year}年上半年` : `${period.year}年度`;
+  const titleCaption = period.kind === "half_year" ? `${period.year}年上半年` : `${period.year}年度`;
+  const groups = [...new Set(rows.map((r) => r.level1))].map((level1) =>
+    totalOf(
+      level1,
+      rows.filter((r) => r.level1 === level1),
+    ),
+  );
   return {
     period,
     organisation,
-    title: `${organisation} ${caption}${FORM_EXPORT_TITLE}${period.running ? `（截至${localDay(options.now, tz)}）` : ""}`,
+    title: `${organisation} ${titleCaption}${FORM_EXPORT_TITLE}${period.running ? `（截至${localDay(options.now, tz)}）` : ""}`,
     targetHeader: period.side === "half" ? "半年指标值" : "全年指标值",
     generatedAt: options.now,
+    generatedAtText: localTime(options.now, tz),
     timeZone: tz,
+    periodText,
     rows,
+    groups,
+    total: totalOf("合计", rows),
+    pointsFrom: [...new Set(indicators.map((i) => i.scoring?.from ?? "equal"))],
     evidence,
     reports,
+  };
+}
+
+/** Rounded to hundredths, so sums of 0.01 shares stay exact. */
+const cents = (n: number) => Math.round(n * 100) / 100;
+
+function totalOf(level1: string, rows: readonly FormExportRow[]): ScoreTotal {
+  return {
+    level1,
+    points: cents(rows.reduce((s, r) => s + r.points, 0)),
+    score: cents(rows.reduce((s, r) => s + (r.score ?? 0), 0)),
+    rows: rows.length,
+    met: rows.filter((r) => r.status === STATUS_TEXT.met || r.status === STATUS_TEXT.projected_met).length,
+    notMet: rows.filter((r) => r.status === STATUS_TEXT.not_met || r.status === STATUS_TEXT.at_risk).length,
+    noData: rows.filter((r) => r.status === STATUS_TEXT.no_data).length,
+  };
+}
+
+/**
+ * A measured number as a person reads it: whole numbers stay, others are cut to four decimals
+ * (a sum of coverage ratios is 168.33, never 168.32999999999998).
+ */
+export function tidy(n: number | null): number | null {
+  if (n === null || Number.isInteger(n)) return n;
+  return Math.round(n * 10_000) / 10_000;
+}
+
+/** A manual row that misses its target: the value, the target and the record it came from. */
+function manualDeviation(result: IndicatorResult): Deviation {
+  const ids = result.records ?? [];
+  return {
+    detail: ids.length === 0 ? "" : `依据人工记录${ids.map((id) => `#${id}`).join("、")}`,
+    measure: "由责任科室核实差距原因，制定整改措施，在下一期跟踪落实。",
   };
 }
 
@@ -279,21 +405,4 @@ function manualNotes(result: IndicatorResult, records: RecordsById): string {
   });
   if (noted.length === 1) return (noted[0] as { note: string }).note;
   return noted.map((r) => `#${r.id} ${r.day}：${r.note}`).join("；");
-}
-
-function ruleOf(binding: Binding, config: Config): string {
-  switch (binding.source) {
-    case "availability":
-      return ACCOUNTING_RULE;
-    case "fault_timeliness":
-      return timelinessRule(config.incidents.sla);
-    case "vm_count":
-      return "期间最后一次清单中的在管虚拟机数（多个清单来源相加）；与指标值比较 (VMs in scope in the period's last inventory).";
-    case "antivirus_coverage":
-      return "受保护的运行虚拟机 ÷ 在管运行虚拟机，期间各次测量的平均值 (mean of the period's coverage measurements).";
-    case "monthly_reports":
-      return "期间内已生成月度运营报告的月份数，同一月份重新生成只计一次 (distinct months with a generated report).";
-    case "manual":
-      return "";
-  }
 }

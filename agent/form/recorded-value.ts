@@ -37,6 +37,10 @@ export function parseRecordedValue(text: string, target: TargetValue): RecordedV
     // "96.5%" and "96.5" both mean 96.5 %; stored as the ratio 0.965 like every measured ratio.
     if (unit !== "" && unit !== "%") return { error: `expected a percentage like "96.5%", got "${text}"` };
     if (match[2]) return { error: `expected a percentage like "96.5%", got "${text}"` };
+    // Every percentage row of the form is a share (coverage, completion, satisfaction): above
+    // 100 % is a typo ("9650%" for "96.50%"), never a value.
+    if (value > 100)
+      return { error: `a percentage is at most 100%, got "${text}" (did you mean "${value / 100}%"?)` };
     value /= 100;
     return value;
   }

@@ -11,6 +11,14 @@ import { describeValue, formatIssues, formatPath } from "../../config/errors.js"
 import { CATEGORIES } from "../incidents/types.js";
 import { GROUPS, type Binding, type Indicator, type TargetValue } from "./types.js";
 import { parseTargetValue, unitOf } from "./value.js";
+import {
+  allocatePoints,
+  DEFAULT_SCORING,
+  pointsSchema,
+  scoringRuleSchema,
+  scoringSchema,
+  type RowScoring,
+} from "./points.js";
 
 /** Sources that need no parameter: `binding: vm_count` is short for `binding: { source: vm_count }`. */
 export const SIMPLE_SOURCES = [
@@ -88,10 +96,16 @@ export const indicatorSchema = z.strictObject({
   half: targetValue,
   full: targetValue,
   binding: binding.optional().transform((b): Binding => b ?? { source: "manual" }),
+  /** 分值 of this row (the form gives none; see points.ts). */
+  points: pointsSchema.optional(),
+  /** Scoring rule of this row; default scoring.rule. */
+  rule: scoringRuleSchema.optional(),
 });
 
 export const targetsFileSchema = z.strictObject({
   year: z.int().min(2000).max(2100),
+  /** 分值 and scoring rule of the self-evaluation (points.ts); default 100 points shared equally. */
+  scoring: scoringSchema.optional(),
   indicators: z.array(indicatorSchema).min(1),
 });
 
@@ -145,7 +159,7 @@ function schemaErrors(
         const where = label(input, [...path, key]);
         out.push({
           line: at([...path, key]),
-          text: `${where}: unknown field; expected ${path.length === 0 ? "year, indicators" : "key, name, group, level1, level2, task, half, full, binding"}`,
+          text: `${where}: unknown field; expected ${unknownFieldHint(path)}`,
         });
       }
       continue;
@@ -158,6 +172,12 @@ function schemaErrors(
     }
   }
   return out;
+}
+
+function unknownFieldHint(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "year, scoring, indicators";
+  if (path[0] === "scoring") return "total, rule, level1_points";
+  return "key, name, group, level1, level2, task, half, full, binding, points, rule";
 }
 
 /** Duplicate keys and names, and rows whose half and full values are in different units. */
@@ -255,6 +275,21 @@ export function parseTargets(text: string): TargetsResult {
     };
     if (row.task !== undefined) indicator.task = row.task;
     return indicator;
+  });
+  const points = allocatePoints(
+    parsed.data.indicators.map((row) => ({
+      level1: row.level1,
+      ...(row.points === undefined ? {} : { points: row.points }),
+      ...(row.rule === undefined ? {} : { rule: row.rule }),
+    })),
+    parsed.data.scoring ?? DEFAULT_SCORING,
+  );
+  if (!points.ok) {
+    const line = at(["scoring"]);
+    return { ok: false, errors: points.errors.map((e) => (line === undefined ? e : `line ${line}: ${e}`)) };
+  }
+  indicators.forEach((indicator, i) => {
+    indicator.scoring = points.rows[i] as RowScoring;
   });
   return { ok: true, year: parsed.data.year, indicators };
 }

@@ -4,6 +4,7 @@
  * checkable targets, and the measurement (binding) that gives its value.
  */
 import type { Category } from "../incidents/types.js";
+import type { RowScoring } from "./points.js";
 
 /** The form's blocks: 决策, 过程, 履职 (产出), 效益, 满意度. */
 export const GROUPS = ["decision", "process", "output", "outcome", "satisfaction"] as const;
@@ -72,4 +73,6 @@ export interface Indicator {
   half: TargetValue;
   full: TargetValue;
   binding: Binding;
+  /** 分值 and scoring rule, from the targets file's `scoring:` (points.ts); absent: shared equally. */
+  scoring?: RowScoring;
 }

@@ -2,6 +2,7 @@
 import type { IncidentStore } from "../store/incident-store.js";
 import { BucketCalendar } from "../store/buckets.js";
 import { periodAt } from "../kpi/periods.js";
+import { isoWithOffset } from "../local-time.js";
 import { timeliness, timelinessRule, type SlaPolicy, type Timeliness } from "./sla.js";
 
 export type TimelinessWindow = "month" | "half_year" | "year_to_date";
@@ -28,8 +29,9 @@ export function incidentTimeliness(
   const incidents = store.list({ to });
   return {
     window,
-    from: from.toISOString(),
-    to: to.toISOString(),
+    // In the centre's zone with its offset (the same instants): the window's bounds are local midnights.
+    from: isoWithOffset(from, timeZone),
+    to: isoWithOffset(to, timeZone),
     rule: timelinessRule(sla),
     categories: timeliness(incidents, sla, from, to, now),
   };

@@ -10,7 +10,10 @@
  *    met / at risk; absent when there is no data;
  *  - opsagent_kpi_last_measurement_timestamp_seconds{indicator}: when the newest measurement
  *    behind the year's value was taken — when vCenter or the antivirus manager stops answering,
- *    the value above still stands for the period, and this says how old it is.
+ *    the value above still stands for the period, and this says how old it is;
+ *  - opsagent_kpi_info{indicator,name}: 1 per automatic indicator, `name` the form's Chinese row
+ *    name exactly as on the form — the dashboards join it so a tile reads
+ *    "日常维护信息系统所使用的虚拟机数量", not the key "vm_count" (identity stays the key).
  */
 import type { IncomingMessage } from "node:http";
 import { Gauge, type Registry } from "prom-client";
@@ -22,11 +25,23 @@ import type { Indicator, TargetValue } from "../form/types.js";
 import { json, readBody, type Routes } from "../http.js";
 import type { Logger } from "../log.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import type { IndicatorResult } from "./evaluate.js";
+import type { IndicatorResult, KpiStatus } from "./evaluate.js";
 import { availabilityCacheFor } from "./availability-cache.js";
 import { indicatorsOf, kpiReport } from "./kpi-report.js";
 import { recordManualValue } from "./records.js";
 import { isWellFormedText } from "../well-formed-text.js";
+
+/**
+ * opsagent_kpi_status's values: one number per verdict, ordered so that a higher value is better and
+ * 无数据 is a value of its own (a tile shows 无数据, not an empty panel that reads like an outage).
+ * "n/a" (a row that does not apply to the period) has no series.
+ */
+const STATUS_CODES: Readonly<Partial<Record<KpiStatus, number>>> = {
+  met: 3,
+  at_risk: 2,
+  not_met: 1,
+  no_data: 0,
+};
 
 /**
  * Text a person sent: JSON's \ud800 escapes can make a lone surrogate, which SQLite would store as
@@ -106,7 +121,32 @@ export class KpiService {
           }
       },
     });
+    new Gauge({
+      name: "opsagent_kpi_status",
+      help: "The verdict of each automatic indicator for the period, as the form reads it: 3 达成 (met), 2 有风险 (at risk), 1 未达成 (not met), 0 无数据 (no evidence: never counted as met).",
+      labelNames: ["indicator", "period"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of automatic())
+          for (const r of p.results) {
+            const code = STATUS_CODES[r.status];
+            if (code !== undefined) this.set({ indicator: r.key, period: p.period }, code);
+          }
+      },
+    });
     this.registerStaleness(registry);
+    new Gauge({
+      name: "opsagent_kpi_info",
+      help: "1 per automatic indicator of the form; name is its Chinese row name as on the form (a label: join on indicator).",
+      labelNames: ["indicator", "name"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const i of indicators().filter((x) => x.binding.source !== "manual"))
+          this.set({ indicator: i.key, name: i.name }, 1);
+      },
+    });
   }
 
   private registerStaleness(registry: Registry): void {

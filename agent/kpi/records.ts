@@ -10,6 +10,7 @@ import type { Indicator } from "../form/types.js";
 import { BucketCalendar } from "../store/buckets.js";
 import { NoSuchRecordError, type ManualRecord } from "../store/manual-records.js";
 import type { SqliteStore } from "../store/sqlite.js";
+import { findIndicator } from "./indicator-lookup.js";
 import { localMidnight } from "./periods.js";
 
 export interface RecordRequest {
@@ -28,24 +29,20 @@ export function recordManualValue(
   now: Date,
   request: RecordRequest,
 ): { ok: true; record: ManualRecord } | { ok: false; error: string } {
-  const indicator = indicators.find((i) => i.key === request.key);
-  if (indicator === undefined) {
-    const manual = indicators.filter((i) => i.binding.source === "manual").map((i) => i.key);
-    return {
-      ok: false,
-      error: `unknown indicator "${request.key}"; manual indicators: ${manual.join(", ")}`,
-    };
-  }
+  // The key, or the Chinese name a person reads on the form; the record is stored under the key.
+  const found = findIndicator(indicators, request.key);
+  if (!found.ok) return found;
+  const indicator = found.indicator;
   if (indicator.binding.source !== "manual") {
     return {
       ok: false,
-      error: `${request.key} (${indicator.name}) is measured by the agent (${indicator.binding.source}); it takes no manual records`,
+      error: `${indicator.key} (${indicator.name}) is measured by the agent (${indicator.binding.source}); it takes no manual records`,
     };
   }
   // Both the half-year and the full-year value share the unit (the targets file checks it).
   const parsed = parseRecordedValue(request.value, indicator.full);
   if (typeof parsed === "object")
-    return { ok: false, error: `${request.key} (${indicator.name}): ${parsed.error}` };
+    return { ok: false, error: `${indicator.key} (${indicator.name}): ${parsed.error}` };
   const calendar = new BucketCalendar(config.timezone);
   const today = calendar.dayStart(Math.floor(now.getTime() / 1000));
   let dayStart = today;
@@ -67,7 +64,7 @@ export function recordManualValue(
   const local = new Date((dayStart + calendar.offsetAt(dayStart)) * 1000).toISOString().slice(0, 10);
   try {
     const record = store.records.add({
-      indicator: request.key,
+      indicator: indicator.key,
       day: local,
       at: new Date(dayStart * 1000),
       value: request.value.trim(),

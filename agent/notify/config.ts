@@ -30,6 +30,70 @@ export type ChannelType = (typeof CHANNEL_TYPES)[number];
 export const LANGS = ["zh", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 
+/**
+ * How a robot's message is written. WeCom: `markdown` (default) or `text`; Feishu: `card` (an
+ * interactive card, default) or `text`; DingTalk: `text`. The generic webhook sends its JSON.
+ * `text` is the fallback where the rich form cannot carry what a message needs (see the drivers).
+ */
+export const FORMATS = ["markdown", "card", "text"] as const;
+export type MessageFormat = (typeof FORMATS)[number];
+export const FORMATS_OF: Readonly<Record<ChannelType, readonly MessageFormat[]>> = {
+  webhook: [],
+  wecom: ["markdown", "text"],
+  dingtalk: ["text"],
+  feishu: ["card", "text"],
+};
+
+/**
+ * Who a robot @s, per route (channel). Individuals are @-ed on every opened incident the route
+ * sends (they are the on-duty people); @all only for the priorities from `all_from` up (P1 by
+ * default: the whole group is woken for an outage, not for a P3). Acknowledgements and
+ * resolutions @ nobody: they need nobody to act.
+ */
+export const mentionsConfig = z
+  .object({
+    /** Mobile numbers (WeCom mentioned_mobile_list, DingTalk atMobiles). Feishu cannot @ by mobile. */
+    mobiles: z
+      .array(
+        z
+          .string()
+          .regex(/^\+?[0-9]{5,20}$/, { message: 'expected a mobile number of digits, e.g. "13800001111"' }),
+      )
+      .default([]),
+    /** WeCom userids (mentioned_list), Feishu open_id (ou_…) or user_id, DingTalk atUserIds. */
+    user_ids: z
+      .array(
+        z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, {
+          message:
+            "expected a user id of letters, digits, '_', '.', '@' or '-' (max 64), as the robot's admin console shows it",
+        }),
+      )
+      .default([]),
+    /** @all for opened incidents at least this urgent; `none` never @s everyone. */
+    all_from: z.enum([...PRIORITIES, "none"]).default("P1"),
+  })
+  .strict();
+export type MentionsConfig = z.output<typeof mentionsConfig>;
+
+/**
+ * The robot's "custom keyword" security mode (自定义关键词): the robot drops a message without
+ * one of its keywords. The configured keyword is put at the head of every message of the route
+ * (unless the message already holds it). Characters the robots' markdown or mention syntax
+ * interpret are refused, so the keyword is written as is.
+ */
+const keyword = z
+  .string()
+  .min(1)
+  .max(20)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f<>*[\]`#_~|\\]+$/, {
+    message:
+      "expected 1–20 characters without controls or any of < > * [ ] ` # _ ~ | \\ (the robots' markup)",
+  })
+  .regex(/^\S(?:.*\S)?$/u, {
+    message: "expected no leading or trailing spaces: the robot compares the keyword exactly",
+  });
+
 /** The robots that sign their requests with a secret of their own. */
 const SIGNING_TYPES: readonly ChannelType[] = ["dingtalk", "feishu"];
 
@@ -97,6 +161,12 @@ export const notificationChannel = z
     tls_ca_file: z.string().min(1).optional(),
     /** Messages per minute for this channel; the section's `rate_limit` when absent. */
     rate_limit: z.number().int().min(1).max(600).optional(),
+    /** markdown (WeCom), card (Feishu) or text; the robot's rich form when absent. */
+    format: z.enum(FORMATS).optional(),
+    /** Who is @-ed (robots only). */
+    mentions: mentionsConfig.optional(),
+    /** The robot's custom keyword (自定义关键词), always present in the message. */
+    keyword: keyword.optional(),
   })
   .strict()
   // `when`: also checked when another field of the channel is wrong, so every mistake shows at once.
@@ -124,9 +194,53 @@ export const notificationChannel = z
           params: SECRET_ISSUE,
         });
       }
+      checkRobotOptions(channel, ctx);
     },
     { when: () => true },
   );
+
+/** format, mentions and keyword only where the channel's robot has them. */
+function checkRobotOptions(
+  channel: { type?: unknown; format?: unknown; mentions?: unknown; keyword?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const type = channel.type;
+  if (typeof type !== "string" || !CHANNEL_TYPES.includes(type as ChannelType)) return;
+  const formats = FORMATS_OF[type as ChannelType];
+  if (typeof channel.format === "string" && !formats.includes(channel.format as MessageFormat)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["format"],
+      message:
+        formats.length === 0
+          ? `a ${type} channel sends its own JSON; remove format`
+          : `a ${type} robot takes format ${formats.join(" or ")}, not ${JSON.stringify(channel.format)}`,
+    });
+  }
+  if (type === "webhook" && channel.mentions !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["mentions"],
+      message: "a generic webhook @s nobody; remove mentions",
+    });
+  }
+  if (type === "webhook" && channel.keyword !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["keyword"],
+      message: "keywords are a chat robot's security setting; remove keyword from this webhook channel",
+    });
+  }
+  const mobiles = (channel.mentions as { mobiles?: unknown } | undefined)?.mobiles;
+  if (type === "feishu" && Array.isArray(mobiles) && mobiles.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["mentions", "mobiles"],
+      message:
+        "a Feishu custom bot cannot @ by mobile number; list the people's open_id (ou_…) in mentions.user_ids",
+    });
+  }
+}
 
 export const notificationsConfig = z
   .object({

@@ -2,13 +2,12 @@
  * The text of an incident notification, Chinese by default:
  *
  *   【故障】视频会议 P1 mcu-1：无响应
- *   开始：2026-11-28 08:00 (Asia/Shanghai)
+ *   开始：2026-11-28 08:00 +08:00
  *   来源：探测 · 编号 #42
  *
- * Plain text, on purpose, for every channel: the robots' markdown dialects differ (WeCom, DingTalk
- * and Feishu each escape differently, and some not at all), and titles come from outside — ticket
- * subjects, alert names — so escaping would be three half-working escapers. Plain text cannot be
- * mis-rendered. What plain text still interprets is neutralised here: the mention syntax
+ * Composed as a title and "label：value" lines (composeMessage); the channels write that as plain
+ * text, WeCom markdown (markdown.ts escapes the outside strings) or a Feishu card (plain_text
+ * elements, which interpret nothing). What plain text still interprets is neutralised here: the mention syntax
  * (WeCom `<@userid>`, Feishu `<at user_id="all">`) by turning `<` and `>` into their full-width
  * forms, so a ticket subject can never ping the whole group. DingTalk mentions only the numbers
  * listed in the request's `at` field, which is never sent.
@@ -18,7 +17,7 @@
  */
 import { CATEGORY_NAMES, type Category, type Incident, type IncidentSource } from "../incidents/types.js";
 import type { Lang, NotifyEventKind } from "./config.js";
-import { localDateTime } from "../local-time.js";
+import { localDateTimeWithOffset } from "../local-time.js";
 
 export interface NotifyEvent {
   kind: NotifyEventKind;
@@ -67,8 +66,8 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return `${out}…`;
 }
 
-/** "2026-11-28 08:00" in the given zone. */
-export const formatTime = localDateTime;
+/** "2026-11-28 08:00 +08:00" in the given zone. */
+export const formatTime = localDateTimeWithOffset;
 
 /** Whole minutes between two times, never negative (a clock step back must not print "-3"). */
 export function minutesBetween(from: Date, to: Date): number {
@@ -136,8 +135,27 @@ const WORDS = {
   },
 } as const;
 
-/** The message for one event; lines separated by "\n". */
-export function formatMessage(event: NotifyEvent, options: MessageOptions = {}): string {
+/** One "label：value" line of a message; both already made safe (cleanText). */
+export interface MessageLine {
+  label: string;
+  value: string;
+}
+
+/**
+ * A message before a channel writes it: its headline and its lines. The robots' rich forms (WeCom
+ * markdown, Feishu cards) lay these out; the plain text is `messageText()`.
+ */
+export interface Message {
+  kind: NotifyEventKind | "test";
+  /** 【故障】视频会议 P1 mcu-1：无响应 */
+  title: string;
+  lines: MessageLine[];
+  /** The separator between label and value in plain text ("：" or ": "). */
+  sep: string;
+}
+
+/** The message for one event. */
+export function composeMessage(event: NotifyEvent, options: MessageOptions = {}): Message {
   const lang = options.lang ?? "zh";
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const w = WORDS[lang];
@@ -146,24 +164,79 @@ export function formatMessage(event: NotifyEvent, options: MessageOptions = {}):
   const target = cleanText(incident.target, LIMITS.target);
   const title = cleanText(incident.title, LIMITS.title);
   const what = [target, title].filter((s) => s !== "").join(w.sep);
-  const time = (at: Date) => `${formatTime(at, timeZone)} (${timeZone})`;
-  const line = (label: string, value: string) => `${label}${w.sep}${value}`;
+  // With the offset ("2026-11-28 08:00 +08:00"): a reader elsewhere, or a log, is never unsure.
+  const time = (at: Date) => formatTime(at, timeZone);
+  const lines: MessageLine[] = [];
+  const line = (label: string, value: string) => lines.push({ label, value });
 
-  const lines = [`${w[event.kind]}${category} ${incident.priority} ${what}`.trimEnd()];
-  lines.push(line(w.started, time(incident.startedAt)));
+  line(w.started, time(incident.startedAt));
   if (event.kind === "ack") {
     const actor = cleanText(event.actor ?? incident.acknowledgedBy, LIMITS.actor) || w.unknownActor;
-    lines.push(line(w.acknowledged, time(event.at)));
-    lines.push(line(w.by, actor));
+    line(w.acknowledged, time(event.at));
+    line(w.by, actor);
     // In whole minutes, as the response SLA is written (no hours: "95 分钟" compares at a glance).
     const minutes = minutesBetween(incident.startedAt, event.at);
-    lines.push(line(w.responseTime, lang === "zh" ? `${minutes} 分钟` : `${minutes} min`));
+    line(w.responseTime, lang === "zh" ? `${minutes} 分钟` : `${minutes} min`);
   } else if (event.kind === "resolve") {
-    lines.push(line(w.resolved, time(event.at)));
-    lines.push(line(w.lasted, formatDuration(minutesBetween(incident.startedAt, event.at), lang)));
+    line(w.resolved, time(event.at));
+    line(w.lasted, formatDuration(minutesBetween(incident.startedAt, event.at), lang));
     const actor = cleanText(event.actor ?? incident.resolvedBy, LIMITS.actor);
-    if (actor !== "") lines.push(line(w.resolvedBy, actor));
+    if (actor !== "") line(w.resolvedBy, actor);
   }
-  lines.push(`${line(w.source, SOURCE_NAMES[lang][incident.source])} · ${w.id} #${incident.id}`);
-  return lines.join("\n");
+  line(w.source, `${SOURCE_NAMES[lang][incident.source]} · ${w.id} #${incident.id}`);
+  return {
+    kind: event.kind,
+    title: `${w[event.kind]}${category} ${incident.priority} ${what}`.trimEnd(),
+    lines,
+    sep: w.sep,
+  };
+}
+
+/**
+ * The message `ops-agent notify test` sends: says what it is, which route, and when — no incident
+ * is invented for it.
+ */
+export function composeTestMessage(
+  channel: string,
+  at: Date,
+  site: string,
+  options: MessageOptions = {},
+): Message {
+  const lang = options.lang ?? "zh";
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const zh = lang === "zh";
+  const sep = zh ? "：" : ": ";
+  return {
+    kind: "test",
+    title: zh ? "【测试】ops-agent 通知测试" : "[TEST] ops-agent notification test",
+    lines: [
+      { label: zh ? "通道" : "Route", value: cleanText(channel, 63) },
+      { label: zh ? "站点" : "Site", value: cleanText(site, 63) },
+      { label: zh ? "时间" : "Time", value: formatTime(at, timeZone) },
+      {
+        label: zh ? "说明" : "Note",
+        value: zh ? "这是一条测试消息，无需处理" : "a test message; nothing to do",
+      },
+    ],
+    sep,
+  };
+}
+
+/**
+ * The route's keyword (the robot's 自定义关键词 security mode) at the head of the title, unless
+ * the title already holds it: the robot then always finds it, in every format.
+ */
+export function withKeyword(message: Message, keyword: string | undefined): Message {
+  if (keyword === undefined || message.title.includes(keyword)) return message;
+  return { ...message, title: `${keyword} ${message.title}` };
+}
+
+/** The plain-text form: the title, then one "label：value" line each, separated by "\n". */
+export function messageText(message: Message): string {
+  return [message.title, ...message.lines.map((l) => `${l.label}${message.sep}${l.value}`)].join("\n");
+}
+
+/** The plain-text message for one event. */
+export function formatMessage(event: NotifyEvent, options: MessageOptions = {}): string {
+  return messageText(composeMessage(event, options));
 }

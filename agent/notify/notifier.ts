@@ -14,32 +14,15 @@
  * robot's answer, and scrubbed of every part of the URL and the secret before they are logged.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { sendHttp } from "../../collectors/shared/request.js";
-import { loadTlsSettings, type TlsSettings } from "../../collectors/shared/tls.js";
-import { formatDuration } from "../../config/duration.js";
-import { linkedSignal } from "../../collectors/shared/abort.js";
 import { systemClock, type Clock } from "../clock.js";
 import { PRIORITIES, type Category } from "../incidents/types.js";
 import type { Logger } from "../log.js";
-import {
-  NotifyError,
-  redact,
-  sensitiveParts,
-  type ChannelDriver,
-  type ChannelPayload,
-} from "./channels/common.js";
-import { dingtalkChannel } from "./channels/dingtalk.js";
-import { feishuChannel } from "./channels/feishu.js";
-import { webhookChannel } from "./channels/webhook.js";
-import { wecomChannel } from "./channels/wecom.js";
-import type {
-  ChannelType,
-  NotificationChannelConfig,
-  NotificationsConfig,
-  NotifyEventKind,
-} from "./config.js";
-import { cleanText, DEFAULT_TIME_ZONE, formatMessage, formatTime, type NotifyEvent } from "./message.js";
+import { NotifyError, type ChannelPayload } from "./channels/common.js";
+import type { NotificationChannelConfig, NotificationsConfig, NotifyEventKind } from "./config.js";
+import { FAILURE_FIXES, isRetryable, type FailureReason } from "./failure.js";
+import { composeMessage, DEFAULT_TIME_ZONE, formatTime, type Message, type NotifyEvent } from "./message.js";
 import { RateLimiter, type RateWindow } from "./rate-limit.js";
+import { createRoute, describeFailure, payloadFor, reasonOf, sendToRoute, type Route } from "./route.js";
 
 export type { NotifyEvent } from "./message.js";
 
@@ -51,6 +34,8 @@ export interface NotifierHooks {
   failed(channel: string): void;
   /** A message never attempted: pushed out of a full queue, or still queued at shutdown. */
   dropped(channel: string): void;
+  /** One failed attempt, with its reason (failure.ts): retried or not. */
+  error(channel: string, reason: FailureReason): void;
 }
 
 export interface NotifierOptions {
@@ -68,8 +53,6 @@ export interface NotifierOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-/** A robot's answer is small; anything bigger is not a robot answering. */
-const MAX_ANSWER_BYTES = 64 * 1024;
 /** At most one "queue full" warning per channel per this long (the drops are all counted). */
 const DROP_WARN_INTERVAL_MS = 60_000;
 /** Feishu also documents 5 requests per second per bot. */
@@ -78,27 +61,7 @@ export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 
 const realSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
-function createDriver(type: ChannelType, url: string, secret: string | undefined): ChannelDriver {
-  switch (type) {
-    case "webhook":
-      return webhookChannel(url);
-    case "wecom":
-      return wecomChannel(url);
-    case "dingtalk":
-      return dingtalkChannel(url, secret);
-    case "feishu":
-      return feishuChannel(url, secret);
-  }
-}
-
-interface ChannelState {
-  readonly name: string;
-  readonly type: ChannelType;
-  readonly driver: ChannelDriver;
-  /** Strings scrubbed from every error message (URL parts, secret). */
-  readonly sensitive: readonly string[];
-  readonly timeoutMs: number;
-  readonly tls: TlsSettings;
+interface ChannelState extends Route {
   readonly limiter: RateLimiter;
   readonly events: ReadonlySet<NotifyEventKind>;
   readonly categories: ReadonlySet<Category> | undefined;
@@ -139,24 +102,12 @@ export class Notifier {
   }
 
   #createChannel(channel: NotificationChannelConfig): ChannelState {
-    const url = channel.url.reveal().trim();
-    const secret = channel.secret?.reveal();
     const windows: RateWindow[] = [
       { limit: channel.rate_limit ?? this.#config.rate_limit, windowMs: 60_000 },
     ];
     if (channel.type === "feishu") windows.push({ limit: FEISHU_PER_SECOND, windowMs: 1_000 });
     return {
-      name: channel.name,
-      type: channel.type,
-      driver: createDriver(channel.type, url, secret),
-      sensitive: sensitiveParts(url, secret),
-      timeoutMs: channel.timeout,
-      tls: loadTlsSettings(
-        { tls_ca_file: channel.tls_ca_file, insecure_skip_verify: false },
-        this.#log,
-        `notifications channel ${channel.name}`,
-        "",
-      ),
+      ...createRoute(channel, this.#log),
       limiter: new RateLimiter(windows, this.#clock),
       events: new Set(channel.events),
       categories: channel.categories === undefined ? undefined : new Set(channel.categories),
@@ -195,11 +146,11 @@ export class Notifier {
       }
       // A snapshot: the caller may go on changing its incident object.
       const snapshot: NotifyEvent = { ...event, incident: { ...event.incident } };
-      let text: string | undefined;
+      let message: Message | undefined;
       for (const channel of this.#channels) {
         if (!this.#wants(channel, snapshot)) continue;
-        text ??= formatMessage(snapshot, { lang: this.#config.lang, timeZone: this.#timeZone });
-        this.#enqueue(channel, { event: snapshot, text });
+        message ??= composeMessage(snapshot, { lang: this.#config.lang, timeZone: this.#timeZone });
+        this.#enqueue(channel, payloadFor(channel, message, snapshot));
       }
     } catch (err) {
       this.#log.error(
@@ -227,7 +178,7 @@ export class Notifier {
             channel: channel.name,
             dropped: channel.droppedSinceWarning,
             queue_size: this.#config.queue_size,
-            oldest_incident: oldest.event.incident.id,
+            oldest_incident: oldest.event?.incident.id,
           },
           "notification queue full: oldest messages dropped",
         );
@@ -259,28 +210,39 @@ export class Notifier {
   /** One message, with rate limit and retries; counts it as sent or failed. Never throws. */
   async #deliver(channel: ChannelState, payload: ChannelPayload): Promise<void> {
     const signal = this.#abort.signal;
-    const about = { channel: channel.name, event: payload.event.kind, incident: payload.event.incident.id };
+    const about = {
+      channel: channel.name,
+      event: payload.message.kind,
+      incident: payload.event?.incident.id,
+    };
     for (let attempt = 1; ; attempt++) {
       let error: string;
-      let retryable: boolean;
+      let reason: FailureReason;
       try {
         await this.#waitForRate(channel, signal);
         channel.limiter.record();
-        await this.#send(channel, payload, signal);
+        await sendToRoute(channel, payload, this.#clock.now(), signal);
         this.#hooks.sent?.(channel.name);
         this.#log.info({ ...about, attempt }, "notification sent");
         return;
       } catch (err) {
-        error = this.#describe(channel, err);
-        retryable = !signal.aborted && (!(err instanceof NotifyError) || err.retryable);
+        error = describeFailure(channel, err);
+        reason = signal.aborted ? "shutdown" : reasonOf(err);
       }
+      this.#hooks.error?.(channel.name, reason);
+      const retryable = isRetryable(reason);
+      const fix = FAILURE_FIXES[reason];
       if (!retryable || attempt > this.#config.retries) {
+        // `retryable: false`: not retried, whatever `retries` says — an operator has to act (`fix`).
         this.#hooks.failed?.(channel.name);
-        this.#log.error({ ...about, attempt, error }, "notification failed");
+        this.#log.error({ ...about, attempt, error, reason, retryable, fix }, "notification failed");
         return;
       }
       const wait = this.#config.retry_backoff * 2 ** (attempt - 1);
-      this.#log.warn({ ...about, attempt, error, retry_in_ms: wait }, "notification failed; will retry");
+      this.#log.warn(
+        { ...about, attempt, error, reason, retry_in_ms: wait },
+        "notification failed; will retry",
+      );
       try {
         await this.#sleep(wait, signal);
       } catch {
@@ -293,53 +255,12 @@ export class Notifier {
 
   async #waitForRate(channel: ChannelState, signal: AbortSignal): Promise<void> {
     for (;;) {
-      if (signal.aborted) throw new NotifyError("aborted: the agent is shutting down", false);
+      if (signal.aborted) throw new NotifyError("aborted: the agent is shutting down", "shutdown");
       const wait = channel.limiter.delay();
       if (wait <= 0) return;
       this.#log.debug({ channel: channel.name, wait_ms: wait }, "notification rate limit reached; waiting");
       await this.#sleep(wait, signal);
     }
-  }
-
-  async #send(channel: ChannelState, payload: ChannelPayload, shutdown: AbortSignal): Promise<void> {
-    // Not AbortSignal.any with the agent-long shutdown signal: see agent/abort.ts.
-    const timeout = linkedSignal(shutdown, {
-      ms: channel.timeoutMs,
-      reason: () => new DOMException("notification timeout", "TimeoutError"),
-    });
-    const request = channel.driver.build(payload, this.#clock.now());
-    try {
-      const answer = await sendHttp(request.url, {
-        method: "POST",
-        headers: { ...request.headers, "Content-Length": String(Buffer.byteLength(request.body)) },
-        body: request.body,
-        signal: timeout.signal,
-        agent: false,
-        tls: channel.tls,
-        maxBodyBytes: MAX_ANSWER_BYTES,
-      });
-      channel.driver.check(answer);
-    } catch (err) {
-      if (err instanceof NotifyError) throw err;
-      if (shutdown.aborted) throw new NotifyError("aborted: the agent is shutting down", false);
-      if (timeout.timedOut()) {
-        throw new NotifyError(`no answer within ${formatDuration(channel.timeoutMs)}`, true);
-      }
-      throw err;
-    } finally {
-      timeout.dispose();
-    }
-  }
-
-  /** An error as one safe line: code and message, scrubbed of the URL and secret, bounded. */
-  #describe(channel: ChannelState, err: unknown): string {
-    let text: string;
-    if (err instanceof NotifyError) text = err.message;
-    else if (err instanceof Error) {
-      const code = (err as NodeJS.ErrnoException).code;
-      text = code !== undefined && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
-    } else text = String(err);
-    return cleanText(redact(text, channel.sensitive), 300);
   }
 
   /**

@@ -38,6 +38,11 @@ export interface TableBlock {
 export interface ChartItem {
   caption: string;
   scene: Scene;
+  /**
+   * The series' names and colours, for formats whose picture cannot carry the legend's words
+   * (the DOCX's PNG fallback: its pixel font has no Chinese): printed under the picture.
+   */
+  legend?: { name: string; colour: string }[];
 }
 
 export type Block =
@@ -45,11 +50,16 @@ export type Block =
   | { kind: "paragraph"; text: string; note?: boolean }
   | { kind: "figures"; items: { label: string; value: string; tone?: Tone }[] }
   | TableBlock
-  /** Charts and the table of the numbers they draw (Markdown prints the table only). */
-  | { kind: "charts"; charts: ChartItem[]; data: TableBlock };
+  /** Charts and the table of the numbers they draw (Markdown prints the table only; `data` absent: none). */
+  | { kind: "charts"; charts: ChartItem[]; data?: TableBlock }
+  /** The sign-off lines at the end of the body: 编制、审核、日期, each with room to sign. */
+  | { kind: "signoff"; items: string[] };
 
 export interface ReportSection {
+  /** The section's id (note-sections.ts for the ones operators write into). */
   id: string;
+  /** An appendix section: after the sign-off, in smaller print where the format can. */
+  appendix?: boolean;
   title: string;
   blocks: Block[];
 }

@@ -7,13 +7,13 @@
 import type { Config } from "../../config/schema.js";
 import { formatValue } from "../form/value.js";
 import type { Indicator } from "../form/types.js";
-import { judgeResponse, timeliness, timelinessRule } from "../incidents/sla.js";
+import { judgeResponse, timeliness } from "../incidents/sla.js";
 import type { StoredIncident } from "../store/incident-store.js";
 import { COVERAGE_METRIC } from "../figures/antivirus.js";
 import { Figures } from "../figures/index.js";
 import { VMS_IN_SCOPE_METRIC } from "../figures/inventory.js";
 import { videoconfHealth } from "../figures/videoconf.js";
-import { ACCOUNTING_RULE, errorBudget } from "../kpi/availability.js";
+import { errorBudget } from "../kpi/availability.js";
 import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { FULL_YEAR_TARGET } from "../kpi/availability-report.js";
 import { kpiReport } from "../kpi/kpi-report.js";
@@ -31,6 +31,10 @@ import type {
 import { outagesOfApplications } from "./outages.js";
 import { dailyPoints, dailyPointsBySeries, daysOf } from "./series.js";
 import { unprotectedVms } from "../figures/unprotected.js";
+import { previousMonth as monthBefore } from "../local-time.js";
+import { applicationNames, displayName } from "./names.js";
+import { reportRules } from "./rules.js";
+import type { ManualRecordRow, SectionNote } from "./model.js";
 
 export interface BuildOptions {
   /** "2026-10". */
@@ -39,13 +43,6 @@ export interface BuildOptions {
   now: Date;
   organisation?: string;
 }
-
-const HEALTH_RULE =
-  "视频会议系统健康：全部MCU无SIP OPTIONS应答为中断；任一MCU未正常应答、MCU不可ping通、终端在线率低于阈值或管理平台探测失败为降级；否则为正常。无法测量的部分记为未知，不计入故障。" +
-  " (Video conference: down when no MCU answers SIP OPTIONS; degraded when an MCU is not fully up or does not answer ping, endpoints online below the bound, or the management web is down; unknown parts change nothing.)";
-
-const KPI_RULE =
-  "指标评价：计数类（次、场、份、条、题、人次及月度报告）按期间累加，其余取期间内最新值；上半年对照半年指标值，全年对照全年指标值，年度进行中按年初至今推算至12月31日，推算不达标为“有风险”；无数据显示为“无数据”，从不记为0。";
 
 export function monthBounds(
   month: string,
@@ -81,15 +78,39 @@ export function buildMonthlyReport(
   const policy = { unknownAsDown: config.availability.unknown_as_down };
   const monthResults = monthFigure.applications;
   const ytdResults = ytdFigure.applications;
+  // 环比: last month's figures from the same read model, over the whole of last month.
+  const previousMonth = previousMonthOf(options.month, calendar);
+  const prev = monthBounds(previousMonth, calendar);
+  const prevSpan = { from: prev.from, to: Math.min(prev.end, nowTs) };
+  const prevFigure = figures.availability({ ...prevSpan, end: prev.end });
+  const names = applicationNames(config);
   const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
   // One daily rollup query for every application's chart.
   const dailyBySeries = dailyPointsBySeries(store, AVAILABILITY_METRIC, from, to, "up");
+  const outages = outagesOfApplications(
+    store,
+    AVAILABILITY_METRIC,
+    apps.flatMap((app) => {
+      const seriesId = seriesByApp.get(app.application);
+      return seriesId === undefined ? [] : [{ ...app, seriesId }];
+    }),
+    from,
+    to,
+  );
   const applications = monthResults.map((a) => {
     const ytd = ytdResults.find((y) => y.application === a.application);
     const spec = apps.find((x) => x.application === a.application);
     const seriesId = seriesByApp.get(a.application);
+    const intervalMinutes = (spec?.intervalSeconds ?? 0) / 60;
+    const own = outages.filter((o) => o.application === a.application);
     return {
       application: a.application,
+      name: displayName(names, a.application),
+      previousMonth: prevFigure.applications.find((p) => p.application === a.application)?.ratio ?? null,
+      downMinutes: a.down * intervalMinutes,
+      maintenanceMinutes: a.maintenance * intervalMinutes,
+      longestOutageMinutes: own.length === 0 ? null : Math.max(...own.map((o) => o.durationMinutes)),
+      outageCount: own.length,
       month: a.ratio,
       monthCoverage: a.coverage,
       yearToDate: ytd?.ratio ?? null,
@@ -102,17 +123,6 @@ export function buildMonthlyReport(
         daysOf(from, to, calendar).map(({ day }) => ({ day, value: null })),
     };
   });
-  const outages = outagesOfApplications(
-    store,
-    AVAILABILITY_METRIC,
-    apps.flatMap((app) => {
-      const seriesId = seriesByApp.get(app.application);
-      return seriesId === undefined ? [] : [{ ...app, seriesId }];
-    }),
-    from,
-    to,
-  );
-
   const span = { from, to };
   const vmCount = figures.vmsInScope(span);
   const vmExpected = figures.vmsExpected(span);
@@ -135,11 +145,16 @@ export function buildMonthlyReport(
 
   const incidents = store.incidents.list({ to: new Date(to * 1000), from: new Date(from * 1000) });
   const started = incidents.filter((i) => i.startedAt.getTime() >= from * 1000);
-  const faults = faultSummary(started, config, from, to, options.now);
+  const faults = faultSummary(started, config, from, to, options.now, store.calendar);
+  const prevIncidents = store.incidents
+    .list({ from: new Date(prev.from * 1000), to: new Date(prevSpan.to * 1000) })
+    .filter((i) => i.startedAt.getTime() >= prev.from * 1000).length;
 
   return {
     lang: options.lang,
     month: options.month,
+    previousMonth,
+    runningAsOf: nowTs < end ? options.now : null,
     organisation: options.organisation ?? "苏州市电化教育馆",
     site: config.site,
     timeZone: config.timezone,
@@ -177,10 +192,54 @@ export function buildMonthlyReport(
     },
     faults,
     maintenance: maintenanceRows(config, store, from, to),
-    records: store.records
-      .history()
-      .filter((r) => r.at.getTime() >= from * 1000 && r.at.getTime() < to * 1000)
-      .map((r) => ({
+    records: recordsInForce(store, indicators, from, to),
+    rules: reportRules(config, options.lang),
+    previous: {
+      overallMonth: prevFigure.value,
+      vmCount: figures.vmsInScope(prevSpan).value,
+      antivirusCoverage: figures.antivirusCoverage(prevSpan).value,
+      // A month the agent did not watch had no figure, not zero faults.
+      faultTotal: prevFigure.value === null && prevIncidents === 0 ? null : prevIncidents,
+    },
+    slaMinutes: Object.fromEntries(
+      Object.entries(config.incidents.sla.response).map(([p, ms]) => [p, (ms as number) / 60_000]),
+    ),
+    timelyShare: config.incidents.sla.timely_share,
+    notes: store.reportNotes.list(options.month).map((n): SectionNote => ({
+      id: n.id,
+      section: n.section,
+      text: n.text,
+      mode: n.mode,
+      author: n.author,
+      createdAt: n.createdAt,
+    })),
+  };
+}
+
+/** The month before a YYYY-MM month ("2026-01" → "2025-12"). */
+function previousMonthOf(month: string, calendar: SqliteStore["calendar"]): string {
+  const { from } = monthBounds(month, calendar);
+  return monthBefore(new Date(from * 1000), calendar.timeZone);
+}
+
+/**
+ * The month's manual records in force: a corrected record is replaced by its correction (the
+ * superseded value is named beside the one in force, never listed as current).
+ */
+function recordsInForce(
+  store: SqliteStore,
+  indicators: readonly Indicator[],
+  from: number,
+  to: number,
+): ManualRecordRow[] {
+  const all = store.records.history();
+  const byId = new Map(all.map((r) => [r.id, r]));
+  const corrected = new Set(all.flatMap((r) => (r.corrects === undefined ? [] : [r.corrects])));
+  return all
+    .filter((r) => !corrected.has(r.id) && r.at.getTime() >= from * 1000 && r.at.getTime() < to * 1000)
+    .map((r) => {
+      const replaced = r.corrects === undefined ? undefined : byId.get(r.corrects);
+      return {
         indicator: r.indicator,
         name: indicators.find((i) => i.key === r.indicator)?.name ?? r.indicator,
         day: r.day,
@@ -188,14 +247,9 @@ export function buildMonthlyReport(
         by: r.recordedBy,
         ...(r.note === undefined ? {} : { note: r.note }),
         ...(r.corrects === undefined ? {} : { corrects: r.corrects }),
-      })),
-    rules: [
-      { title: "可用率 Availability", text: ACCOUNTING_RULE },
-      { title: "故障响应及时 Fault response timeliness", text: timelinessRule(config.incidents.sla) },
-      { title: "视频会议健康 Video conference health", text: HEALTH_RULE },
-      { title: "指标评价 Indicator evaluation", text: KPI_RULE },
-    ],
-  };
+        ...(replaced === undefined ? {} : { correctedValue: replaced.value }),
+      };
+    });
 }
 
 function indicatorTarget(indicators: readonly Indicator[], key: string): number | undefined {
@@ -254,34 +308,37 @@ function incidentRow(i: StoredIncident, config: Config, now: Date): IncidentRow 
   };
 }
 
-const RESPONSE_BUCKETS: { label: string; maxMinutes: number }[] = [
-  { label: "≤5 min", maxMinutes: 5 },
-  { label: "≤15 min", maxMinutes: 15 },
-  { label: "≤30 min", maxMinutes: 30 },
-  { label: "≤1 h", maxMinutes: 60 },
-  { label: "≤4 h", maxMinutes: 240 },
-  { label: ">4 h", maxMinutes: Infinity },
-];
-
 function faultSummary(
   incidents: readonly StoredIncident[],
   config: Config,
   from: number,
   to: number,
   now: Date,
+  calendar: SqliteStore["calendar"],
 ): FaultSummary {
   const rows = incidents.map((i) => incidentRow(i, config, now));
-  const distribution = RESPONSE_BUCKETS.map((b) => ({ bucket: b.label, count: 0 }));
-  let unanswered = 0;
+  // The buckets' edges are the SLA bounds (P1 15 min, P2 30 min, P3 2 h, P4 8 h by default), so
+  // the chart reads against the SLA: a bar is the faults answered within that priority's bound.
+  const edges = new Map<number, string>();
+  for (const [priority, ms] of Object.entries(config.incidents.sla.response))
+    if (!edges.has(ms as number)) edges.set(ms as number, priority);
+  const buckets: FaultSummary["responseDistribution"] = [...edges.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([ms, priority]) => ({ maxMinutes: ms / 60_000, priority, count: 0 }));
+  buckets.push({ maxMinutes: Infinity, count: 0 }, { maxMinutes: null, count: 0 });
   for (const r of rows) {
-    if (r.responseMinutes === null) {
-      unanswered += 1;
-      continue;
-    }
-    const index = RESPONSE_BUCKETS.findIndex((b) => (r.responseMinutes as number) <= b.maxMinutes);
-    (distribution[index] as { count: number }).count += 1;
+    const bucket =
+      r.responseMinutes === null
+        ? buckets[buckets.length - 1]
+        : buckets.find((b) => b.maxMinutes !== null && (r.responseMinutes as number) <= b.maxMinutes);
+    if (bucket !== undefined) bucket.count += 1;
   }
-  distribution.push({ bucket: "未响应 unanswered", count: unanswered });
+  const days = daysOf(from, to, calendar);
+  const perDay = new Map(days.map((d) => [d.start, 0]));
+  for (const i of incidents) {
+    const day = calendar.dayStart(Math.floor(i.startedAt.getTime() / 1000));
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
   const byCategory = timeliness(
     incidents,
     config.incidents.sla,
@@ -303,7 +360,8 @@ function faultSummary(
   return {
     total: incidents.length,
     byCategory,
-    responseDistribution: distribution,
+    responseDistribution: buckets,
+    daily: days.map((d) => ({ day: d.day, value: perDay.get(d.start) ?? 0 })),
     longest: [...rows].sort((a, b) => duration(b) - duration(a)).slice(0, 5),
   };
 }

@@ -43,6 +43,7 @@ export interface DailyPoint {
 }
 
 export interface Outage {
+  /** The application's id (probe target name). */
   application: string;
   start: Date;
   end: Date;
@@ -54,7 +55,19 @@ export interface Outage {
 }
 
 export interface ApplicationAvailabilityRow {
+  /** The application's id: its probe target's name (the slug, printed only in the appendix). */
   application: string;
+  /** What a person calls it: the target's `system:` label, else the id. */
+  name: string;
+  /** Last month's availability, 0–1; null when last month had no figure (环比 无数据). */
+  previousMonth: number | null;
+  /** Down probes outside maintenance × the probe interval, minutes (the basis of the error budget). */
+  downMinutes: number;
+  /** Probes inside maintenance windows × the probe interval, minutes. */
+  maintenanceMinutes: number;
+  /** The month's longest outage (outages below), minutes; null without one. */
+  longestOutageMinutes: number | null;
+  outageCount: number;
   /** The month's availability, 0–1; null without data. */
   month: number | null;
   monthCoverage: number;
@@ -77,6 +90,7 @@ export type VideoconfSystemRow = VideoconfSystemHealth;
 
 export interface IncidentRow {
   id: number;
+  /** The category's id (videoconf, platform, …); labels.ts says it in Chinese. */
   category: string;
   priority: string;
   title: string;
@@ -97,8 +111,13 @@ export interface FaultSummary {
     share: number | null;
     timely: boolean;
   }[];
-  /** Counts of response times per bucket, e.g. "≤5 min": 3. */
-  responseDistribution: { bucket: string; count: number }[];
+  /**
+   * Response times per bucket, the buckets' edges at the SLA bounds (P1 15 min, P2 30 min, …):
+   * `maxMinutes` the bucket's upper edge (Infinity for the last, null for the unanswered), `priority` the bound it is.
+   */
+  responseDistribution: { maxMinutes: number | null; priority?: string; count: number }[];
+  /** Faults started per local day of the month. */
+  daily: DailyPoint[];
   longest: IncidentRow[];
 }
 
@@ -110,6 +129,18 @@ export interface MaintenanceRow {
   source: "config" | "cli";
 }
 
+/** An operator's text for a section (`ops-agent report note`), kept across regenerations. */
+export interface SectionNote {
+  id: number;
+  /** The section's id (note-sections.ts). */
+  section: string;
+  text: string;
+  mode: "add" | "replace";
+  author: string;
+  createdAt: Date;
+}
+
+/** A manual record in force for the month (a corrected record is replaced by its correction). */
 export interface ManualRecordRow {
   indicator: string;
   name: string;
@@ -117,14 +148,23 @@ export interface ManualRecordRow {
   value: string;
   by: string;
   note?: string;
+  /** The record this one corrects: its id and the value it replaced. */
   corrects?: number;
+  correctedValue?: string;
 }
 
 export interface MonthlyReport {
   lang: Lang;
   /** "2026-10". */
   month: string;
-  /** e.g. 苏州市电化教育馆 (the config's site label when nothing better is known). */
+  /** "2026-09": the month the 环比 compares with. */
+  previousMonth: string;
+  /**
+   * Set when the month had not ended when the report was built: the figures run to this instant,
+   * the title says 截至…, and the report does not count toward the form's row (a draft).
+   */
+  runningAsOf: Date | null;
+  /** The centre named on the report (config report.organisation: 苏州市电化教育馆 by default). */
   organisation: string;
   site: string;
   timeZone: string;
@@ -156,6 +196,18 @@ export interface MonthlyReport {
   records: ManualRecordRow[];
   /** The accounting rules used, each one paragraph (DESIGN.md). */
   rules: { title: string; text: string }[];
+  /** Last month's headline figures for the 环比 (each null when last month had none). */
+  previous: {
+    overallMonth: number | null;
+    vmCount: number | null;
+    antivirusCoverage: number | null;
+    faultTotal: number | null;
+  };
+  /** The SLA response bounds per priority, minutes (for the response chart and the rules). */
+  slaMinutes: Record<string, number>;
+  /** The share within SLA a period needs to be 及时 (0.95). */
+  timelyShare: number;
+  notes: SectionNote[];
 }
 
 export type { UnprotectedVm };

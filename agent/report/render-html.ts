@@ -5,11 +5,13 @@
  */
 import { toSvg } from "./charts/index.js";
 import { escapeHtml as h } from "./escape.js";
+import { CSS_BODY_FONTS, CSS_HEADING_FONTS } from "./fonts.js";
 import type { MonthlyReport } from "./model.js";
 import {
   footerText,
   labels,
   reportSections,
+  signOffBlock,
   type Block,
   type Cell,
   type TableBlock,
@@ -17,14 +19,21 @@ import {
 } from "./text.js";
 
 const CSS = `
+body { font-family: ${CSS_BODY_FONTS}; }
+h1, h2, h3, th, .signoff, figcaption { font-family: ${CSS_HEADING_FONTS}; }
 :root { --met: #2e7d32; --met-bg: #e8f5e9; --bad: #c62828; --bad-bg: #ffebee; --warn: #b26a00; --warn-bg: #fff4e0;
   --grey: #616161; --grey-bg: #eeeeee; --line: #cfd8dc; --head: #eceff1; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0 auto; max-width: 960px; padding: 24px; color: #222; background: #fff; line-height: 1.55;
-  font: 14px/1.55 "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; }
-header.cover { border-bottom: 3px solid #2f6db5; margin-bottom: 16px; padding-bottom: 8px; }
-h1 { font-size: 24px; margin: 0 0 4px; }
+body { margin: 0 auto; max-width: 960px; padding: 24px; color: #222; background: #fff; font-size: 15px; line-height: 1.7; }
+header.cover { text-align: center; border-bottom: 3px solid #1a3d6d; margin-bottom: 16px; padding-bottom: 10px; }
+h1 { font-size: 26px; margin: 8px 0 6px; letter-spacing: 1px; }
+main p { text-indent: 2em; }
+main p.note, main figure p { text-indent: 0; }
+.signoff { display: flex; justify-content: flex-end; gap: 48px; margin: 36px 0 12px; }
+.signoff span { min-width: 150px; border-bottom: 1px solid #555; padding-bottom: 2px; }
+section.appendix { font-size: 13px; }
+h2.appendix { text-align: center; border: none; }
 h2 { font-size: 19px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); color: #1a3d6d; }
 h3 { font-size: 15px; margin: 18px 0 8px; }
 p.subtitle, p.meta { margin: 2px 0; color: #555; }
@@ -51,8 +60,7 @@ footer { margin-top: 28px; padding-top: 8px; border-top: 1px solid var(--line); 
 @page { size: A4; margin: 18mm 15mm 18mm 15mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
-  section.report-section { break-before: page; page-break-before: always; }
-  section.report-section:first-of-type { break-before: auto; page-break-before: auto; }
+  section.appendix:first-of-type, h2.appendix { break-before: page; page-break-before: always; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   table { font-size: 9pt; }
   .figure { min-width: 120px; }
@@ -97,6 +105,8 @@ function blockHtml(b: Block): string {
         .join("")}</div>`;
     case "table":
       return tableHtml(b);
+    case "signoff":
+      return `<div class="signoff">${b.items.map((i) => `<span>${h(i)}</span>`).join("")}</div>`;
     case "charts":
       return b.charts
         .map(
@@ -111,19 +121,22 @@ function blockHtml(b: Block): string {
 export function renderHtml(report: MonthlyReport): string {
   const t = labels(report.lang);
   const lang = report.lang === "en" ? "en" : "zh-CN";
-  const sections = reportSections(report)
-    .map(
-      (s) =>
-        `<section class="report-section" id="${h(s.id)}">\n<h2>${h(s.title)}</h2>\n${s.blocks.map(blockHtml).join("\n")}\n</section>`,
-    )
-    .join("\n");
+  const section = (s: ReturnType<typeof reportSections>[number]) =>
+    `<section class="report-section${s.appendix === true ? " appendix" : ""}" id="${h(s.id)}">\n<h${s.appendix === true ? 3 : 2}>${h(s.title)}</h${s.appendix === true ? 3 : 2}>\n${s.blocks.map(blockHtml).join("\n")}\n</section>`;
+  const all = reportSections(report);
+  const sections = [
+    ...all.filter((s) => s.appendix !== true).map(section),
+    blockHtml(signOffBlock(report)),
+    `<h2 class="appendix">${h(t.sections.appendix)}</h2>`,
+    ...all.filter((s) => s.appendix === true).map(section),
+  ].join("\n");
   return `<!DOCTYPE html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="ops-agent">
-<title>${h(`${t.title(report)} ${t.subtitle(report)}`)}</title>
+<title>${h(`${t.title(report)}（${t.period(report)}）`)}</title>
 <style>
 ${CSS}
 </style>
@@ -131,7 +144,7 @@ ${CSS}
 <body>
 <header class="cover">
 <h1>${h(t.title(report))}</h1>
-<p class="subtitle">${h(t.subtitle(report))}</p>
+<p class="subtitle">${h(t.period(report))}</p>
 <p class="meta">${h(footerText(report))}</p>
 </header>
 <main>

@@ -6,7 +6,15 @@
  */
 import { escapeMarkdown as md, escapeMarkdownBlock as mdBlock } from "./escape.js";
 import type { MonthlyReport } from "./model.js";
-import { footerText, labels, reportSections, type Block, type Cell, type TableBlock } from "./text.js";
+import {
+  footerText,
+  labels,
+  reportSections,
+  signOffBlock,
+  type Block,
+  type Cell,
+  type TableBlock,
+} from "./text.js";
 
 function cellText(c: Cell): string {
   const text = md(c.text);
@@ -47,17 +55,28 @@ function blockMd(b: Block): string {
     case "table":
       return tableMd(b);
     case "charts":
-      return tableMd(b.data);
+      // No pictures in Markdown: the chart's own numbers (a table per chart when it has one).
+      return b.data === undefined ? b.charts.map((c) => `*${md(c.caption)}*`).join("\n\n") : tableMd(b.data);
+    case "signoff":
+      return b.items.map((i) => `${md(i)}＿＿＿＿＿＿`).join("　　");
   }
 }
 
 /** The report as Markdown (GFM tables). */
 export function renderMarkdown(report: MonthlyReport): string {
   const t = labels(report.lang);
+  const all = reportSections(report);
+  const section = (s: (typeof all)[number]) => [
+    `${s.appendix === true ? "###" : "##"} ${md(s.title)}`,
+    ...s.blocks.map(blockMd),
+  ];
   const parts = [
     `# ${md(t.title(report))}`,
-    mdBlock(t.subtitle(report)),
-    ...reportSections(report).flatMap((s) => [`## ${md(s.title)}`, ...s.blocks.map(blockMd)]),
+    mdBlock(t.period(report)),
+    ...all.filter((s) => s.appendix !== true).flatMap(section),
+    blockMd(signOffBlock(report)),
+    `## ${md(t.sections.appendix)}`,
+    ...all.filter((s) => s.appendix === true).flatMap(section),
     "---",
     mdBlock(footerText(report)),
   ];

@@ -1,5 +1,5 @@
 /** The incidents table, shared by the video-conference and the faults sections. */
-import { formatDateTime, formatMinutes } from "./format.js";
+import { formatDateTimeWithOffset, formatMinutes } from "./format.js";
 import type { Labels } from "./labels.js";
 import type { IncidentRow, MonthlyReport } from "./model.js";
 import { cell, num, table, type TableBlock } from "./blocks.js";
@@ -7,13 +7,13 @@ import { cell, num, table, type TableBlock } from "./blocks.js";
 export function incidentTable(rows: readonly IncidentRow[], report: MonthlyReport, t: Labels): TableBlock {
   const { lang, timeZone } = report;
   return table(
-    [t.id, t.category, t.priority, t.titleHeader, t.start, t.response, t.resolution, t.withinSla],
+    [t.id, t.categoryHeader, t.priority, t.titleHeader, t.start, t.response, t.resolution, t.verdict],
     rows.map((i) => [
       num(`#${i.id}`),
-      cell(i.category),
+      cell(t.category(i.category)),
       cell(i.priority),
       cell(i.title),
-      cell(formatDateTime(i.start, timeZone)),
+      cell(formatDateTimeWithOffset(i.start, timeZone)),
       num(formatMinutes(i.responseMinutes, lang)),
       num(formatMinutes(i.resolutionMinutes, lang)),
       cell(t.sla[i.withinSla], i.withinSla === "within" ? "good" : i.withinSla === "late" ? "bad" : "warn"),

@@ -8,6 +8,7 @@
 import Database from "better-sqlite3";
 import { readFileSync, writeFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
+import { localDateTimeWithOffset } from "../local-time.js";
 import { StoreError } from "./errors.js";
 
 export class AgentLock {
@@ -16,7 +17,7 @@ export class AgentLock {
     private readonly ownerPath: string,
   ) {}
 
-  static acquire(dbPath: string, now: Date): AgentLock {
+  static acquire(dbPath: string, now: Date, timeZone: string): AgentLock {
     const lockPath = `${dbPath}.lock`;
     const ownerPath = `${lockPath}.owner`;
     const db = new Database(lockPath, { timeout: 0 });
@@ -35,7 +36,10 @@ export class AgentLock {
       }
       throw error;
     }
-    writeFileSync(ownerPath, `pid ${process.pid} on ${hostname()} since ${now.toISOString()}\n`);
+    writeFileSync(
+      ownerPath,
+      `pid ${process.pid} on ${hostname()} since ${localDateTimeWithOffset(now, timeZone)}\n`,
+    );
     return new AgentLock(db, ownerPath);
   }
 

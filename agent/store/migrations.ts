@@ -280,4 +280,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sample_chunks_by_series ON sample_chunks(series_id, bucket);
     `,
   },
+  {
+    version: 8,
+    name: "report notes: operators' text for a monthly report's sections, kept across regenerations",
+    sql: `
+      -- ops-agent report note: text an operator adds to (mode add) or puts in place of (mode
+      -- replace) the drafted text of a monthly report's section (问题 = 七、存在问题与整改措施,
+      -- 计划 = 八、下月工作计划, …). The report reads them every time it is built, so a regenerated
+      -- report keeps them. month YYYY-MM; times unix milliseconds.
+      CREATE TABLE report_notes (
+        id INTEGER PRIMARY KEY,
+        month TEXT NOT NULL,
+        section TEXT NOT NULL,
+        text TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('add', 'replace')),
+        author TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX report_notes_by_month ON report_notes(month, section, id);
+    `,
+  },
 ];

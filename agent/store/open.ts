@@ -108,9 +108,14 @@ function checkExisting(db: Database.Database, path: string, mode: IntegrityCheck
   }
   const known = migrations.length;
   if (version > known) {
+    // A downgrade: the older code cannot know what the newer migrations changed, so it refuses
+    // before touching the file (its migrations would not run, its writes could break the newer schema).
     throw new StoreError(
-      `database ${path} has schema version ${version}, written by a newer ops-agent (this one knows up to ${known}). ` +
-        "Upgrade the agent, or point store.path at another file; the database was not changed.",
+      `数据库 ${path} 的结构版本为 ${version}，由更新版本的 ops-agent 写入（本程序只认识到 ${known}）：拒绝降级，文件未改动。` +
+        "请重新安装写入它的版本，或用升级前的备份恢复（ops-agent restore FILE）。 / " +
+        `database ${path} has schema version ${version}, written by a newer ops-agent (this one knows up to ${known}). ` +
+        "A downgrade is refused: upgrade the agent again, or restore the backup taken before the upgrade " +
+        "(ops-agent restore FILE), or point store.path at another file; the database was not changed.",
       "newer_schema",
     );
   }

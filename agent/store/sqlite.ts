@@ -15,6 +15,7 @@ import { Catalogue } from "./catalogue.js";
 import { InventoryLog, type InventoryRecord } from "./inventory-log.js";
 import { IncidentStore } from "./incident-store.js";
 import { ManualRecordStore } from "./manual-records.js";
+import { ReportNoteStore } from "./report-notes.js";
 import { ReportLog } from "./report-log.js";
 import { MaintenanceStore, type StoredMaintenanceWindow } from "./maintenance-store.js";
 import type { InventoryEntry } from "../inventory-changes.js";
@@ -91,13 +92,18 @@ export class SqliteStore {
   readonly records: ManualRecordStore;
   /** Generated reports and form exports (each counted once per kind, period and format). */
   readonly reports: ReportLog;
+  /** Operators' text for the monthly reports' sections (`ops-agent report note`). */
+  readonly reportNotes: ReportNoteStore;
   private closed = false;
   /** Readers only: the not-yet-flushed hours of a running agent, overlaid on the stored rollups. */
   private readonly fresh: FreshRollups | undefined;
 
   static open(options: StoreOptions): SqliteStore {
     ensureDataDirectory(dirname(options.path));
-    const lock = options.role === "agent" ? AgentLock.acquire(options.path, options.clock.now()) : undefined;
+    const lock =
+      options.role === "agent"
+        ? AgentLock.acquire(options.path, options.clock.now(), options.timeZone)
+        : undefined;
     try {
       const db = openDatabaseFile(options.path, options.integrityCheck ?? "full");
       return new SqliteStore(db, lock, options);
@@ -121,6 +127,7 @@ export class SqliteStore {
     this.incidents = new IncidentStore(db);
     this.records = new ManualRecordStore(db);
     this.reports = new ReportLog(db);
+    this.reportNotes = new ReportNoteStore(db);
     this.chunks = new RawChunks(db, this.calendar, () => this.catalogue.reasonCodes());
     this.rollups = new RollupStore(
       db,
@@ -388,6 +395,16 @@ export class SqliteStore {
       }
     }
     return total;
+  }
+
+  /**
+   * SQLite's online backup of this connection's database into `destination`, `pagesPerStep` pages
+   * a step with the event loop free between steps (agent/backup/schedule.ts). Through the agent's
+   * own connection: its writes during the copy go into the copy too, where another connection's
+   * would restart it.
+   */
+  backup(destination: string, pagesPerStep: number): Promise<unknown> {
+    return this.db.backup(destination, { progress: () => pagesPerStep });
   }
 
   schemaVersion(): number {

@@ -96,7 +96,7 @@ describe("ops-agent maintenance", () => {
     const path = join(dir, "config.yaml");
     writeFileSync(
       path,
-      `site: t\ndata_dir: ${join(dir, "data")}\ncollectors:\n  - type: host\nmaintenance:\n  - name: weekly\n    cron: "0 2 * * 6"\n    duration: 2h\n`,
+      `site: t\ndata_dir: ${join(dir, "data")}\ncollectors:\n  - type: host\n  - type: http\n    name: web\n    targets:\n      - { name: ecard, url: "http://127.0.0.1:9/" }\nmaintenance:\n  - name: weekly\n    cron: "0 2 * * 6"\n    duration: 2h\n`,
     );
     return path;
   }
@@ -129,6 +129,17 @@ describe("ops-agent maintenance", () => {
     expect(!noOffset.ok && noOffset.errors).toEqual([
       '--start: expected a time with its offset like "2026-12-05T22:00:00+08:00", got "2026-12-05 22:00"',
     ]);
+    // With the config's zone, a local time without an offset is taken in that zone.
+    expect(
+      parseWindowArgs("w", { start: "2026-12-05 22:00", end: "2026-12-06T00:00" }, "Asia/Shanghai"),
+    ).toEqual({
+      ok: true,
+      window: {
+        name: "w",
+        start: new Date("2026-12-05T22:00:00+08:00"),
+        end: new Date("2026-12-06T00:00:00+08:00"),
+      },
+    });
     expect(parseWindowArgs("w", { cron: "0 2 * * 6", duration: "2h", application: ["ecard"] })).toEqual({
       ok: true,
       window: { name: "w", applications: ["ecard"], cron: "0 2 * * 6", durationMs: 7_200_000 },
@@ -159,6 +170,14 @@ describe("ops-agent maintenance", () => {
       }),
     ).toBe(0);
     io.err.length = 0;
+    // An application no collector probes covers nothing: refused with the nearest target's name.
+    expect(
+      maintenanceAddCommand("typo", { config, cron: "0 1 * * *", duration: "1h", application: ["ecrad"] }),
+    ).toBe(78);
+    expect(io.err.join("\n")).toBe(
+      'maintenance add: 1 error\n  --application: no target named "ecrad" in the config; did you mean "ecard"? (targets: ecard)',
+    );
+    io.err.length = 0;
     expect(maintenanceAddCommand("night", { config, cron: "0 1 * * *", duration: "1h" })).toBe(1);
     expect(io.err[0]).toContain('a maintenance window named "night" already exists');
     expect(maintenanceAddCommand("weekly", { config, cron: "0 1 * * *", duration: "1h" })).toBe(1);
@@ -182,5 +201,12 @@ describe("ops-agent maintenance", () => {
     io.out.length = 0;
     expect(maintenanceListCommand({ config, json: true })).toBe(0);
     expect((JSON.parse(io.out.join("\n")) as ListedWindow[]).map((w) => w.name)).toEqual(["weekly", "now"]);
+    // Times as people read them: the config's zone (default Asia/Shanghai) with the offset.
+    io.out.length = 0;
+    expect(maintenanceListCommand({ config })).toBe(0);
+    expect(io.out.join("\n")).toMatch(
+      /\d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00 – \d{4}-\d{2}-\d{2} \d{2}:\d{2} \+08:00/,
+    );
+    expect(io.out.join("\n")).not.toMatch(/\d{2}:\d{2}(:\d{2})?(\.\d+)?Z/);
   });
 });

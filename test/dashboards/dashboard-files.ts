@@ -1,5 +1,7 @@
 /**
- * The Grafana dashboards of dashboards/*.json as the tests see them: every panel (rows' nested
+ * The Grafana dashboards as Grafana is given them — dashboards/zh/*.json (the primary, Chinese
+ * folder) or dashboards/en/*.json, both generated from dashboards/src by agent/build/dashboards.ts —
+ * as the tests see them: every panel (rows' nested
  * panels included), every query, every template variable, and Grafana's variable substitution
  * for evaluating the queries against a real Prometheus.
  */
@@ -49,13 +51,14 @@ export interface DashboardFile {
   dashboard: Dashboard;
 }
 
-export function loadDashboards(): DashboardFile[] {
-  return readdirSync(DASHBOARD_DIR)
+export function loadDashboards(lang: "zh" | "en" = "zh"): DashboardFile[] {
+  const dir = join(DASHBOARD_DIR, lang);
+  return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
     .map((file) => ({
       file,
-      dashboard: JSON.parse(readFileSync(join(DASHBOARD_DIR, file), "utf8")) as Dashboard,
+      dashboard: JSON.parse(readFileSync(join(dir, file), "utf8")) as Dashboard,
     }));
 }
 

@@ -31,7 +31,7 @@ const EXPECTED_UIDS = [
   "opsagent-videoconf",
 ];
 
-describe("Grafana dashboards (dashboards/*.json)", () => {
+describe("Grafana dashboards as provisioned (dashboards/zh/*.json, generated from dashboards/src)", () => {
   it("are the six dashboards, each with a fixed, unique uid and a title", () => {
     const uids = dashboards.map((d) => d.dashboard.uid);
     expect([...uids].sort()).toEqual(EXPECTED_UIDS);
@@ -135,9 +135,12 @@ describe("Grafana provisioning (dashboards/provisioning)", () => {
       providers: { type: string; options: { path: string }; disableDeletion?: boolean }[];
     };
     expect(dash.apiVersion).toBe(1);
-    expect(dash.providers).toHaveLength(1);
-    expect(dash.providers[0]!.type).toBe("file");
-    expect(dash.providers[0]!.options.path).toMatch(/^\//);
+    // Chinese first (the primary folder), English as the second.
+    expect(dash.providers.map((p) => p.options.path)).toEqual([
+      "/var/lib/grafana/dashboards/ops-agent/zh",
+      "/var/lib/grafana/dashboards/ops-agent/en",
+    ]);
+    for (const provider of dash.providers) expect(provider.type).toBe("file");
     const ds = parse(readFileSync(join(DASHBOARD_DIR, "provisioning/datasources.yaml"), "utf8")) as {
       apiVersion: number;
       datasources: { type: string; uid: string; url: string; access: string }[];
@@ -153,7 +156,9 @@ describe("Grafana provisioning (dashboards/provisioning)", () => {
     const dash = parse(readFileSync(join(DASHBOARD_DIR, "provisioning/dashboards.yaml"), "utf8")) as {
       providers: { options: { path: string } }[];
     };
-    expect(compose).toContain(`../dashboards:${dash.providers[0]!.options.path}:ro`);
+    for (const [i, lang] of ["zh", "en"].entries()) {
+      expect(compose).toContain(`../dashboards/${lang}:${dash.providers[i]!.options.path}:ro`);
+    }
     expect(compose).toContain(
       "../dashboards/provisioning/dashboards.yaml:/etc/grafana/provisioning/dashboards/",
     );

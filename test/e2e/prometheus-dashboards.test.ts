@@ -156,6 +156,8 @@ http: { listen: "127.0.0.1:${port}" }
 shutdown_grace: 5s
 availability: { refresh: 10s }
 store: { rollup_flush_interval: 2s }
+# Backups on (off by default), so the backup metrics the rules and the agent dashboard name exist.
+backup: { enabled: true, schedule: "0 3 * * *", dir: ${join(dir, "backups")}, keep: 2 }
 maintenance:
   - { name: e2e-upgrade, applications: [ecard], start: "${new Date(now - 3_600_000).toISOString()}", end: "${new Date(now + 3_600_000).toISOString()}" }
 incidents:

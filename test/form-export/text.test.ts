@@ -10,13 +10,18 @@ describe("CSV fields", () => {
     ["a,b", '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
     ["line\nbreak", '"line\nbreak"'],
-    ["=1+2", "'=1+2"],
-    ["+1", "'+1"],
-    ["-1", "'-1"],
-    ["@SUM(A1)", "'@SUM(A1)"],
-    ["\tTAB", "'\tTAB"],
-    ["\rCR", '"\'\rCR"'],
-    ['=HYPERLINK("http://x","y")', '"\'=HYPERLINK(""http://x"",""y"")"'],
+    // Formula starts become their full-width forms (text.ts says why): no visible apostrophe.
+    ["=1+2", "＝1+2"],
+    ["=253个", "＝253个"],
+    ["+1", "＋1"],
+    ["-1", "－1"],
+    ["@SUM(A1)", "＠SUM(A1)"],
+    // A tab or CR a spreadsheet skips is dropped, then the sign is made full-width.
+    ["\tTAB", "TAB"],
+    ["\rCR", "CR"],
+    ["\t=1+2", "＝1+2"],
+    ['=HYPERLINK("http://x","y")', '"＝HYPERLINK(""http://x"",""y"")"'],
+    ["a=b", "a=b"],
     ["≥95%", "≥95%"],
     [" padded ", '" padded "'],
     ["", ""],
@@ -25,7 +30,7 @@ describe("CSV fields", () => {
   });
 
   it("ends a line with CRLF", () => {
-    expect(csvLine(["a", "=b"])).toBe("a,'=b\r\n");
+    expect(csvLine(["a", "=b"])).toBe("a,＝b\r\n");
   });
 });
 

@@ -53,8 +53,8 @@ describe("incidentTimeliness", () => {
     const report = incidentTimeliness(seeded(), SLA, NOW, TZ, "month");
     expect(report).toMatchObject({
       window: "month",
-      from: "2026-02-28T16:00:00.000Z",
-      to: "2026-03-15T04:00:00.000Z",
+      from: "2026-03-01T00:00:00+08:00",
+      to: "2026-03-15T12:00:00+08:00",
       rule: timelinessRule(SLA),
     });
     const byCategory = Object.fromEntries(report.categories.map((r) => [r.category, r]));
@@ -74,7 +74,7 @@ describe("incidentTimeliness", () => {
 
   it("the year-to-date window takes February in as well", () => {
     const report = incidentTimeliness(seeded(), SLA, NOW, TZ, "year_to_date");
-    expect(report.from).toBe("2025-12-31T16:00:00.000Z");
+    expect(report.from).toBe("2026-01-01T00:00:00+08:00");
     const all = report.categories.find((r) => r.category === "all");
     expect(all).toMatchObject({ incidents: 4, within: 1, late: 2, pending: 1 });
   });

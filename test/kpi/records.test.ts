@@ -24,6 +24,9 @@ describe("recorded values", () => {
     ["≥95%", "96.5%", 0.965],
     ["≥95%", "96.5", 0.965],
     ["≥95%", "0.9万", 'expected a percentage like "96.5%", got "0.9万"'],
+    ["≥95%", "100%", 1],
+    // A share is at most 100 %: "9650%" is the typo for "96.50%".
+    ["≥95%", "9650%", 'a percentage is at most 100%, got "9650%" (did you mean "96.5%"?)'],
     [">12.8万人次", "1.2万人次", 12_000],
     [">12.8万人次", "13500", 13_500],
     ["=4次", "1次", 1],
@@ -81,7 +84,8 @@ describe("recording", () => {
       recordManualValue(store, config, indicators, now, { key, value, by: "王老师", ...extra });
     expect(tryRecord("staff", "7")).toEqual({
       ok: false,
-      error: 'unknown indicator "staff"; manual indicators: videoconf_staff',
+      error:
+        'unknown indicator "staff"; did you mean "videoconf_staff"? (ops-agent kpi --keys lists every key and name)',
     });
     expect(tryRecord("vm_count", "253")).toEqual({
       ok: false,
@@ -109,6 +113,9 @@ describe("recording", () => {
     // No --date: today in the centre's time zone.
     const ok = tryRecord("videoconf_staff", "8人");
     expect(ok).toMatchObject({ ok: true, record: { day: "2026-11-28", value: "8人", recordedBy: "王老师" } });
+    // The Chinese name is a label for the key: the record is stored under the key.
+    const byName = tryRecord("视频会议运维服务人员", "9人");
+    expect(byName).toMatchObject({ ok: true, record: { indicator: "videoconf_staff", value: "9人" } });
     store.close();
   });
 });

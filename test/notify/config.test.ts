@@ -133,4 +133,66 @@ describe("notifications config", () => {
     ]);
     expect(lines.join("\n")).not.toContain(KEY);
   });
+
+  it("names the field, the value and the fix for the robot options: format, mentions, keyword", () => {
+    vi.stubEnv("WECOM_URL", `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${KEY}`);
+    vi.stubEnv("FEISHU_URL", "https://open.feishu.cn/open-apis/bot/v2/hook/abcdefgh-token");
+    const lines = errors({
+      channels: [
+        {
+          name: "a",
+          type: "wecom",
+          url: "${WECOM_URL}",
+          format: "card",
+          mentions: { mobiles: ["138-0000"] },
+        },
+        {
+          name: "b",
+          type: "feishu",
+          url: "${FEISHU_URL}",
+          keyword: "告警*",
+          mentions: { mobiles: ["13800001111"] },
+        },
+        {
+          name: "c",
+          type: "webhook",
+          url: "https://h.example/x",
+          keyword: "告警",
+          mentions: {},
+          format: "text",
+        },
+        {
+          name: "d",
+          type: "feishu",
+          url: "${FEISHU_URL}",
+          mentions: { all_from: "P0", who: [] },
+          keyword: " 告警",
+        },
+      ],
+    });
+    expect(lines).toEqual([
+      'channels[0].mentions.mobiles[0]: expected a mobile number of digits, e.g. "13800001111", got "138-0000"',
+      'channels[0].format: a wecom robot takes format markdown or text, not "card"',
+      'channels[1].keyword: expected 1–20 characters without controls or any of < > * [ ] ` # _ ~ | \\ (the robots\' markup), got "告警*"',
+      "channels[1].mentions.mobiles: a Feishu custom bot cannot @ by mobile number; list the people's open_id (ou_…) in mentions.user_ids",
+      "channels[2].format: a webhook channel sends its own JSON; remove format",
+      "channels[2].mentions: a generic webhook @s nobody; remove mentions",
+      "channels[2].keyword: keywords are a chat robot's security setting; remove keyword from this webhook channel",
+      'channels[3].mentions.all_from: expected one of "P1", "P2", "P3", "P4", "none", got "P0"',
+      "channels[3].mentions.who: unknown option; remove it or correct its spelling (config/example.yaml lists every option)",
+      'channels[3].keyword: expected no leading or trailing spaces: the robot compares the keyword exactly, got " 告警"',
+    ]);
+    const ok = notificationsConfig.parse({
+      channels: [
+        {
+          name: "a",
+          type: "wecom",
+          url: "${WECOM_URL}",
+          mentions: { user_ids: ["zhangsan"] },
+          keyword: "运维",
+        },
+      ],
+    });
+    expect(ok.channels[0]?.mentions).toEqual({ mobiles: [], user_ids: ["zhangsan"], all_from: "P1" });
+  });
 });

@@ -13,11 +13,9 @@ const minutes = (n: number) => new Date(STARTED.getTime() + n * 60_000);
 describe("notification message", () => {
   it("says an incident opened, in Chinese, with the start in Asia/Shanghai", () => {
     expect(formatMessage(openEvent())).toBe(
-      [
-        "【故障】视频会议 P1 mcu-1：无响应",
-        "开始：2026-11-30 08:00 (Asia/Shanghai)",
-        "来源：探测 · 编号 #42",
-      ].join("\n"),
+      ["【故障】视频会议 P1 mcu-1：无响应", "开始：2026-11-30 08:00 +08:00", "来源：探测 · 编号 #42"].join(
+        "\n",
+      ),
     );
   });
 
@@ -31,8 +29,8 @@ describe("notification message", () => {
     expect(formatMessage(event)).toBe(
       [
         "【已响应】视频会议 P1 mcu-1：无响应",
-        "开始：2026-11-30 08:00 (Asia/Shanghai)",
-        "响应：2026-11-30 08:12 (Asia/Shanghai)",
+        "开始：2026-11-30 08:00 +08:00",
+        "响应：2026-11-30 08:12 +08:00",
         "响应人：张伟",
         "响应用时：12 分钟",
         "来源：探测 · 编号 #42",
@@ -49,8 +47,8 @@ describe("notification message", () => {
     expect(formatMessage(event)).toBe(
       [
         "【已恢复】教育平台 P2 mcu-1：无响应",
-        "开始：2026-11-30 08:00 (Asia/Shanghai)",
-        "恢复：2026-12-01 09:35 (Asia/Shanghai)",
+        "开始：2026-11-30 08:00 +08:00",
+        "恢复：2026-12-01 09:35 +08:00",
         "持续：1 天 1 小时 35 分钟",
         "处理人：李娜",
         "来源：工单 · 编号 #42",
@@ -63,8 +61,8 @@ describe("notification message", () => {
     expect(formatMessage(event, { lang: "en", timeZone: "UTC" })).toBe(
       [
         "[ACKNOWLEDGED] Video conference P1 mcu-1: 无响应",
-        "Started: 2026-11-30 00:00 (UTC)",
-        "Acknowledged: 2026-11-30 00:03 (UTC)",
+        "Started: 2026-11-30 00:00 +00:00",
+        "Acknowledged: 2026-11-30 00:03 +00:00",
         "By: unknown",
         "Response time: 3 min",
         "Source: probe · Incident #42",
@@ -95,6 +93,6 @@ describe("notification message", () => {
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(2048);
     expect(cut.endsWith("…")).toBe(true);
     expect(truncateUtf8("short", 2048)).toBe("short");
-    expect(formatTime(new Date("2026-12-31T16:30:00Z"), "Asia/Shanghai")).toBe("2027-01-01 00:30");
+    expect(formatTime(new Date("2026-12-31T16:30:00Z"), "Asia/Shanghai")).toBe("2027-01-01 00:30 +08:00");
   });
 });

@@ -124,7 +124,10 @@ describe("Notifier", () => {
     });
     wecom(robot);
     const { n, counts, sleeps } = notifier(
-      { rate_limit: 20, channels: [{ name: "ops-wecom", type: "wecom", url: "${T_WECOM_URL}" }] },
+      {
+        rate_limit: 20,
+        channels: [{ name: "ops-wecom", type: "wecom", url: "${T_WECOM_URL}", format: "text" }],
+      },
       clock,
     );
     const t0 = clock.now().getTime();
@@ -171,7 +174,9 @@ describe("Notifier", () => {
     wecom(robot);
     const { n, counts, lines } = notifier({
       queue_size: 2,
-      channels: [{ name: "ops-wecom", type: "wecom", url: "${T_WECOM_URL}", timeout: "300ms" }],
+      channels: [
+        { name: "ops-wecom", type: "wecom", url: "${T_WECOM_URL}", timeout: "300ms", format: "text" },
+      ],
     });
     for (let i = 1; i <= 5; i++) n.notify(openEvent({ id: i }));
     // #1 is in flight (hanging); #2 and #3 were pushed out by #4 and #5.
@@ -196,6 +201,7 @@ describe("Notifier", () => {
           name: "vc-urgent",
           type: "wecom",
           url: "${T_WECOM_URL}",
+          format: "text",
           events: ["open", "resolve"],
           categories: ["videoconf"],
           min_priority: "P2",

@@ -33,7 +33,7 @@ const FEISHU_SIGN = "YAChwtJmXu5TAvhoWmGd8n6SRcBq3jtpiSv3s3139co=";
 
 const OPEN_TEXT = [
   "【故障】视频会议 P1 mcu-1：无响应",
-  "开始：2026-11-30 08:00 (Asia/Shanghai)",
+  "开始：2026-11-30 08:00 +08:00",
   "来源：探测 · 编号 #42",
 ].join("\n");
 
@@ -74,11 +74,11 @@ describe("signatures", () => {
 });
 
 describe("WeCom group robot", () => {
-  it("POSTs {msgtype:text, text:{content}} to the key URL and takes errcode 0 as success", async () => {
+  it("format text: POSTs {msgtype:text, text:{content}} to the key URL and takes errcode 0 as success", async () => {
     const robot = await receiver(() => ({ json: { errcode: 0, errmsg: "ok" } }));
     vi.stubEnv("T_WECOM_URL", `${robot.base}/cgi-bin/webhook/send?key=${WECOM_KEY}`);
     const { n, counts } = notifier({
-      channels: [{ name: "ops-wecom", type: "wecom", url: "${T_WECOM_URL}" }],
+      channels: [{ name: "ops-wecom", type: "wecom", url: "${T_WECOM_URL}", format: "text" }],
     });
     n.notify(openEvent());
     await waitFor(() => counts.sent.length === 1);
@@ -102,7 +102,7 @@ describe("WeCom group robot", () => {
     expect(counts.failed).toEqual(["ops-wecom"]);
     const error = lines
       .map((l) => JSON.parse(l) as { msg: string; error?: string })
-      .find((l) => l.msg === "notification failed");
+      .find((l) => l.msg.startsWith("notification failed"));
     expect(error?.error).toBe("errcode 93000: invalid webhook url");
   });
 });
@@ -131,7 +131,7 @@ describe("DingTalk custom robot", () => {
     expect(JSON.parse(req.body)).toEqual({ msgtype: "text", text: { content: OPEN_TEXT } });
   });
 
-  it("fails on errcode 310000 (sign not match) with the message, never the URL", async () => {
+  it("fails on errcode 310000 (sign not match) with the message, never the URL, and does not retry it", async () => {
     const robot = await receiver(() => ({ json: { errcode: 310000, errmsg: "sign not match" } }));
     vi.stubEnv("T_DING_URL", `${robot.base}/robot/send?access_token=${DING_TOKEN}`);
     vi.stubEnv("T_DING_SECRET", DING_SECRET);
@@ -141,22 +141,30 @@ describe("DingTalk custom robot", () => {
     });
     n.notify(openEvent());
     await waitFor(() => counts.failed.length === 1);
-    expect(robot.requests).toHaveLength(2);
+    // A bad signature is the same on every attempt: tried once although retries is 1.
+    expect(robot.requests).toHaveLength(1);
     const log = lines.join("");
     expect(log).toContain("errcode 310000: sign not match");
+    expect(log).toContain('"reason":"bad_signature"');
     expect(log).not.toContain(DING_TOKEN);
     expect(log).not.toContain(DING_SECRET);
   });
 });
 
 describe("Feishu custom bot", () => {
-  it("POSTs {timestamp, sign, msg_type:text, content:{text}} to the hook URL and takes code 0 as success", async () => {
+  it("format text: POSTs {timestamp, sign, msg_type:text, content:{text}} to the hook URL and takes code 0 as success", async () => {
     const robot = await receiver(() => ({ json: { code: 0, msg: "success", data: {} } }));
     vi.stubEnv("T_FEISHU_URL", `${robot.base}/open-apis/bot/v2/hook/${FEISHU_TOKEN}`);
     vi.stubEnv("T_FEISHU_SECRET", FEISHU_SECRET);
     const { n, counts } = notifier({
       channels: [
-        { name: "ops-feishu", type: "feishu", url: "${T_FEISHU_URL}", secret: "${T_FEISHU_SECRET}" },
+        {
+          name: "ops-feishu",
+          type: "feishu",
+          url: "${T_FEISHU_URL}",
+          secret: "${T_FEISHU_SECRET}",
+          format: "text",
+        },
       ],
     });
     n.notify(openEvent());
@@ -192,7 +200,7 @@ describe("Feishu custom bot", () => {
     vi.stubEnv("T_FEISHU_URL", `${robot.base}/open-apis/bot/v2/hook/${FEISHU_TOKEN}`);
     const { n, counts, lines } = notifier({
       retries: 0,
-      channels: [{ name: "ops-feishu", type: "feishu", url: "${T_FEISHU_URL}" }],
+      channels: [{ name: "ops-feishu", type: "feishu", url: "${T_FEISHU_URL}", format: "text" }],
     });
     n.notify(openEvent());
     n.notify({ kind: "resolve", incident: incident(), at: new Date(NOW_MS + 3_600_000) });
@@ -245,8 +253,8 @@ describe("generic webhook", () => {
       },
       text: [
         "[ACKNOWLEDGED] Video conference P1 mcu-1: 无响应",
-        "Started: 2026-11-30 08:00 (Asia/Shanghai)",
-        "Acknowledged: 2026-11-30 08:05 (Asia/Shanghai)",
+        "Started: 2026-11-30 08:00 +08:00",
+        "Acknowledged: 2026-11-30 08:05 +08:00",
         "By: Zhang Wei",
         "Response time: 5 min",
         "Source: probe · Incident #42",

@@ -200,8 +200,9 @@ describe("the monthly report from the store", () => {
       }),
       expect.objectContaining({ category: "all", count: 2, within: 1, late: 1 }),
     ]);
-    expect(report.faults.responseDistribution.find((b) => b.bucket === "≤15 min")?.count).toBe(1);
-    expect(report.faults.responseDistribution.find((b) => b.bucket === "≤1 h")?.count).toBe(1);
+    // Buckets at the SLA bounds: 10 min is within P1's 15 min, 50 min within P3's 2 h.
+    expect(report.faults.responseDistribution.find((b) => b.maxMinutes === 15)?.count).toBe(1);
+    expect(report.faults.responseDistribution.find((b) => b.maxMinutes === 120)?.count).toBe(1);
     expect(report.maintenance).toEqual([expect.objectContaining({ name: "patching", source: "config" })]);
     expect(report.records).toEqual([
       expect.objectContaining({ indicator: "ecard_equipment_overhauls", value: "1", by: "王老师" }),
@@ -215,7 +216,13 @@ describe("the monthly report from the store", () => {
       value: "不及时",
       status: "not_met",
     });
-    expect(report.rules.map((r) => r.title)).toHaveLength(4);
+    expect(report.rules.map((r) => r.title)).toEqual([
+      "教育应用运行可用率",
+      "故障响应及时性",
+      "视频会议系统健康",
+      "指标评价",
+      "月度运营报告计数",
+    ]);
     store.close();
   });
 

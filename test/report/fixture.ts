@@ -26,6 +26,8 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
   return {
     lang: "zh",
     month: "2026-10",
+    previousMonth: "2026-09",
+    runningAsOf: null,
     organisation: "苏州市电化教育馆",
     site: "苏州电教馆中心机房",
     timeZone: "Asia/Shanghai",
@@ -191,7 +193,13 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
       overallYearToDate: 0.9741,
       applications: [
         {
-          application: "苏州线上教育平台",
+          application: "online-education",
+          name: "苏州线上教育平台",
+          previousMonth: 0.9712,
+          downMinutes: 1560,
+          maintenanceMinutes: 480,
+          longestOutageMinutes: 725,
+          outageCount: 3,
           month: 0.963,
           monthCoverage: 0.9871,
           yearToDate: 0.9702,
@@ -199,7 +207,13 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
           daily: days((d) => (d === 12 ? 0.71 : d === 13 ? 0.88 : d === 20 || d === 21 ? null : 1)),
         },
         {
-          application: "教育城域网门户",
+          application: "portal",
+          name: "教育城域网门户",
+          previousMonth: null,
+          downMinutes: 480,
+          maintenanceMinutes: 480,
+          longestOutageMinutes: 50,
+          outageCount: 1,
           month: 0.9886,
           monthCoverage: 0.99,
           yearToDate: 0.9913,
@@ -207,7 +221,13 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
           daily: days((d) => (d === 7 ? 0.9647 : 1)),
         },
         {
-          application: "E卡通服务",
+          application: "ecard",
+          name: "E卡通服务",
+          previousMonth: 0.99,
+          downMinutes: 0,
+          maintenanceMinutes: 0,
+          longestOutageMinutes: null,
+          outageCount: 0,
           month: null,
           monthCoverage: 0,
           yearToDate: 0.95,
@@ -217,7 +237,7 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
       ],
       outages: [
         {
-          application: "苏州线上教育平台",
+          application: "online-education",
           start: local(12, 9, 15),
           end: local(12, 16, 15),
           durationMinutes: 420,
@@ -225,14 +245,14 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
           detail: HOSTILE_REASON,
         },
         {
-          application: "苏州线上教育平台",
+          application: "online-education",
           start: local(13, 8, 0),
           end: local(13, 10, 50),
           durationMinutes: 170,
           reason: "timeout",
         },
         {
-          application: "教育城域网门户",
+          application: "portal",
           start: local(7, 22, 5),
           end: local(7, 22, 56),
           durationMinutes: 51,
@@ -301,14 +321,14 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
         { category: "network", count: 2, within: 1, late: 0, pending: 1, share: 1, timely: true },
       ],
       responseDistribution: [
-        { bucket: "≤5 min", count: 3 },
-        { bucket: "≤15 min", count: 2 },
-        { bucket: "≤30 min", count: 0 },
-        { bucket: "≤1 h", count: 1 },
-        { bucket: "≤4 h", count: 0 },
-        { bucket: ">4 h", count: 0 },
-        { bucket: "未响应 unanswered", count: 1 },
+        { maxMinutes: 15, priority: "P1", count: 3 },
+        { maxMinutes: 30, priority: "P2", count: 2 },
+        { maxMinutes: 120, priority: "P3", count: 1 },
+        { maxMinutes: 480, priority: "P4", count: 0 },
+        { maxMinutes: Infinity, count: 0 },
+        { maxMinutes: null, count: 1 },
       ],
+      daily: days((d) => (d === 12 ? 2 : d === 28 ? 1 : d % 7 === 0 ? 1 : 0)),
       longest: [
         {
           id: 37,
@@ -357,6 +377,7 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
         value: "=42人次",
         by: "李工",
         corrects: 12,
+        correctedValue: "=40人次",
       },
     ],
     rules: [
@@ -369,6 +390,10 @@ export function octoberReport(overrides: Partial<MonthlyReport> = {}): MonthlyRe
         text: "首次响应在 SLA 之内的故障占比，≥ 90% 为及时。P1 15 分钟，P2 30 分钟，P3 4 小时。",
       },
     ],
+    previous: { overallMonth: 0.9801, vmCount: 253, antivirusCoverage: 0.95, faultTotal: 4 },
+    slaMinutes: { P1: 15, P2: 30, P3: 120, P4: 480 },
+    timelyShare: 0.95,
+    notes: [],
     ...overrides,
   };
 }

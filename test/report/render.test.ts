@@ -7,33 +7,34 @@ import { HOSTILE_NOTE, HOSTILE_REASON, HOSTILE_VM, octoberReport } from "./fixtu
 import { decodePng, markdownCells, svgsOf, unzip, xmlErrors } from "./helpers.js";
 
 const ZH_SECTIONS = [
-  "一、运营指标摘要",
-  "二、平台可用性",
-  "三、中心机房",
-  "四、视频会议",
-  "五、故障处理",
-  "六、维护窗口",
-  "七、本月手工记录",
-  "八、数据覆盖与计算规则",
+  "一、总体运行情况",
+  "二、各平台运行情况",
+  "三、机房与虚拟化资源",
+  "四、网络安全（无代理杀毒）",
+  "五、视频会议",
+  "六、故障与响应",
+  "七、存在问题与整改措施",
+  "八、下月工作计划",
 ];
 
 /** Figures of the fixture every format must print. */
 const FIGURES = [
   "96.30%", // the online platform's month availability
   "97.58%", // education applications, month
-  "97.41%", // year to date
   "96.3%", // the summary value in the form's notation
   "≥95%",
   "=253个",
   "94.10%", // antivirus coverage
   "98.71%", // data coverage
-  "68小时43分", // error budget left: 4123 min
-  "超支 1小时35分", // overspent by 95 min
+  "26小时0分", // the online platform's down time: 1560 min
+  "12小时5分", // its longest outage: 725 min
+  "−0.82个百分点", // its 环比: 96.30% − 97.12%
+  "−0.43个百分点", // the overall 环比: 97.58% − 98.01%
   "7小时0分", // the longest outage
   "3.4 ms",
 ];
 
-const CHARTS = 6; // 3 applications, VM count, antivirus coverage, response times
+const CHARTS = 5; // daily availability (all systems), VM count, antivirus coverage, faults per day, response times
 
 describe("escaping", () => {
   it("escapes the five HTML characters and drops control characters", () => {
@@ -69,27 +70,34 @@ describe("renderHtml", () => {
     expect(html).not.toMatch(/<(?:script|link|img|iframe|object)\b/i);
   });
 
-  it("has a print stylesheet for A4 that keeps colours and breaks pages before sections", () => {
+  it("has a print stylesheet for A4 that keeps colours and puts the appendix on a new page", () => {
     expect(html).toContain("@page { size: A4;");
     expect(html).toContain("print-color-adjust: exact");
     expect(html).toMatch(/@media print \{[\s\S]*page-break-before: always/);
   });
 
   it("prints every section, in order, and the figures", () => {
-    const at = ZH_SECTIONS.map((s) => html.indexOf(`<h2>${s}</h2>`));
+    const at = [
+      ...ZH_SECTIONS.map((s) => html.indexOf(`<h2>${s}</h2>`)),
+      html.indexOf('<div class="signoff">'),
+    ];
     expect(at.every((i) => i > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     for (const f of FIGURES) expect(html, f).toContain(escapeHtml(f));
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain("<h1>苏州市电化教育馆大平台月度运营报告</h1>");
-    expect(html).toMatch(
-      /<footer>生成时间 2026-11-01 09:30 \(Asia\/Shanghai\) · 站点 苏州电教馆中心机房 · 数据覆盖 98\.71%<\/footer>/,
+    expect(html).toContain('<p class="subtitle">2026年10月</p>');
+    expect(html).toContain(
+      "<footer>苏州市电化教育馆 · 2026年10月 · 生成时间 2026-11-01 09:30 +08:00</footer>",
     );
+    expect(html).toContain("<span>编制：</span><span>审核：</span><span>日期：</span>");
+    // The systems by their Chinese names; the ids only in the appendix's table of ids.
+    expect(html.indexOf("online-education")).toBeGreaterThan(html.indexOf('<h2 class="appendix">附录</h2>'));
   });
 
   it("colours statuses: met, not met, at risk, no data", () => {
-    expect(html).toContain('<td class="tone-met">达标</td>');
-    expect(html).toContain('<td class="tone-not_met">未达标</td>');
+    expect(html).toContain('<td class="tone-met">达成</td>');
+    expect(html).toContain('<td class="tone-not_met">未达成</td>');
     expect(html).toContain('<td class="tone-at_risk">有风险</td>');
     expect(html).toContain('<td class="tone-no_data">无数据</td>');
     expect(html).toMatch(/\.tone-met[^{]*\{ color: var\(--met\)/);
@@ -100,7 +108,7 @@ describe("renderHtml", () => {
     expect(html).not.toContain("<b>bad");
     expect(html).not.toContain("<img");
     expect(html).toContain(escapeHtml(HOSTILE_VM));
-    expect(html).toContain("status: status 502 &amp; &lt;b&gt;bad gateway&lt;/b&gt;");
+    expect(html).toContain("状态码异常（status 502 &amp; &lt;b&gt;bad gateway&lt;/b&gt;）");
     expect(html).toContain(escapeHtml(HOSTILE_NOTE));
     expect(html).toContain("agent offline &amp; not seen for 7d");
   });
@@ -111,7 +119,14 @@ describe("renderHtml", () => {
     expect(html.match(/<svg\b/g)).toHaveLength(CHARTS);
     const errors = xmlErrors(svgs.map((s) => s.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ')));
     expect(errors).toEqual(svgs.map(() => ""));
-    expect(svgs[0]).toContain('aria-label="苏州线上教育平台 每日可用率"');
+    // One chart of every system's daily availability, its legend naming them in Chinese.
+    expect(svgs[0]).toContain('aria-label="图1 各系统每日可用率（虚线为95%目标线）"');
+    for (const name of ["苏州线上教育平台", "教育城域网门户", "E卡通服务"])
+      expect(svgs[0]).toContain(`>${name}</text>`);
+    expect(svgs[0]).toContain(">≥95%</text>");
+    // Every response bar is labelled with its count and share.
+    expect(svgs[4]).toContain(">3 (43%)</text>");
+    expect(svgs[4]).toContain(">≤15min</text>");
   });
 
   it("is deterministic", () => {
@@ -121,10 +136,10 @@ describe("renderHtml", () => {
   it("speaks English with lang en", () => {
     const en = renderHtml(octoberReport({ lang: "en" }));
     expect(en).toContain('<html lang="en">');
-    expect(en).toContain("<h2>2. Platform availability</h2>");
-    expect(en).toContain("<h2>8. Data coverage and accounting rules</h2>");
+    expect(en).toContain("<h2>2. Platforms</h2>");
+    expect(en).toContain("<h3>E. Data coverage and accounting rules</h3>");
     expect(en).toContain("Oct 2026");
-    expect(en).toContain("68 h 43 min");
+    expect(en).toContain("26 h 0 min");
     expect(en).toContain(">at risk</td>");
     expect(en).not.toContain("<script>");
   });
@@ -136,8 +151,9 @@ describe("renderHtml", () => {
       maintenance: [],
     });
     const out = renderHtml(empty);
-    expect(out).toContain('<h2>七、本月手工记录</h2>\n<p class="note">无</p>');
-    expect(svgsOf(out)).toHaveLength(3);
+    expect(out).toContain('<h3>附录四 本月手工记录（已按更正记录处理）</h3>\n<p class="note">无</p>');
+    expect(out).toContain("本月无教育应用可用率数据");
+    expect(svgsOf(out)).toHaveLength(CHARTS);
   });
 });
 
@@ -175,12 +191,10 @@ describe("renderMarkdown", () => {
     expect(md).toContain(escapeMarkdown(HOSTILE_REASON));
   });
 
-  it("replaces each chart with the daily numbers", () => {
-    expect(md).toContain("| 日期 | 苏州线上教育平台 | 教育城域网门户 | E卡通服务 |");
-    expect(md).toContain("| 2026-10-12 | 71.00% | 100.00% | — |");
-    expect(md).toContain("| 2026-10-25 | — | — |");
-    expect(md).toContain("| ≤5 min | 3 | 42.9% |");
-    expect(lines.filter((l) => /^\| 2026-10-\d\d \|/.test(l))).toHaveLength(31 * 2);
+  it("replaces each chart with its caption or its numbers", () => {
+    expect(md).toContain("*图1 各系统每日可用率（虚线为95%目标线）*");
+    expect(md).toContain("| 响应时间 | 故障数 | 占全部故障 |");
+    expect(md).toContain("| ≤15分钟（P1时限） | 3 | 42.9% |");
   });
 
   it("is deterministic", () => {
@@ -206,7 +220,12 @@ describe("renderDocx", async () => {
   it("is A4 with margins and a CJK font in the styles", () => {
     expect(document).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     expect(document).toMatch(/<w:pgMar w:top="1134" w:right="850" w:bottom="1134" w:left="850"/);
-    expect(zip.text["word/styles.xml"]).toContain('w:eastAsia="Microsoft YaHei"');
+    // 宋体 body, 黑体 headings, and the font table naming their alternatives and GB2312 charset.
+    expect(zip.text["word/styles.xml"]).toContain('w:eastAsia="宋体"');
+    expect(zip.text["word/styles.xml"]).toContain('w:eastAsia="黑体"');
+    expect(zip.text["word/fontTable.xml"]).toContain(
+      '<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:charset w:val="86"/>',
+    );
   });
 
   it("prints the headings, the figures and the tables", () => {
@@ -216,21 +235,26 @@ describe("renderDocx", async () => {
     expect(document).toContain('<w:pStyle w:val="Heading2"/>');
     expect(text).toContain(escapeHtml(HOSTILE_VM));
     expect(text).toContain("第一行 [link](javascript:alert(1))"); // the newline became a space
+    expect(text).toContain("更正第12号记录（原值 =40人次）");
     expect(document).not.toContain("<script>");
   });
 
-  it("embeds each chart as a valid PNG at 2×", () => {
+  it("embeds each chart as SVG over a PNG at 3× (≥200 dpi at print size)", () => {
     const media = Object.keys(zip.binary).sort();
-    expect(media).toHaveLength(CHARTS);
-    expect(media.every((m) => m.endsWith(".png"))).toBe(true);
+    expect(media.filter((m) => m.endsWith(".png"))).toHaveLength(CHARTS);
     expect(document.match(/<pic:pic\b/g)).toHaveLength(CHARTS);
+    expect(document.match(/<asvg:svgBlip /g)).toHaveLength(CHARTS);
     expect(zip.text["[Content_Types].xml"]).toMatch(/Extension="png"/);
-    for (const m of media) {
+    expect(zip.text["[Content_Types].xml"]).toMatch(/Extension="svg" ContentType="image\/svg\+xml"/);
+    for (const m of media.filter((x) => x.endsWith(".png"))) {
       const png = decodePng(zip.binary[m]!);
-      expect([png.width, png.height]).toEqual([1280, 440]);
+      // 1920 px over 640 px shown (6.67 in) = 288 dpi.
+      expect(png.width).toBe(1920);
     }
-    // shown at 640×220 px = 6096000×2095500 EMU
+    // The VM chart, 640×220 px = 6096000×2095500 EMU.
     expect(document).toContain('<wp:extent cx="6096000" cy="2095500"/>');
+    // The PNG cannot write Chinese: the legend is printed under the picture.
+    expect(text).toContain("苏州线上教育平台\u3000");
   });
 
   it("writes the same document text for the same report", async () => {
@@ -245,30 +269,36 @@ describe("renderDocx", async () => {
 });
 
 describe("renderDocx of a year-scale month", async () => {
-  // 50 applications (a chart each) and 2,000 outages: every row is in the document, every part
-  // parses, every picture is referenced by a relationship of the document.
+  // 50 applications and 2,000 outages: the platforms table holds every system, the printed
+  // appendix the longest outages (the HTML keeps every row), every part parses, every picture is
+  // referenced by a relationship of the document.
   const base = octoberReport();
   const applications = Array.from({ length: 50 }, (_, i) => ({
     ...base.availability.applications[i % 3]!,
-    application: `应用-${i}`,
+    application: `app-${i}`,
+    name: `应用-${i}`,
   }));
   const outages = Array.from({ length: 2000 }, (_, i) => ({
     ...base.availability.outages[i % 3]!,
-    application: `应用-${i % 50}`,
+    application: `app-${i % 50}`,
+    durationMinutes: i,
     start: new Date(base.availability.outages[0]!.start.getTime() + i * 60_000),
   }));
   const report = { ...base, availability: { ...base.availability, applications, outages } };
   const zip = unzip(await renderDocx(report));
   const document = zip.text["word/document.xml"] ?? "";
 
-  it("holds every outage row and a picture per chart, each with its relationship", () => {
-    expect(document.match(/<w:tr>/g)?.length).toBeGreaterThan(2000);
-    expect(document.match(/<w:t xml:space="preserve">应用-7<\/w:t>/g)?.length).toBeGreaterThanOrEqual(40);
+  it("holds every system, the longest outages and a picture per chart, each with its relationship", () => {
+    for (let i = 0; i < 50; i++) expect(document).toContain(`<w:t xml:space="preserve">应用-${i}</w:t>`);
+    // The 15 longest outages (durations 1985 … 1999 min) and the line that says so.
+    expect(document).toContain("33小时19分");
+    expect(document).not.toContain(">33小时4分<");
+    expect(document).toContain("仅列出最长的 15 条，共 2000 条");
     const embeds = [...document.matchAll(/r:embed="([^"]+)"/g)].map((m) => m[1]);
-    expect(embeds).toHaveLength(50 + 3);
+    expect(embeds).toHaveLength(CHARTS * 2);
     const rels = zip.text["word/_rels/document.xml.rels"] ?? "";
     for (const id of embeds) expect(rels).toContain(`Id="${id}"`);
-    expect(Object.keys(zip.binary)).toHaveLength(53);
+    expect(Object.keys(zip.binary).filter((m) => m.endsWith(".png"))).toHaveLength(CHARTS);
     expect(xmlErrors(Object.values(zip.text))).toEqual(Object.values(zip.text).map(() => ""));
   });
 });

@@ -19,7 +19,7 @@ describe("opening the store", () => {
     const first = open(path);
     expect(() => open(path)).toThrow(
       new RegExp(
-        `^database ${path} is in use by another ops-agent \\(pid ${process.pid} on .* since 2026-02-28T16:00:00.000Z\\)\\. Stop that agent first`,
+        `^database ${path} is in use by another ops-agent \\(pid ${process.pid} on .* since 2026-03-01 00:00 \\+08:00\\)\\. Stop that agent first`,
       ),
     );
     const reader = open(path, "reader");

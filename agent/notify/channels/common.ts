@@ -7,12 +7,27 @@
  * answer (errcode/errmsg, code/msg), and the notifier scrubs every message once more (redact()).
  */
 import type { HttpAnswer } from "../../../collectors/shared/request.js";
-import { cleanText, type NotifyEvent } from "../message.js";
+import type { ChannelType } from "../config.js";
+import { classifyRobotCode, classifyStatus, isRetryable, type FailureReason } from "../failure.js";
+import { cleanText, type Message, type NotifyEvent } from "../message.js";
+
+/** Who this one message @s (already chosen for the route and the event: see mentions.ts). */
+export interface Mentions {
+  mobiles: readonly string[];
+  userIds: readonly string[];
+  all: boolean;
+}
+
+export const NO_MENTIONS: Mentions = { mobiles: [], userIds: [], all: false };
 
 export interface ChannelPayload {
-  event: NotifyEvent;
-  /** The formatted message text (message.ts). */
+  /** The incident event; absent for `ops-agent notify test`. */
+  event?: NotifyEvent;
+  /** The message, the route's keyword already in its title. */
+  message: Message;
+  /** Its plain-text form (messageText). */
   text: string;
+  mentions: Mentions;
 }
 
 export interface OutgoingRequest {
@@ -34,13 +49,18 @@ export const JSON_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export class NotifyError extends Error {
+  /** Worth trying again: a timeout, a network error, 5xx, 408, 429, a rate limit (failure.ts). */
+  readonly retryable: boolean;
+  /** The robot's answer, when it answered (`ops-agent notify test` prints it). */
+  answer: HttpAnswer | undefined;
+
   constructor(
     message: string,
-    /** Worth trying again: a timeout, a network error, 5xx, 408, 429, a robot's error code. */
-    readonly retryable: boolean,
+    readonly reason: FailureReason,
   ) {
     super(message);
     this.name = "NotifyError";
+    this.retryable = isRetryable(reason);
   }
 }
 
@@ -65,8 +85,10 @@ export function checkStatus(answer: HttpAnswer): void {
   if (answer.status >= 200 && answer.status < 300) return;
   const json = parseJson(answer.body);
   const said = answerText(json?.errmsg ?? json?.msg ?? json?.message);
-  const retryable = answer.status >= 500 || answer.status === 408 || answer.status === 429;
-  throw new NotifyError(`HTTP ${answer.status}${said === "" ? "" : `: ${said}`}`, retryable);
+  throw new NotifyError(
+    `HTTP ${answer.status}${said === "" ? "" : `: ${said}`}`,
+    classifyStatus(answer.status),
+  );
 }
 
 /**
@@ -74,6 +96,7 @@ export function checkStatus(answer: HttpAnswer): void {
  * (Feishu's StatusCode). An answer that is not JSON, or has no code, is a failure.
  */
 export function checkRobotAnswer(
+  type: ChannelType,
   answer: HttpAnswer,
   codeField: string,
   messageField: string,
@@ -81,7 +104,7 @@ export function checkRobotAnswer(
 ): void {
   checkStatus(answer);
   const json = parseJson(answer.body);
-  if (json === undefined) throw new NotifyError("the answer is not a JSON object", true);
+  if (json === undefined) throw new NotifyError("the answer is not a JSON object", "bad_answer");
   let code = json[codeField];
   let message = json[messageField];
   if (code === undefined && fallback !== undefined) {
@@ -89,9 +112,12 @@ export function checkRobotAnswer(
     message = json[fallback.message];
   }
   if (code === 0) return;
-  if (typeof code !== "number") throw new NotifyError(`the answer has no ${codeField}`, true);
+  if (typeof code !== "number") throw new NotifyError(`the answer has no ${codeField}`, "bad_answer");
   const said = answerText(message);
-  throw new NotifyError(`${codeField} ${code}${said === "" ? "" : `: ${said}`}`, true);
+  throw new NotifyError(
+    `${codeField} ${code}${said === "" ? "" : `: ${said}`}`,
+    classifyRobotCode(type, code, said),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
  *     "incident": { id, source, source_key, category, category_name, priority, title, target,
  *                   status, started_at, acknowledged_at?, acknowledged_by?, resolved_at?, resolved_by? },
  *     "text": the formatted message }
+ * `ops-agent notify test` sends { "event": "test", "at", "text" } (no incident).
  * Any 2xx is success. This shape is ours (no outside document); it is the one the centre's
  * helpdesk bridge reads, and the same text the robots get.
  */
@@ -12,8 +13,9 @@ import { CATEGORY_NAMES } from "../../incidents/types.js";
 import { cleanText, LIMITS } from "../message.js";
 import { checkStatus, JSON_HEADERS, type ChannelDriver, type ChannelPayload } from "./common.js";
 
-export function webhookBody(payload: ChannelPayload): Record<string, unknown> {
+export function webhookBody(payload: ChannelPayload, now: Date): Record<string, unknown> {
   const { event } = payload;
+  if (event === undefined) return { event: "test", at: now.toISOString(), text: payload.text };
   const i = event.incident;
   const incident: Record<string, unknown> = {
     id: i.id,
@@ -40,10 +42,10 @@ export function webhookBody(payload: ChannelPayload): Record<string, unknown> {
 
 export function webhookChannel(url: string): ChannelDriver {
   return {
-    build: (payload) => ({
+    build: (payload, now) => ({
       url: new URL(url),
       headers: { ...JSON_HEADERS },
-      body: JSON.stringify(webhookBody(payload)),
+      body: JSON.stringify(webhookBody(payload, now)),
     }),
     check: (answer: HttpAnswer) => checkStatus(answer),
   };

@@ -298,3 +298,166 @@ export function distributionChart(
   });
   return { width: WIDTH, height: HEIGHT, title: options.title, shapes };
 }
+
+/** Distinct series colours (colour-blind friendly order), cycled when there are more series. */
+export const SERIES_COLOURS = [
+  "#2f6db5",
+  "#e69500",
+  "#2e9e6b",
+  "#8e44ad",
+  "#d35400",
+  "#16a2b8",
+  "#7f8c8d",
+  "#b8860b",
+] as const satisfies readonly `#${string}`[];
+
+export interface MultiRatioChartOptions {
+  title: string;
+  target: number;
+  targetLabel: string;
+  noDataLabel?: string;
+  floor?: number;
+}
+
+/** Legend rows under the plot: a colour swatch and the series' name, as many per row as fit. */
+const LEGEND_ROW = 16;
+const LEGEND_PER_ROW = 4;
+
+/**
+ * Several daily ratios in one chart (each application's availability over the month), one
+ * coloured line each, the target as a dashed line, and a legend naming the series under the plot.
+ */
+export function multiRatioChart(
+  series: readonly { name: string; points: readonly DailyPoint[] }[],
+  options: MultiRatioChartOptions,
+): Scene {
+  const legendRows = Math.ceil(series.length / LEGEND_PER_ROW);
+  const height = HEIGHT + legendRows * LEGEND_ROW + 4;
+  const axis = ratioAxis(
+    series.flatMap((s) => s.points.map((p) => p.value)),
+    options.floor ?? 0.8,
+  );
+  const shapes: Shape[] = [];
+  yAxis(axis, shapes);
+  const days = series[0]?.points ?? [];
+  const band = (PLOT.x1 - PLOT.x0) / Math.max(1, days.length);
+  const xOf = (i: number): number => PLOT.x0 + (i + 0.5) * band;
+  series.forEach((s, k) => {
+    const colour = SERIES_COLOURS[k % SERIES_COLOURS.length] as `#${string}`;
+    let run: [number, number][] = [];
+    const flush = (): void => {
+      if (run.length > 1) shapes.push({ kind: "polyline", points: run, stroke: colour, width: 1.75 });
+      run = [];
+    };
+    s.points.forEach((p, i) => {
+      if (p.value === null || !Number.isFinite(p.value)) flush();
+      else run.push([xOf(i), yOf(p.value, axis)]);
+    });
+    flush();
+    s.points.forEach((p, i) => {
+      if (p.value === null || !Number.isFinite(p.value)) return;
+      const below = p.value < options.target - 1e-9;
+      shapes.push({
+        kind: "circle",
+        cx: xOf(i),
+        cy: yOf(p.value, axis),
+        r: below ? 3 : 1.75,
+        fill: below ? PALETTE.bad : colour,
+      });
+    });
+  });
+  targetLine(options.target, options.targetLabel, axis, shapes);
+  dayAxis(days, xOf, shapes);
+  if (series.every((s) => s.points.every((p) => p.value === null))) noData(options.noDataLabel, shapes);
+  const columnWidth = (PLOT.x1 - PLOT.x0) / LEGEND_PER_ROW;
+  series.forEach((s, k) => {
+    const colour = SERIES_COLOURS[k % SERIES_COLOURS.length] as `#${string}`;
+    const x = PLOT.x0 + (k % LEGEND_PER_ROW) * columnWidth;
+    const y = HEIGHT + Math.floor(k / LEGEND_PER_ROW) * LEGEND_ROW + 4;
+    shapes.push({ kind: "rect", x, y: y - 8, w: 14, h: 4, fill: colour });
+    shapes.push({
+      kind: "text",
+      x: x + 18,
+      y: y - 2,
+      text: s.name,
+      size: FONT,
+      anchor: "start",
+      fill: PALETTE.text,
+    });
+  });
+  return { width: WIDTH, height, title: options.title, shapes };
+}
+
+export interface BarChartOptions {
+  title: string;
+  /** The bars' colour (default the series blue). */
+  colour?: `#${string}`;
+  /** Label each bar with its value (a zero bar too when `labelZero`). */
+  labelZero?: boolean;
+}
+
+/**
+ * Bars from zero with their value above each one: counts per day of the month (the day numbers
+ * under the axis) or per bucket (the bucket names under the axis, with a share beside the count).
+ */
+export function barChart(
+  bars: readonly { label: string; value: number; caption?: string; colour?: `#${string}` }[],
+  options: BarChartOptions & { dayAxis?: boolean },
+): Scene {
+  const top = Math.max(0, ...bars.map((b) => b.value));
+  const step = NICE_STEPS.find((s) => top / s <= 5) ?? NICE_STEPS[NICE_STEPS.length - 1]!;
+  const max = Math.max(step, Math.ceil(top / step) * step);
+  const ticks: number[] = [];
+  for (let t = 0; t <= max; t += step) ticks.push(t);
+  const axis: Axis = { min: 0, max, ticks, format: (v) => String(v) };
+  const shapes: Shape[] = [];
+  yAxis(axis, shapes);
+  const band = (PLOT.x1 - PLOT.x0) / Math.max(1, bars.length);
+  bars.forEach((b, i) => {
+    const cx = PLOT.x0 + (i + 0.5) * band;
+    const w = Math.min(56, band * 0.7);
+    const y = yOf(b.value, axis);
+    if (b.value > 0)
+      shapes.push({
+        kind: "rect",
+        x: cx - w / 2,
+        y,
+        w,
+        h: PLOT.y1 - y,
+        fill: b.colour ?? options.colour ?? PALETTE.series,
+      });
+    if (b.value > 0 || options.labelZero === true)
+      shapes.push({
+        kind: "text",
+        x: cx,
+        y: y - 4,
+        text: b.caption ?? String(b.value),
+        size: FONT,
+        anchor: "middle",
+        fill: PALETTE.text,
+      });
+    if (options.dayAxis === true) {
+      const dom = Number(b.label.slice(8, 10));
+      if (dom !== 1 && dom % 5 !== 0) return;
+      shapes.push({
+        kind: "text",
+        x: cx,
+        y: PLOT.y1 + 17,
+        text: String(dom),
+        size: FONT,
+        anchor: "middle",
+        fill: PALETTE.text,
+      });
+    } else
+      shapes.push({
+        kind: "text",
+        x: cx,
+        y: PLOT.y1 + 17,
+        text: b.label,
+        size: FONT,
+        anchor: "middle",
+        fill: PALETTE.text,
+      });
+  });
+  return { width: WIDTH, height: HEIGHT, title: options.title, shapes };
+}

@@ -20,7 +20,16 @@ import { encodePng } from "./png.js";
 import { rasterize } from "./raster.js";
 import { toSvg, type SvgOptions } from "./svg.js";
 
-export { countChart, distributionChart, ratioChart, countAxis, ratioAxis } from "./charts.js";
+export {
+  barChart,
+  countChart,
+  distributionChart,
+  multiRatioChart,
+  ratioChart,
+  countAxis,
+  ratioAxis,
+  SERIES_COLOURS,
+} from "./charts.js";
 export type { CountChartOptions, DistributionChartOptions, RatioChartOptions } from "./charts.js";
 export type { Scene, Shape, Colour } from "./scene.js";
 export { FONT_STACK, PALETTE } from "./scene.js";

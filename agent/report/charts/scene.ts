@@ -44,7 +44,7 @@ export interface Scene {
 
 /** System fonts only (no web fonts): common CJK faces first, so Chinese labels render on Windows, macOS and Linux. */
 export const FONT_STACK =
-  "'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif";
+  "'Microsoft YaHei', '微软雅黑', 'SimHei', '黑体', 'PingFang SC', 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif";
 
 export const PALETTE = {
   background: "#ffffff",

@@ -4,6 +4,7 @@
  * settings, the styles (a CJK-capable font for Latin and East Asian text, the title and heading
  * styles), the footer with the page number, and word/document.xml with the A4 section.
  */
+import { DOCX_FONT_TABLE, DOCX_FONTS } from "../fonts.js";
 import { xml } from "./wordml.js";
 
 const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -11,7 +12,7 @@ const R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const REL = "http://schemas.openxmlformats.org/package/2006/relationships";
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
-export const FONT = "Microsoft YaHei";
+export const FONT = DOCX_FONTS.body.eastAsia;
 /** A4 in twentieths of a point, and the margins (top/bottom 2 cm, left/right 1.5 cm). */
 const A4 = { width: 11906, height: 16838 } as const;
 const MARGIN = { top: 1134, right: 850, bottom: 1134, left: 850 } as const;
@@ -24,9 +25,11 @@ export function contentTypes(): string {
     `${DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
     '<Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>' +
+    '<Default Extension="svg" ContentType="image/svg+xml"/>' +
     override("/word/document.xml", `${WML}.document.main+xml`) +
     override("/word/styles.xml", `${WML}.styles+xml`) +
     override("/word/settings.xml", `${WML}.settings+xml`) +
+    override("/word/fontTable.xml", `${WML}.fontTable+xml`) +
     override("/word/footer1.xml", `${WML}.footer+xml`) +
     override("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml") +
     "</Types>"
@@ -54,6 +57,7 @@ export function documentRels(images: readonly { id: string; target: string }[]):
     { id: "rIdStyles", type: `${R}/styles`, target: "styles.xml" },
     { id: "rIdSettings", type: `${R}/settings`, target: "settings.xml" },
     { id: "rIdFooter", type: `${R}/footer`, target: "footer1.xml" },
+    { id: "rIdFonts", type: `${R}/fontTable`, target: "fontTable.xml" },
     ...images.map((i) => ({ id: i.id, type: `${R}/image`, target: i.target })),
   ]);
 }
@@ -79,30 +83,59 @@ export function settings(): string {
   );
 }
 
-const FONTS = `<w:rFonts w:ascii="${FONT}" w:hAnsi="${FONT}" w:eastAsia="${FONT}" w:cs="${FONT}"/>`;
+const fonts = (f: { eastAsia: string; latin: string }) =>
+  `<w:rFonts w:ascii="${f.latin}" w:hAnsi="${f.latin}" w:eastAsia="${f.eastAsia}" w:cs="${f.latin}" w:hint="eastAsia"/>`;
+const FONTS = fonts(DOCX_FONTS.body);
+const HEADING_FONTS = fonts(DOCX_FONTS.heading);
 
-function headingStyle(id: string, name: string, size: number, color: string, outline?: number): string {
+function headingStyle(
+  id: string,
+  name: string,
+  size: number,
+  color: string,
+  outline?: number,
+  align?: "center",
+): string {
   return (
     `<w:style w:type="paragraph" w:styleId="${id}"><w:name w:val="${name}"/><w:basedOn w:val="Normal"/>` +
-    `<w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/>` +
+    `<w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="200" w:after="100"/>` +
+    `${align === undefined ? "" : `<w:jc w:val="${align}"/>`}` +
     `${outline === undefined ? "" : `<w:outlineLvl w:val="${outline}"/>`}</w:pPr>` +
-    `<w:rPr>${FONTS}<w:b/><w:bCs/><w:color w:val="${color}"/><w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr></w:style>`
+    `<w:rPr>${HEADING_FONTS}<w:color w:val="${color}"/><w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr></w:style>`
+  );
+}
+
+/** word/fontTable.xml: each face with its other name and character set, so readers find it or its closest match. */
+export function fontTable(): string {
+  return (
+    `${DECLARATION}<w:fonts xmlns:w="${W}">` +
+    DOCX_FONT_TABLE.map(
+      (f) =>
+        `<w:font w:name="${xml(f.name)}">${f.altName === undefined ? "" : `<w:altName w:val="${f.altName}"/>`}` +
+        `<w:charset w:val="${f.charset}"/><w:family w:val="${f.family}"/><w:pitch w:val="${f.pitch}"/></w:font>`,
+    ).join("") +
+    "</w:fonts>"
   );
 }
 
 export function styles(): string {
   return (
     `${DECLARATION}<w:styles xmlns:w="${W}"><w:docDefaults><w:rPrDefault><w:rPr>${FONTS}` +
-    '<w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>' +
-    '<w:pPrDefault><w:pPr><w:spacing w:after="80"/></w:pPr></w:pPrDefault></w:docDefaults>' +
+    '<w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>' +
+    '<w:pPrDefault><w:pPr><w:spacing w:after="60" w:line="300" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>' +
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>' +
     '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>' +
     '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>' +
     '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>' +
-    headingStyle("Title", "Title", 36, "1A3D6D") +
-    headingStyle("Heading1", "heading 1", 32, "1A3D6D", 0) +
-    headingStyle("Heading2", "heading 2", 28, "1A3D6D", 1) +
+    headingStyle("Title", "Title", 40, "000000", undefined, "center") +
+    headingStyle("Subtitle", "Subtitle", 28, "000000", undefined, "center") +
+    headingStyle("Heading1", "heading 1", 32, "000000", 0, "center") +
+    headingStyle("Heading2", "heading 2", 30, "000000", 1) +
     headingStyle("Heading3", "heading 3", 24, "333333", 2) +
+    '<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/>' +
+    `<w:qFormat/><w:pPr><w:spacing w:after="160"/><w:jc w:val="center"/></w:pPr><w:rPr>${HEADING_FONTS}<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>` +
+    '<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/>' +
+    '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>' +
     "</w:styles>"
   );
 }

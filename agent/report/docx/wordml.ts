@@ -47,6 +47,10 @@ export function run(text: string, style: RunStyle = {}): string {
 
 export interface ParagraphStyle {
   style?: string;
+  /** Space before, twentieths of a point. */
+  spaceBefore?: number;
+  /** First-line indent in characters (2 for body text, as Chinese documents indent). */
+  indentChars?: number;
   keepNext?: boolean;
   pageBreakBefore?: boolean;
   align?: "left" | "center" | "right";
@@ -57,6 +61,8 @@ export function paragraph(runs: string, p: ParagraphStyle = {}): string {
     (p.style === undefined ? "" : `<w:pStyle w:val="${p.style}"/>`) +
     (p.keepNext === true ? "<w:keepNext/>" : "") +
     (p.pageBreakBefore === true ? "<w:pageBreakBefore/>" : "") +
+    (p.spaceBefore === undefined ? "" : `<w:spacing w:before="${p.spaceBefore}"/>`) +
+    (p.indentChars === undefined ? "" : `<w:ind w:firstLineChars="${p.indentChars * 100}"/>`) +
     (p.align === undefined ? "" : `<w:jc w:val="${p.align}"/>`);
   return `<w:p>${props === "" ? "" : `<w:pPr>${props}</w:pPr>`}${runs}</w:p>`;
 }
@@ -82,6 +88,7 @@ function cellXml(c: Cell, header: boolean, span = 1): string {
     `<w:tc>${props === "" ? "" : `<w:tcPr>${props}</w:tcPr>`}` +
     paragraph(run(c.text, { bold: header, size: 18, ...(tone === undefined ? {} : { color: tone.color }) }), {
       align: c.numeric === true ? "right" : "left",
+      style: "TableText",
     }) +
     `</w:tc>`
   );
@@ -106,11 +113,30 @@ export function table(t: TableBlock): string {
   return parts.join("");
 }
 
+/**
+ * The vector form of a picture (Office 2016+ SVG extension, also read by WPS and LibreOffice): the
+ * chart with its Chinese labels, sharp at any size; the PNG in r:embed is what older readers show.
+ */
+function svgBlip(rel: string): string {
+  return (
+    '<a:extLst><a:ext uri="{96DAC541-7B7A-43D3-8B79-37D633B846F1}">' +
+    `<asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" r:embed="${rel}"/>` +
+    "</a:ext></a:extLst>"
+  );
+}
+
 /** English Metric Units per CSS pixel (96 dpi): 914400 per inch. */
 const EMU_PER_PX = 9525;
 
 /** An inline picture: `id` numbers the drawing (unique in the document), `rel` is its image relationship. */
-export function picture(id: number, rel: string, widthPx: number, heightPx: number, caption: string): string {
+export function picture(
+  id: number,
+  rel: string,
+  widthPx: number,
+  heightPx: number,
+  caption: string,
+  svgRel?: string,
+): string {
   const cx = Math.round(widthPx * EMU_PER_PX);
   const cy = Math.round(heightPx * EMU_PER_PX);
   const name = xml(caption);
@@ -122,7 +148,7 @@ export function picture(id: number, rel: string, widthPx: number, heightPx: numb
     `<a:graphic ${a}><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">` +
     `<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr>` +
     `<pic:cNvPr id="${id}" name="chart${id}.png"/><pic:cNvPicPr><a:picLocks noChangeAspect="1"/></pic:cNvPicPr></pic:nvPicPr>` +
-    `<pic:blipFill><a:blip r:embed="${rel}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
+    `<pic:blipFill><a:blip r:embed="${rel}">${svgRel === undefined ? "" : svgBlip(svgRel)}</a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
     `<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="${cx}" cy="${cy}"/></a:xfrm>` +
     `<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>` +
     `</wp:inline></w:drawing></w:r>`
@@ -135,7 +161,9 @@ export function blockXml(b: Block, image: (chart: ChartItem) => string): string 
     case "heading":
       return paragraph(run(b.text), { style: "Heading3" });
     case "paragraph":
-      return paragraph(run(b.text, b.note === true ? { italics: true, color: "555555", size: 18 } : {}));
+      return b.note === true
+        ? paragraph(run(b.text, { color: "555555", size: 18 }))
+        : paragraph(run(b.text), { indentChars: 2 });
     case "figures":
       return b.items
         .map((i) =>
@@ -152,12 +180,28 @@ export function blockXml(b: Block, image: (chart: ChartItem) => string): string 
         b.charts
           .map(
             (c) =>
-              paragraph(image(c), { keepNext: true }) +
-              paragraph(run(c.caption, { size: 18, color: "555555" }), { keepNext: true, align: "center" }),
+              paragraph(image(c), { keepNext: true, align: "center" }) +
+              (c.legend === undefined
+                ? ""
+                : paragraph(
+                    c.legend
+                      .map(
+                        (l) =>
+                          run("■ ", { color: l.colour.replace("#", "").toUpperCase(), size: 18 }) +
+                          run(`${l.name}\u3000`, { size: 18 }),
+                      )
+                      .join(""),
+                    { keepNext: true, align: "center" },
+                  )) +
+              paragraph(run(c.caption, { size: 18, color: "555555" }), { align: "center", style: "Caption" }),
           )
-          .join("") +
-        table(b.data) +
-        paragraph("")
+          .join("") + (b.data === undefined ? "" : table(b.data) + paragraph(""))
       );
+    case "signoff":
+      // One line, right-aligned, each item followed by room to sign.
+      return paragraph(b.items.map((i) => run(`${i}＿＿＿＿＿＿\u3000\u3000`)).join(""), {
+        align: "right",
+        spaceBefore: 480,
+      });
   }
 }
