@@ -153,6 +153,18 @@ maintenance
     process.exitCode = maintenanceRemoveCommand(name, opts);
   });
 
+program
+  .command("user")
+  .description("web console accounts (config console.users)")
+  .command("passwd")
+  .description("print a console user entry with a scrypt hash of a password read from the terminal or stdin")
+  .argument("<name>", "login name")
+  .option("--role <role>", "viewer, recorder, operator or admin", "viewer")
+  .action(async (name: string, opts: { role: string }) => {
+    const { userPasswdCommand } = await import("./cli/user-passwd.js");
+    process.exitCode = await userPasswdCommand(name, opts);
+  });
+
 registerIncidentCommands(program);
 registerKpiCommands(program);
 registerFormExportCommand(program);

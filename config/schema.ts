@@ -8,6 +8,7 @@ import { z } from "zod";
 import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
 import { incidentsSchema } from "./incidents.js";
+import { consoleSchema } from "./console.js";
 import { reportSchema } from "./report.js";
 import { formExportSchema } from "../agent/form-export/config.js";
 import { timeZoneSchema } from "./common.js";
@@ -204,6 +205,8 @@ export const configSchema = z
     report: reportSchema.prefault({}),
     /** The half-year and year-end self-evaluation export (绩效自评表): schedule, formats, where. */
     form_export: formExportSchema.prefault({}),
+    /** The agent's own web console at / (users, roles, anonymous read). */
+    console: consoleSchema.prefault({}),
     collectors: z.array(collectorEntry).default([]),
   })
   .strict();

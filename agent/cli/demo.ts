@@ -4,6 +4,8 @@
  * config until SIGTERM/SIGINT, and closes the simulators after the agent has stopped.
  */
 import { DEMO_PORTS, startSimulatedRoom } from "../../simroom/index.js";
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "../console/password.js";
 import { runCommand } from "./run.js";
 
 export async function demoCommand(path: string): Promise<void> {
@@ -22,5 +24,30 @@ export async function demoCommand(path: string): Promise<void> {
     `ops-agent demo: simulated vCenter at ${room.vcenter.url}, Deep Security Manager at ${room.deepSecurity.url}, ` +
       `six web platforms from port ${DEMO_PORTS.platforms}, MCUs (SIP) on ports ${room.mcu.port} and ${room.busyMcu.port} (busy)`,
   );
-  await runCommand(path, { afterStop: () => room.close() });
+  // The console's first login: an account that exists only in this demo process, with a password
+  // made now and printed once (never stored, never in the config).
+  const password = randomBytes(9).toString("base64url");
+  const account = {
+    name: "demo",
+    display_name: "演示管理员",
+    role: "admin" as const,
+    password_hash: await hashPassword(password),
+  };
+  await runCommand(path, {
+    afterStop: () => room.close(),
+    agentOptions: { consoleUsers: [account] },
+    afterStart: (agent) => {
+      const address = agent.listenAddress;
+      const host =
+        address === undefined
+          ? "127.0.0.1"
+          : address.family === "IPv6"
+            ? `[${address.address}]`
+            : address.address;
+      console.error(
+        `ops-agent demo: 控制台 console: http://${host}:${address?.port ?? 9464}/  ` +
+          `登录 login: demo  一次性密码 one-time password: ${password}  (only for this run)`,
+      );
+    },
+  });
 }

@@ -280,4 +280,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sample_chunks_by_series ON sample_chunks(series_id, bucket);
     `,
   },
+  {
+    version: 8,
+    name: "console sessions: who is logged in to the web console, until when",
+    sql: `
+      -- agent/store/console-sessions.ts. The cookie carries a random session id; only its
+      -- SHA-256 is stored, so a copy of the database logs nobody in. csrf is the token every
+      -- form of the session carries. Times are unix milliseconds.
+      CREATE TABLE console_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        address TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX console_sessions_by_last_use ON console_sessions(last_used_at);
+    `,
+  },
 ];
