@@ -55,7 +55,7 @@ export const consoleSchema = z
     anonymous_networks: z.array(network).default([]),
     /** A session ends this long after its last use. */
     session_idle: duration({ min: 60_000, max: 30 * 86_400_000 }).prefault("8h"),
-    /** Failed logins allowed per user name and per address within `login_window` before refusing. */
+    /** Failed logins allowed per user name (four times as many per client address) within `login_window`. */
     login_attempts: z.number().int().min(1).max(100).default(5),
     login_window: duration({ min: 10_000, max: 86_400_000 }).prefault("15m"),
   })

@@ -10,10 +10,16 @@ export class LoginLimiter {
 
   constructor(private readonly limit: () => { attempts: number; windowMs: number }) {}
 
-  /** Whether every key is still under the limit at `now`. */
+  /**
+   * Whether every key is still under its limit at `now`. An address key ("address:…") allows four
+   * times a user's attempts: an office behind one NAT address is several people.
+   */
   allowed(keys: readonly string[], now: number): boolean {
     const { attempts, windowMs } = this.limit();
-    return keys.every((key) => this.recent(key, now, windowMs).length < attempts);
+    return keys.every(
+      (key) =>
+        this.recent(key, now, windowMs).length < (key.startsWith("address:") ? attempts * 4 : attempts),
+    );
   }
 
   fail(keys: readonly string[], now: number): void {

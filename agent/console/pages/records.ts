@@ -16,12 +16,9 @@ import type { Reply } from "../reply.js";
 import { may } from "../roles.js";
 
 const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine(isWellFormedText, {
-      message: "contains a broken character (a lone UTF-16 surrogate): type it again",
-    });
+  z.string().max(max).refine(isWellFormedText, {
+    message: "contains a broken character (a lone UTF-16 surrogate): type it again",
+  });
 
 /** The form's fields; empty optional fields mean "not given". */
 const recordForm = z.object({
