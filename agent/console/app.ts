@@ -15,6 +15,7 @@ import type { PageContext, Viewer } from "./context.js";
 import { link } from "./context.js";
 import type { ConsoleDeps } from "./deps.js";
 import { FormBodyError, readForm } from "./form-body.js";
+import { MultipartError, readMultipart, type MultipartLimits, type UploadedFile } from "./multipart.js";
 import { languageOf, messages } from "./i18n.js";
 import { messagePage } from "./layout.js";
 import { LoginLimiter } from "./rate-limit.js";
@@ -22,7 +23,7 @@ import { toResponse, type Reply } from "./reply.js";
 import { may, type Permission } from "./roles.js";
 import { loginPage, loginSubmit, logoutSubmit } from "./pages/login.js";
 import { overviewPage, evidencePage } from "./pages/overview.js";
-import { recordsPage, recordPage, recordSubmit } from "./pages/records.js";
+import { recordsPage, recordPage, recordSubmit, RECORD_UPLOAD, evidenceDownload } from "./pages/records.js";
 import { incidentsPage, incidentSubmit } from "./pages/incidents.js";
 import { platformPage, maintenanceAddSubmit, maintenanceRemoveSubmit } from "./pages/platform.js";
 import { roomPage } from "./pages/room.js";
@@ -39,12 +40,14 @@ export type FormHandler = (
   ctx: PageContext,
   params: readonly string[],
   form: Readonly<Record<string, string>>,
+  files: readonly UploadedFile[],
 ) => Reply | Promise<Reply>;
 
 interface PageRoute {
   pattern: RegExp;
   GET?: PageHandler;
-  POST?: { need: Permission; handle: FormHandler };
+  /** multipart: the form may also come as multipart/form-data with these limits (a file upload). */
+  POST?: { need: Permission; handle: FormHandler; multipart?: MultipartLimits };
 }
 
 const ROUTES: readonly PageRoute[] = [
@@ -54,8 +57,9 @@ const ROUTES: readonly PageRoute[] = [
   {
     pattern: /^\/records\/([A-Za-z0-9_.-]{1,100})$/,
     GET: recordPage,
-    POST: { need: "record", handle: recordSubmit },
+    POST: { need: "record", handle: recordSubmit, multipart: RECORD_UPLOAD },
   },
+  { pattern: /^\/records\/([A-Za-z0-9_.-]{1,100})\/evidence\/(\d{1,15})$/, GET: evidenceDownload },
   { pattern: /^\/incidents$/, GET: incidentsPage },
   {
     pattern: /^\/incidents\/(\d{1,15})\/(ack|resolve|note)$/,
@@ -118,8 +122,8 @@ export class ConsoleApp {
     if (path === "/logout") {
       if (!post) return bare(405, t.bad_request, "POST /logout");
       if (identity?.sessionId === undefined) return { kind: "redirect", to: link(base, "/login") };
-      const form = await formOf(request);
-      if (form === undefined || !this.sameOrigin(request) || !csrfOk(identity.viewer, form))
+      const body = await formOf(request);
+      if ("error" in body || !this.sameOrigin(request) || !csrfOk(identity.viewer, body.fields))
         return bare(403, t.forbidden, t.csrf_failed);
       return logoutSubmit(deps, base, identity.sessionId);
     }
@@ -142,12 +146,14 @@ export class ConsoleApp {
     if (route.POST === undefined) return bare(405, t.bad_request, `POST ${path}`);
     if (identity === undefined || identity.viewer.role === "anonymous")
       return bare(401, t.login, t.login_needed);
-    const form = await formOf(request);
-    if (form === undefined) return bare(400, t.bad_request, "application/x-www-form-urlencoded");
-    if (!this.sameOrigin(request) || !csrfOk(identity.viewer, form))
+    // The body is read (and a multipart one parsed in memory, within its limits) before the CSRF
+    // check, but nothing is stored until the handler runs, after every check below.
+    const body = await formOf(request, route.POST.multipart);
+    if ("error" in body) return bare(body.status, t.bad_request, body.error);
+    if (!this.sameOrigin(request) || !csrfOk(identity.viewer, body.fields))
       return bare(403, t.forbidden, t.csrf_failed);
     if (!may(identity.viewer.role, route.POST.need)) return bare(403, t.forbidden, t.forbidden);
-    return route.POST.handle(deps, { ...base, viewer: identity.viewer }, params, form);
+    return route.POST.handle(deps, { ...base, viewer: identity.viewer }, params, body.fields, body.files);
   }
 
   /** A browser says where a form came from; one from another site is refused (SameSite aside). */
@@ -162,11 +168,19 @@ export class ConsoleApp {
   }
 }
 
-async function formOf(request: IncomingMessage): Promise<Record<string, string> | undefined> {
+type FormOrError =
+  { fields: Record<string, string>; files: UploadedFile[] } | { error: string; status: 400 | 413 };
+
+/** A urlencoded form, or (where the route takes uploads) a multipart one; else why not. */
+async function formOf(request: IncomingMessage, multipart?: MultipartLimits): Promise<FormOrError> {
+  const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   try {
-    return await readForm(request);
+    if (multipart !== undefined && type === "multipart/form-data")
+      return await readMultipart(request, multipart);
+    return { fields: await readForm(request), files: [] };
   } catch (error) {
-    if (error instanceof FormBodyError) return undefined;
+    if (error instanceof MultipartError) return { error: error.message, status: error.status };
+    if (error instanceof FormBodyError) return { error: error.message, status: 400 };
     throw error;
   }
 }

@@ -36,8 +36,21 @@ export function overTls(request: IncomingMessage): boolean {
   );
 }
 
-export function cookie(request: IncomingMessage, name: string, value: string, maxAgeSeconds: number): string {
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${overTls(request) ? "; Secure" : ""}`;
+/**
+ * A cookie of the console. Without maxAgeSeconds it is a browser-session cookie: the session
+ * cookie is one on purpose. The server's idle timeout slides with every use (console-sessions.ts),
+ * so a Max-Age fixed at login would end a working user's session in the middle of a form at
+ * login + idle; refreshing it on every page instead would put a Set-Cookie on every response.
+ * The server alone decides when a session is idle; the browser forgets the cookie when closed.
+ */
+export function cookie(
+  request: IncomingMessage,
+  name: string,
+  value: string,
+  maxAgeSeconds?: number,
+): string {
+  const maxAge = maxAgeSeconds === undefined ? "" : `; Max-Age=${maxAgeSeconds}`;
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict${maxAge}${overTls(request) ? "; Secure" : ""}`;
 }
 
 export function sameToken(given: string | undefined, expected: string): boolean {

@@ -12,6 +12,7 @@
  *  - while the year runs (an export before Jan 1), the value is the year to date and the status
  *    is 预计达成 / 有风险 from the projection to Dec 31.
  */
+import { evidenceFileRows, type EvidenceFileRow } from "./evidence-files.js";
 import { basename } from "node:path";
 import type { Config } from "../../config/schema.js";
 import type { Binding, Indicator } from "../form/types.js";
@@ -101,6 +102,8 @@ export interface FormExport {
   rows: FormExportRow[];
   evidence: EvidenceRow[];
   reports: ReportFileRow[];
+  /** The manual records' evidence files (evidence-files.ts). */
+  evidenceFiles: EvidenceFileRow[];
 }
 
 export class FormExportPeriodError extends Error {
@@ -214,6 +217,7 @@ export function buildFormExport(
     rows,
     evidence,
     reports,
+    evidenceFiles: evidenceFileRows(store, indicators, period, tz),
   };
 }
 

@@ -8,6 +8,7 @@
 import type { Borders, Cell, Fill, Worksheet } from "exceljs";
 import type { FormExport, StatusText } from "./build.js";
 import { cellText } from "./text.js";
+import { writeEvidenceFiles } from "./evidence-files.js";
 
 export const MAIN_SHEET = "绩效自评表";
 export const EVIDENCE_SHEET = "佐证";
@@ -213,4 +214,9 @@ function evidenceSheet(ws: Worksheet, exp: FormExport): void {
     [r.month, r.format, r.file, r.generatedAt, r.sha256].forEach((v, c) => put(row, c + 1, v));
     row += 1;
   }
+  // The manual records' evidence files (evidence-files.ts), after the reports.
+  writeEvidenceFiles(ws, row, exp.evidenceFiles, headerRow, put, (cell, t) => {
+    text(cell, t);
+    cell.font = { name: FONT, bold: true };
+  });
 }

@@ -122,7 +122,8 @@ export async function loginSubmit(
   return {
     kind: "redirect",
     to: next,
-    cookie: cookie(ctx.request, SESSION_COOKIE, id, Math.floor(config.session_idle / 1000)),
+    // No Max-Age: the server's sliding idle timeout ends the session (see cookie()).
+    cookie: cookie(ctx.request, SESSION_COOKIE, id),
   };
 }
 

@@ -12,7 +12,9 @@ import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
 import { csrfField, page } from "../layout.js";
 import { recordTable } from "../record-table.js";
+import type { MultipartLimits, UploadedFile } from "../multipart.js";
 import type { Reply } from "../reply.js";
+import { EVIDENCE_MAX_BYTES, EvidenceFileError, readEvidence } from "../../store/evidence-files.js";
 import { may } from "../roles.js";
 
 const text = (max: number) =>
@@ -39,6 +41,15 @@ const recordForm = z.object({
     .transform((s) => (s === "" ? undefined : Number(s)))
     .optional(),
 });
+
+/** The record form as multipart/form-data: its text fields, one evidence file. */
+export const RECORD_UPLOAD: MultipartLimits = {
+  maxBytes: EVIDENCE_MAX_BYTES + 64 * 1024,
+  maxFileBytes: EVIDENCE_MAX_BYTES,
+  maxFieldBytes: 8 * 1024,
+  fields: ["csrf", "value", "date", "note", "corrects"],
+  fileFields: ["evidence"],
+};
 
 function manualIndicators(deps: ConsoleDeps): Indicator[] {
   return deps.indicators().filter((i) => i.binding.source === "manual");
@@ -90,7 +101,11 @@ function recordView(
 ): Reply {
   const { t } = ctx;
   const form = may(ctx.viewer.role, "record")
-    ? html`<form method="post" action="${link(ctx, `/records/${indicator.key}`)}">
+    ? html`<form
+        method="post"
+        enctype="multipart/form-data"
+        action="${link(ctx, `/records/${indicator.key}`)}"
+      >
         ${csrfField(ctx)}
         <label
           >${t.record_value}（${t.target}: ${indicator.full.text}）<br /><input
@@ -110,6 +125,7 @@ ${entered.note ?? ""}</textarea>
             size="8"
             value="${entered.corrects ?? ""}"
         /></label>
+        <label>${t.record_evidence}<br /><input name="evidence" type="file" /></label>
         <p><button>${t.record_submit}</button></p>
       </form>`
     : "";
@@ -153,6 +169,7 @@ export function recordSubmit(
   ctx: PageContext,
   params: readonly string[],
   form: Readonly<Record<string, string>>,
+  files: readonly UploadedFile[] = [],
 ): Reply {
   const indicator = indicatorOf(deps, params[0]);
   if (indicator === undefined)
@@ -166,21 +183,70 @@ export function recordSubmit(
     const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     return recordView(deps, ctx, indicator, form, { ok: false, text: error }, 400);
   }
+  const evidence = files.find((f) => f.field === "evidence");
   const result = recordManualValue(deps.store, deps.config(), deps.indicators(), ctx.now, {
     key: indicator.key,
     value: parsed.data.value,
     ...(parsed.data.date === undefined ? {} : { date: parsed.data.date }),
     ...(parsed.data.note === undefined ? {} : { note: parsed.data.note }),
     ...(parsed.data.corrects === undefined ? {} : { corrects: parsed.data.corrects }),
+    ...(evidence === undefined
+      ? {}
+      : {
+          evidence: { fileName: evidence.fileName, contentType: evidence.contentType, data: evidence.data },
+        }),
     by: ctx.viewer.name,
   });
   if (!result.ok) return recordView(deps, ctx, indicator, form, { ok: false, text: result.error }, 400);
   deps.log.info(
-    { user: ctx.viewer.name, indicator: indicator.key, record: result.record.id },
+    {
+      user: ctx.viewer.name,
+      indicator: indicator.key,
+      record: result.record.id,
+      evidence: result.record.evidence?.sha256,
+    },
     "console: manual record",
   );
   return {
     kind: "redirect",
     to: link(ctx, `/records/${indicator.key}`, { saved: String(result.record.id) }),
   };
+}
+
+/**
+ * An evidence file, for a logged-in user only (an anonymous reader sees that a file exists, not
+ * its content: a survey or a contract may name people). Found by the record's id; the bytes by
+ * the SHA-256 stored with it, never by anything in the address. Always a download, as
+ * application/octet-stream: an uploaded HTML file must never run as a page of the console.
+ */
+export function evidenceDownload(deps: ConsoleDeps, ctx: PageContext, params: readonly string[]): Reply {
+  const notFound: Reply = {
+    kind: "page",
+    status: 404,
+    html: page(ctx, ctx.t.not_found, html`<section><p>${ctx.t.not_found}</p></section>`),
+  };
+  if (ctx.viewer.role === "anonymous")
+    return { kind: "redirect", to: link(ctx, "/login", { next: ctx.url.pathname }) };
+  const record = deps.store.records.get(Number(params[1]));
+  if (record?.evidence === undefined || record.indicator !== params[0]) return notFound;
+  try {
+    const data = readEvidence(deps.config().data_dir, record.evidence.sha256);
+    return {
+      kind: "file",
+      body: data,
+      contentType: "application/octet-stream",
+      fileName: record.evidence.fileName,
+    };
+  } catch (error) {
+    if (error instanceof EvidenceFileError) {
+      deps.log.error({ record: record.id, sha256: record.evidence.sha256 }, error.message);
+      return {
+        kind: "page",
+        status: 409,
+        html: page(ctx, ctx.t.evidence_file, html`<section><p>${ctx.t.evidence_changed}</p></section>`),
+      };
+    }
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return notFound;
+    throw error;
+  }
 }
