@@ -4,4 +4,4 @@
  * /healthz keep their own paths.
  */
 export const CONSOLE_PATH =
-  /^\/(?:|login|logout|kpi\/[^/]+|records(?:\/[^/]+)?|incidents(?:\/.*)?|platform(?:\/.*)?|room|videoconf|reports(?:\/.*)?)$/;
+  /^\/(?:|login|logout|kpi\/[^/]+|records(?:\/[^/]+(?:\/evidence\/\d+)?)?|incidents(?:\/.*)?|platform(?:\/.*)?|room|videoconf|reports(?:\/.*)?)$/;

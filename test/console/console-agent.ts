@@ -125,6 +125,30 @@ export class ConsoleClient {
     return { status: response.status, body: await response.text(), response };
   }
 
+  /** A multipart/form-data POST (what the browser sends for a form with a file), built by fetch's FormData. */
+  async upload(
+    path: string,
+    fields: Record<string, string>,
+    file?: { name: string; data: Buffer; type?: string },
+  ): Promise<{ status: number; body: string; response: Response }> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (file !== undefined)
+      form.append(
+        "evidence",
+        new Blob([file.data], { type: file.type ?? "application/octet-stream" }),
+        file.name,
+      );
+    const response = await fetch(this.base + path, {
+      method: "POST",
+      headers: { cookie: this.cookieHeader() },
+      body: form,
+      redirect: "manual",
+    });
+    this.keep(response);
+    return { status: response.status, body: await response.text(), response };
+  }
+
   /** The CSRF token of the page at `path`. */
   async csrf(path = "/"): Promise<string> {
     const { body } = await this.get(path);

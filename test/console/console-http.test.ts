@@ -3,6 +3,9 @@
  * wrong CSRF token, cross-site Origin, login rate limiting; hostile text rendered as text; the
  * API token still working for machines.
  */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API_TOKEN,
@@ -42,6 +45,8 @@ describe("web console over HTTP", () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).not.toMatch(/Secure/); // plain HTTP on loopback
+    // A browser-session cookie: the server's sliding idle timeout ends the session, not a Max-Age.
+    expect(cookie).not.toMatch(/Max-Age/i);
     const home = await client.get("/");
     expect(home.status).toBe(200);
     expect(home.body).toContain("预算执行率");
@@ -143,5 +148,84 @@ describe("web console over HTTP", () => {
     });
     expect(await r.text()).toContain("Log in");
     expect((await client.get("/login")).body).toContain("登录");
+  });
+
+  it("a manual record takes an evidence file: stored by its SHA-256 (0640), listed with the record, downloaded only after login", async () => {
+    const key = "videoconf_warranty_renewal";
+    const client = new ConsoleClient(running.base);
+    await client.login("recorder1");
+    const page = await client.get(`/records/${key}`);
+    expect(page.body).toContain('enctype="multipart/form-data"');
+    const csrf = await client.csrf(`/records/${key}`);
+    const evidenceRoot = join(running.dir, "data", "evidence");
+    const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(3000, 7), Buffer.from(HOSTILE)]);
+    const sha = createHash("sha256").update(pdf).digest("hex");
+
+    // Without the CSRF token: refused, and nothing is written.
+    const noCsrf = await client.upload(
+      `/records/${key}`,
+      { value: "100%" },
+      { name: "续保合同.pdf", data: pdf },
+    );
+    expect(noCsrf.status).toBe(403);
+    expect(existsSync(evidenceRoot)).toBe(false);
+    // Over 10 MB: 413 with the limit, nothing written.
+    const big = await client.upload(
+      `/records/${key}`,
+      { csrf, value: "100%" },
+      { name: "huge.pdf", data: Buffer.alloc(10 * 1024 * 1024 + 1) },
+    );
+    expect(big.status).toBe(413);
+    expect(existsSync(evidenceRoot)).toBe(false);
+    // A field the form does not have: 400 naming it.
+    const odd = await client.upload(`/records/${key}`, { csrf, value: "100%", path: "/etc/passwd" });
+    expect(odd.status).toBe(400);
+    expect(odd.body).toContain("unexpected field &quot;path&quot;");
+
+    const saved = await client.upload(
+      `/records/${key}`,
+      { csrf, value: "100%", note: "2026年续保合同已签" },
+      { name: "../../续保合同 <b>.pdf", data: pdf, type: "text/html" },
+    );
+    expect(saved.status).toBe(303);
+    const stored = join(evidenceRoot, sha.slice(0, 2), sha);
+    expect(statSync(stored).mode & 0o777).toBe(0o640);
+    expect(readdirSync(evidenceRoot)).toEqual([sha.slice(0, 2)]);
+
+    const records = (await (
+      await fetch(`${running.base}/api/records?key=${key}`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      })
+    ).json()) as { id: number; evidence?: { sha256: string; fileName: string; size: number } }[];
+    const record = records[records.length - 1];
+    expect(record?.evidence).toEqual(
+      expect.objectContaining({ sha256: sha, fileName: "续保合同 <b>.pdf", size: pdf.length }),
+    );
+
+    const viewer = new ConsoleClient(running.base);
+    await viewer.login("viewer1");
+    const history = await viewer.get(`/records/${key}`);
+    const href = `/records/${key}/evidence/${record?.id}`;
+    expect(history.body).toContain(`href="${href}"`);
+    expect(history.body).toContain("续保合同 &lt;b&gt;.pdf");
+    expect(history.body).toContain(`SHA-256 ${sha.slice(0, 12)}`);
+    const download = await viewer.get(href);
+    expect(download.status).toBe(200);
+    // Always a download, never served as the uploader's text/html.
+    expect(download.response.headers.get("content-type")).toBe("application/octet-stream");
+    expect(download.response.headers.get("content-disposition")).toContain("attachment");
+    const again = await fetch(running.base + href, {
+      headers: { cookie: `opsagent_session=${viewer.cookies.get("opsagent_session")}` },
+    });
+    expect(
+      createHash("sha256")
+        .update(Buffer.from(await again.arrayBuffer()))
+        .digest("hex"),
+    ).toBe(sha);
+    // Without a login: to the login page; a record id of another row: 404.
+    const stranger = await new ConsoleClient(running.base).get(href);
+    expect(stranger.status).toBe(303);
+    expect(stranger.response.headers.get("location")).toMatch(/^\/login/);
+    expect((await viewer.get(`/records/budget_execution_rate/evidence/${record?.id}`)).status).toBe(404);
   });
 });
