@@ -15,11 +15,14 @@ export interface ConsoleAgent {
   port: number;
   base: string;
   dir: string;
+  /** The config file the agent runs on (for the CLI beside it). */
+  config: string;
   agent: RunningAgent;
   stop: () => Promise<void>;
 }
 
-export async function startConsoleAgent(prefix: string): Promise<ConsoleAgent> {
+/** `collectors` is the config's collectors list as YAML (none by default). */
+export async function startConsoleAgent(prefix: string, collectors = "  []\n"): Promise<ConsoleAgent> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const port = await freePort();
   const hash = await hashPassword(PASSWORD);
@@ -29,7 +32,7 @@ export async function startConsoleAgent(prefix: string): Promise<ConsoleAgent> {
   const config = writeConfig(
     dir,
     port,
-    "  []\n",
+    collectors,
     `targets_file: ${join(process.cwd(), "config/targets-2026.yaml")}
 incidents:
   api_token: "\${OPS_AGENT_API_TOKEN}"
@@ -50,6 +53,7 @@ ${users}`,
     port,
     base: `http://127.0.0.1:${port}`,
     dir,
+    config,
     agent,
     stop: async () => {
       agent.child.kill("SIGTERM");
