@@ -56,7 +56,8 @@ function table(ctx: PageContext, incidents: readonly StoredIncident[], withActio
   const { t } = ctx;
   if (incidents.length === 0) return html`<p class="muted">${t.nothing_yet}</p>`;
   const time = (d: Date | undefined) => (d === undefined ? "—" : consoleTime(d, ctx.timeZone));
-  return html`<table>
+  // "cards": on a phone each incident is a block of labelled lines, not a squeezed row (layout.ts).
+  return html`<table class="cards">
     <thead>
       <tr>
         <th>#</th>
@@ -74,12 +75,14 @@ function table(ctx: PageContext, incidents: readonly StoredIncident[], withActio
       ${incidents.map(
         (i) =>
           html`<tr data-incident="${i.id}">
-            <td>${i.id}</td>
-            <td>${CATEGORY_NAMES[i.category]}</td>
-            <td>${i.priority}</td>
-            <td>${i.title}<br /><span class="muted">${i.target}</span></td>
-            <td>${statusText(i, ctx)}</td>
-            <td>${time(i.startedAt)}</td>
+            <td data-label="#">${i.id}</td>
+            <td data-label="${t.category}">${CATEGORY_NAMES[i.category]}</td>
+            <td data-label="${t.priority}">${i.priority}</td>
+            <td data-label="${t.subject}">
+              ${i.title}${i.target === i.title ? "" : html`<br /><span class="muted">${i.target}</span>`}
+            </td>
+            <td data-label="${t.status}">${statusText(i, ctx)}</td>
+            <td data-label="${t.started}">${time(i.startedAt)}</td>
             <td class="wide">
               ${time(i.acknowledgedAt)}${i.acknowledgedBy === undefined ? "" : html`<br /><span class="muted">${i.acknowledgedBy}</span>`}
             </td>
