@@ -45,7 +45,9 @@ function evidenceCell(ctx: PageContext, r: ManualRecord): Html | string {
   const size =
     e.size >= 1024 * 1024
       ? `${(e.size / 1024 / 1024).toFixed(1)} MB`
-      : `${Math.max(1, Math.round(e.size / 1024))} KB`;
+      : e.size >= 1024
+        ? `${Math.round(e.size / 1024)} KB`
+        : `${e.size} B`;
   const name =
     ctx.viewer.role === "anonymous"
       ? html`${e.fileName}`

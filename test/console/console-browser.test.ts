@@ -126,6 +126,8 @@ describe.skipIf(chromiumPath === undefined)("web console in chromium", () => {
       acceptDownloads: true,
       args: [
         "--headless",
+        // The browser's own words (file picker, date field) in Chinese, as on the office's PCs.
+        "--lang=zh-CN",
         "--no-sandbox",
         "--disable-gpu",
         "--disable-quic",

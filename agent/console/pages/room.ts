@@ -14,6 +14,13 @@ import type { Reply } from "../reply.js";
 import { spanOf } from "../spans.js";
 import { consoleTime } from "../time.js";
 
+/** vSphere's power states as the machine room says them. */
+const POWER_STATES_ZH: Readonly<Record<string, string>> = {
+  POWERED_ON: "运行中",
+  POWERED_OFF: "已关机",
+  SUSPENDED: "已挂起",
+};
+
 export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
   const { t } = ctx;
   const config = deps.config();
@@ -27,8 +34,13 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
   const unprotected = unprotectedVms(deps.store, month.from, month.to);
   // Unreachable: a VM target whose latest probe in any collector says down, by target key (id).
   const unreachable = new Map<string, { name: string; reason: string; time: Date; collector: string }>();
+  // Only reachability probes say "unreachable": an antivirus series of a VM is down when the VM is
+  // unprotected, which is the table above, not this one.
+  const reachability = new Set(
+    config.collectors.filter((c) => c.type === "icmp").map((c) => c.name as string),
+  );
   for (const v of deps.latest())
-    if (v.target.kind === "vm" && v.up === false)
+    if (v.target.kind === "vm" && v.up === false && reachability.has(v.collector))
       unreachable.set(v.target.key, {
         name: v.target.name,
         reason: v.reason ?? v.detail ?? "",
@@ -55,7 +67,7 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
             states.value === null
               ? html`<div class="big">${t.no_data}</div>`
               : html`<ul>
-                  ${Object.entries(states.byState).map(([state, n]) => html`<li>${state}: ${n}</li>`)}
+                  ${Object.entries(states.byState).map(([state, n]) => html`<li>${ctx.lang === "zh" ? (POWER_STATES_ZH[state] ?? state) : state}: ${n}</li>`)}
                 </ul>`
           }
         </div>
