@@ -24,7 +24,7 @@ header button{background:transparent;border-color:#dce9f8;color:#dce9f8;padding:
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:1rem}.big{font-size:1.6rem;font-weight:700}
 th{white-space:nowrap}
 @media (max-width:640px){td,th{padding:.3rem .25rem;font-size:.9rem}.wide{display:none}
-table.cards thead{display:none}table.cards tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0}table.cards td{display:block;border:0;padding:.1rem 0}
+table.cards thead{display:none}table.cards tr{display:block;border-bottom:1px solid var(--line);padding:.5rem 0}table.cards td,table.cards td.wide{display:block;border:0;padding:.1rem 0}
 table.cards td[data-label]::before{content:attr(data-label) "：";color:var(--muted);font-size:.85rem}}
 `);
 

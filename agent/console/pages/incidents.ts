@@ -83,10 +83,10 @@ function table(ctx: PageContext, incidents: readonly StoredIncident[], withActio
             </td>
             <td data-label="${t.status}">${statusText(i, ctx)}</td>
             <td data-label="${t.started}">${time(i.startedAt)}</td>
-            <td class="wide">
+            <td class="wide" data-label="${t.acknowledged}">
               ${time(i.acknowledgedAt)}${i.acknowledgedBy === undefined ? "" : html`<br /><span class="muted">${i.acknowledgedBy}</span>`}
             </td>
-            <td class="wide">
+            <td class="wide" data-label="${t.resolved}">
               ${time(i.resolvedAt)}${i.resolvedBy === undefined ? "" : html`<br /><span class="muted">${i.resolvedBy}</span>`}
             </td>
             ${withActions ? html`<td>${actions(ctx, i)}</td>` : ""}
