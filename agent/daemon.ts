@@ -3,6 +3,7 @@
  * the retention job, wired from one config. Reload swaps the collectors (and the log level and
  * listen address) without losing the store; stop drains runs in flight and closes cleanly.
  */
+import type { IncomingMessage } from "node:http";
 import { plugins } from "../collectors/index.js";
 import type { MetricDescriptor } from "../collectors/types.js";
 import type { Config } from "../config/schema.js";
@@ -11,9 +12,13 @@ import type { Clock } from "./clock.js";
 import { computeHealth } from "./health.js";
 import { MaintenanceCalendar, windowSpec } from "./maintenance.js";
 import { isInventoryType, LatestInventory } from "./inventory.js";
-import { AgentHttpServer, json, type PatternRoutes, type Routes } from "./http.js";
+import { AgentHttpServer, json, requestPath, type PatternRoutes, type Routes } from "./http.js";
+import type { ConsoleUserConfig } from "../config/console.js";
+import type { ConsoleApp } from "./console/app.js";
+import { CONSOLE_PATH } from "./console/paths.js";
 import { IncidentService } from "./incidents/service.js";
 import { KpiService } from "./kpi/kpi-service.js";
+import { availabilityCacheFor } from "./kpi/availability-cache.js";
 import { ReportSchedule } from "./report/schedule.js";
 import { FormExportSchedule } from "./form-export/schedule.js";
 import { BackupSchedule } from "./backup/schedule.js";
@@ -75,12 +80,15 @@ export class Agent {
   private configured: ConfiguredInstance[] = [];
   private readonly housekeeping: Housekeeping;
   private stopping: Promise<void> | undefined;
+  /** The web console, imported on the first request to one of its pages (its memory is paid then). */
+  private consoleApp: Promise<ConsoleApp> | undefined;
 
   private constructor(
     private config: Config,
     private readonly store: SqliteStore,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly options: AgentOptions = {},
   ) {
     this.startedAt = clock.now();
     this.metrics = new AgentMetrics({
@@ -119,7 +127,7 @@ export class Agent {
   }
 
   /** Opens the store (one agent per database), starts the collectors and the HTTP endpoint. */
-  static async start(config: Config, clock: Clock, log: Logger): Promise<Agent> {
+  static async start(config: Config, clock: Clock, log: Logger, options: AgentOptions = {}): Promise<Agent> {
     const store = SqliteStore.open({
       path: databasePath(config),
       clock,
@@ -128,7 +136,7 @@ export class Agent {
       integrityCheck: config.store.integrity_check,
       rollupFlushIntervalMs: config.store.rollup_flush_interval,
     });
-    const agent = new Agent(config, store, clock, log);
+    const agent = new Agent(config, store, clock, log, options);
     try {
       await agent.http.listen(config.http.listen.host, config.http.listen.port);
     } catch (error) {
@@ -197,7 +205,31 @@ export class Agent {
 
   /** Routes with an id in the path (the incident API). */
   private patternRoutes(): PatternRoutes {
-    return this.incidents.routes().patterns;
+    return [...this.incidents.routes().patterns, { pattern: CONSOLE_PATH, route: this.consoleRoute() }];
+  }
+
+  /** The web console's pages (agent/console/), loaded lazily; off (404) with console.enabled: false. */
+  private consoleRoute() {
+    const handle = async (request: IncomingMessage) => {
+      const path = requestPath(request.url) ?? "/";
+      if (!this.config.console.enabled) return json(404, { error: `no such endpoint: ${path}` });
+      this.consoleApp ??= import("./console/app.js").then(
+        ({ ConsoleApp }) =>
+          new ConsoleApp({
+            config: () => this.config,
+            store: this.store,
+            clock: this.clock,
+            log: this.log,
+            indicators: () => this.kpi.indicatorList,
+            lookups: () => availabilityCacheFor(this.store, this.clock),
+            latest: () => this.configured.flatMap((c) => this.latest.of(c.instance.name) ?? []),
+            changeIncident: (kind, id, by, text) => this.incidents.operatorChange(kind, id, by, text),
+            extraUsers: () => this.options.consoleUsers ?? [],
+          }),
+      );
+      return (await this.consoleApp).handle(request, path);
+    };
+    return { GET: handle, POST: handle };
   }
 
   private newHttpServer(): AgentHttpServer {
@@ -397,6 +429,11 @@ export class Agent {
     this.store.close();
     this.log.info("stopped; database closed");
   }
+}
+
+export interface AgentOptions {
+  /** Console accounts that exist only in this process (the demo's one-time login). */
+  consoleUsers?: readonly ConsoleUserConfig[];
 }
 
 /** The config's maintenance windows and those stored from the command line, in one calendar. */

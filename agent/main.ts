@@ -196,6 +196,18 @@ program
     process.exitCode = await (await import("./cli/backup.js")).restoreCommand(file, opts);
   });
 
+program
+  .command("user")
+  .description("web console accounts (config console.users)")
+  .command("passwd")
+  .description("print a console user entry with a scrypt hash of a password read from the terminal or stdin")
+  .argument("<name>", "login name")
+  .option("--role <role>", "viewer, recorder, operator or admin", "viewer")
+  .action(async (name: string, opts: { role: string }) => {
+    const { userPasswdCommand } = await import("./cli/user-passwd.js");
+    process.exitCode = await userPasswdCommand(name, opts);
+  });
+
 registerIncidentCommands(program);
 registerKpiCommands(program);
 registerReportNoteCommand(program);

@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: runs the benchmarks, prints one Markdown table (and progress on stderr), and
  * writes bench-results/results.json and results.md. Flags: --quick (smaller, for a quick look and
- * CI), --only store,metrics,rss,room,icmp,http,availability,kpi,report,disk,incidents, --days N (store
+ * CI), --only store,metrics,rss,room,icmp,http,availability,kpi,report,disk,incidents,console, --days N (store
  * ingest). kpi, report and disk share one generated year. Targets are reported as met / not met,
  * never asserted.
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { runAvailabilityYtd } from "./availability-ytd.js";
+import { runConsoleBench } from "./console.js";
 import { runHttpScale } from "./http-scale.js";
 import { runIcmpScale } from "./icmp-scale.js";
 import { runIncidentsScale } from "./incidents-scale.js";
@@ -33,6 +34,7 @@ const ALL = [
   "report",
   "disk",
   "incidents",
+  "console",
 ] as const;
 type Name = (typeof ALL)[number];
 
@@ -228,6 +230,18 @@ async function main(): Promise<void> {
     results.push(
       ...(await guarded("incidents scale", async () => [
         await runIncidentsScale({ sizes, baselineSize, scrapeIncidents, scrapes, burst, log }),
+      ])),
+    );
+  }
+  if (args.only.has("console")) {
+    const [requests, warmupSeconds, settleSeconds] = args.quick ? [10, 5, 2] : [50, 60, 30];
+    log(
+      `console: two agents on the default config and one simulated room; every page × ${requests} on one ` +
+        `after ${warmupSeconds} s, RSS of both ${settleSeconds} s later`,
+    );
+    results.push(
+      ...(await guarded("console", async () => [
+        await runConsoleBench({ requests, warmupSeconds, settleSeconds, log }),
       ])),
     );
   }

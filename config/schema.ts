@@ -8,6 +8,7 @@ import { z } from "zod";
 import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
 import { incidentsSchema } from "./incidents.js";
+import { consoleSchema } from "./console.js";
 import { reportSchema } from "./report.js";
 import { backupSchema } from "./backup.js";
 import { formExportSchema } from "../agent/form-export/config.js";
@@ -207,6 +208,8 @@ export const configSchema = z
     form_export: formExportSchema.prefault({}),
     /** The scheduled backup of the database (ops-agent backup on a schedule): when, where, how many. */
     backup: backupSchema.prefault({}),
+    /** The agent's own web console at / (users, roles, anonymous read). */
+    console: consoleSchema.prefault({}),
     collectors: z.array(collectorEntry).default([]),
   })
   .strict();

@@ -14,6 +14,8 @@ import { createLogger } from "../log.js";
 import { localMidnight } from "../kpi/periods.js";
 import { BucketCalendar } from "../store/buckets.js";
 import { DEMO_PORTS, startSimulatedRoom } from "../../simroom/index.js";
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "../console/password.js";
 import { loadOrExit } from "./config-arg.js";
 import { runCommand } from "./run.js";
 
@@ -71,7 +73,32 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     await room.close();
     return;
   }
-  await runCommand(options.config, { afterStop: () => room.close() });
+  // The console's first login: an account that exists only in this demo process, with a password
+  // made now and printed once (never stored, never in the config).
+  const password = randomBytes(9).toString("base64url");
+  const account = {
+    name: "demo",
+    display_name: "演示管理员",
+    role: "admin" as const,
+    password_hash: await hashPassword(password),
+  };
+  await runCommand(options.config, {
+    afterStop: () => room.close(),
+    agentOptions: { consoleUsers: [account] },
+    afterStart: (agent) => {
+      const address = agent.listenAddress;
+      const host =
+        address === undefined
+          ? "127.0.0.1"
+          : address.family === "IPv6"
+            ? `[${address.address}]`
+            : address.address;
+      console.error(
+        `ops-agent demo: 控制台 console: http://${host}:${address?.port ?? 9464}/  ` +
+          `登录 login: demo  一次性密码 one-time password: ${password}  (only for this run)`,
+      );
+    },
+  });
 }
 
 async function writeHistory(config: Config, fromDate: string | undefined): Promise<void> {

@@ -84,6 +84,10 @@ export function registerKpiCommands(program: Command): void {
     .option("--date <YYYY-MM-DD>", "the local date the value belongs to (default today)")
     .option("--note <text>", "why / where from (kept with the record)")
     .option("--corrects <id>", "this record corrects record ID")
+    .option(
+      "--evidence <file>",
+      "an evidence file kept with the record (stored by its SHA-256, at most 10 MB)",
+    )
     .option("--by <who>", "who records it (default $USER, or cli)")
     .option("--list", "list the records (of KEY, or all) instead of adding one")
     .option("--json", "with --list: print JSON")
@@ -97,6 +101,7 @@ export function registerKpiCommands(program: Command): void {
           date?: string;
           note?: string;
           corrects?: string;
+          evidence?: string;
           by?: string;
           list?: boolean;
           json?: boolean;

@@ -11,6 +11,7 @@ import { formatValue } from "../form/value.js";
 import type { IndicatorResult } from "../kpi/evaluate.js";
 import { kpiReport } from "../kpi/kpi-report.js";
 import { recordManualValue } from "../kpi/records.js";
+import { evidenceFileArg } from "./evidence-arg.js";
 import { systemClock } from "../clock.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
@@ -99,9 +100,21 @@ export function kpiCommand(options: {
 export function recordCommand(
   key: string,
   value: string,
-  options: { config: string; date?: string; note?: string; corrects?: string; by?: string },
+  options: {
+    config: string;
+    date?: string;
+    note?: string;
+    corrects?: string;
+    evidence?: string;
+    by?: string;
+  },
 ): number {
   const config = loadOrExit(options.config, "defer");
+  const evidence = options.evidence === undefined ? undefined : evidenceFileArg(options.evidence);
+  if (typeof evidence === "string") {
+    console.error(`record: --evidence: ${evidence}`);
+    return 78;
+  }
   const indicators = indicatorsOrReport(config, "record");
   if (indicators === undefined) return 78;
   const store = openStoreForCli(config);
@@ -113,6 +126,7 @@ export function recordCommand(
       ...(options.date === undefined ? {} : { date: options.date }),
       ...(options.note === undefined ? {} : { note: options.note }),
       ...(options.corrects === undefined ? {} : { corrects: Number(options.corrects) }),
+      ...(evidence === undefined ? {} : { evidence }),
       by: options.by ?? (process.env.USER || "cli"),
     });
     if (!result.ok) {
@@ -123,7 +137,8 @@ export function recordCommand(
     const name = indicators.find((i) => i.key === r.indicator)?.name ?? "";
     console.log(
       `recorded #${r.id}: ${name} (${r.indicator}) = ${r.value} on ${r.day}` +
-        (r.corrects === undefined ? "" : ` (corrects #${r.corrects})`),
+        (r.corrects === undefined ? "" : ` (corrects #${r.corrects})`) +
+        (r.evidence === undefined ? "" : `, evidence ${r.evidence.fileName} (SHA-256 ${r.evidence.sha256})`),
     );
     return 0;
   } finally {

@@ -4,7 +4,7 @@
  */
 import { databasePath, loadConfigFile } from "../../config/load.js";
 import { systemClock } from "../clock.js";
-import { Agent } from "../daemon.js";
+import { Agent, type AgentOptions } from "../daemon.js";
 import { createLogger } from "../log.js";
 import { StoreError } from "../store/errors.js";
 import { diskFull } from "../store/open.js";
@@ -13,6 +13,10 @@ import { loadOrExit } from "./config-arg.js";
 export interface RunHooks {
   /** Runs after the agent stopped and before the process exits (the demo closes its simulators). */
   afterStop?: () => Promise<void>;
+  /** Options for the agent (the demo's one-time console account). */
+  agentOptions?: AgentOptions;
+  /** Runs once the agent listens (the demo prints the console's address and login). */
+  afterStart?: (agent: Agent) => void;
 }
 
 export async function runCommand(path: string, hooks: RunHooks = {}): Promise<void> {
@@ -37,8 +41,9 @@ export async function runCommand(path: string, hooks: RunHooks = {}): Promise<vo
     process.exit(1);
   });
   try {
-    agent = await Agent.start(config, systemClock, log);
+    agent = await Agent.start(config, systemClock, log, hooks.agentOptions);
     started = agent;
+    hooks.afterStart?.(agent);
   } catch (error) {
     // Startup problems (database locked or corrupt, data directory, port taken) are for a person:
     // one clear line on stderr, a non-zero exit, nothing stored touched.

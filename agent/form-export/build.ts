@@ -16,6 +16,7 @@
  *  - while the year runs (an export before Jan 1), the value is the year to date and the status
  *    is 预计达成 / 有风险 from the projection to Dec 31.
  */
+import { evidenceFileRows, type EvidenceFileRow } from "./evidence-files.js";
 import { basename } from "node:path";
 import type { Config } from "../../config/schema.js";
 import type { Binding, Indicator } from "../form/types.js";
@@ -141,6 +142,8 @@ export interface FormExport {
   pointsFrom: RowScoring["from"][];
   evidence: EvidenceRow[];
   reports: ReportFileRow[];
+  /** The manual records' evidence files (evidence-files.ts). */
+  evidenceFiles: EvidenceFileRow[];
 }
 
 export class FormExportPeriodError extends Error {
@@ -307,6 +310,7 @@ export function buildFormExport(
     pointsFrom: [...new Set(indicators.map((i) => i.scoring?.from ?? "equal"))],
     evidence,
     reports,
+    evidenceFiles: evidenceFileRows(store, indicators, period, tz),
   };
 }
 

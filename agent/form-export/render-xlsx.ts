@@ -16,6 +16,7 @@ import type { FormExport, FormExportRow, ScoreTotal, StatusText } from "./build.
 import { scoringNotes } from "./notes.js";
 import { heightFor } from "./row-height.js";
 import { cellText } from "./text.js";
+import { writeEvidenceFiles } from "./evidence-files.js";
 
 export const MAIN_SHEET = "绩效自评表";
 export const BASIS_SHEET = "评分依据";
@@ -434,4 +435,16 @@ function evidenceSheet(ws: Worksheet, exp: FormExport): void {
     spanRow(row, [r.month, r.format, r.file, r.generatedAt, r.sha256], false);
     row += 1;
   }
+  // The manual records' evidence files (evidence-files.ts), after the reports.
+  writeEvidenceFiles(
+    ws,
+    row,
+    exp.evidenceFiles,
+    (w, r, h) => headerRow(w, r, h, EVIDENCE_WIDTHS),
+    put,
+    (cell, t) => {
+      text(cell, t);
+      cell.font = { name: FONT, bold: true };
+    },
+  );
 }

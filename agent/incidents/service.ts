@@ -167,6 +167,24 @@ export class IncidentService {
     }
   }
 
+  /**
+   * An operator's acknowledgement, resolution or note from the web console: the store calls the
+   * API makes (api.ts), then the same notification and figure refresh on a first ack/resolve.
+   */
+  operatorChange(
+    kind: "ack" | "resolve" | "note",
+    id: number,
+    by: string,
+    text: string | undefined,
+  ): StoredIncident {
+    const store = this.deps.store.incidents;
+    const now = this.deps.clock.now();
+    if (kind === "note") return store.note(id, by, now, text ?? "");
+    const result = kind === "ack" ? store.acknowledge(id, by, now, text) : store.resolve(id, by, now, text);
+    if (result.first) this.tell(kind, result.incident, now, by);
+    return result.incident;
+  }
+
   routes(): { routes: Routes; patterns: PatternRoutes } {
     return incidentRoutes({
       store: this.deps.store.incidents,

@@ -164,6 +164,11 @@ export class KpiService {
     });
   }
 
+  /** The targets file's indicators as loaded (empty when it failed to load): the web console's. */
+  get indicatorList(): readonly Indicator[] {
+    return this.indicators;
+  }
+
   reload(config: Config): void {
     this.config = config;
     this.loadIndicators();

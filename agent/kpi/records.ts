@@ -8,7 +8,8 @@ import type { Config } from "../../config/schema.js";
 import { parseRecordedValue } from "../form/recorded-value.js";
 import type { Indicator } from "../form/types.js";
 import { BucketCalendar } from "../store/buckets.js";
-import { NoSuchRecordError, type ManualRecord } from "../store/manual-records.js";
+import { EvidenceFileError, storeEvidence } from "../store/evidence-files.js";
+import { NoSuchRecordError, type EvidenceFileLink, type ManualRecord } from "../store/manual-records.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { findIndicator } from "./indicator-lookup.js";
 import { localMidnight } from "./periods.js";
@@ -20,6 +21,8 @@ export interface RecordRequest {
   note?: string;
   corrects?: number;
   by: string;
+  /** An evidence file given with the value (console upload, `record --evidence FILE`). */
+  evidence?: { fileName: string; contentType: string; data: Buffer };
 }
 
 export function recordManualValue(
@@ -62,6 +65,23 @@ export function recordManualValue(
   if (request.note !== undefined && request.note.length > 2000)
     return { ok: false, error: "--note: at most 2000 characters" };
   const local = new Date((dayStart + calendar.offsetAt(dayStart)) * 1000).toISOString().slice(0, 10);
+  // The bytes are stored once the value is valid and before the record that names them: a
+  // correction refused below leaves a content-addressed file no record names, never a record
+  // naming a missing file.
+  let evidence: EvidenceFileLink | undefined;
+  if (request.evidence !== undefined) {
+    try {
+      const stored = storeEvidence(config.data_dir, request.evidence.data);
+      evidence = {
+        ...stored,
+        fileName: request.evidence.fileName,
+        contentType: request.evidence.contentType,
+      };
+    } catch (error) {
+      if (error instanceof EvidenceFileError) return { ok: false, error: `--evidence: ${error.message}` };
+      throw error;
+    }
+  }
   try {
     const record = store.records.add({
       indicator: indicator.key,
@@ -72,6 +92,7 @@ export function recordManualValue(
       ...(request.corrects === undefined ? {} : { corrects: request.corrects }),
       recordedBy: request.by,
       recordedAt: now,
+      ...(evidence === undefined ? {} : { evidence }),
     });
     return { ok: true, record };
   } catch (error) {

@@ -20,6 +20,25 @@ export interface ManualRecord {
   corrects?: number;
   recordedBy: string;
   recordedAt: Date;
+  /** The evidence file given with the record (agent/store/evidence-files.ts holds the bytes). */
+  evidence?: EvidenceFileLink;
+}
+
+/** A record's evidence file: the bytes are named by their SHA-256; the file name is a label. */
+export interface EvidenceFileLink {
+  sha256: string;
+  fileName: string;
+  size: number;
+  contentType: string;
+}
+
+/** One line of a period's evidence-file list (the self-evaluation's evidence sheet). */
+export interface EvidenceFileEntry extends EvidenceFileLink {
+  recordId: number;
+  indicator: string;
+  day: string;
+  recordedBy: string;
+  recordedAt: Date;
 }
 
 export type NewManualRecord = Omit<ManualRecord, "id">;
@@ -41,7 +60,15 @@ interface Row {
   corrects: number | null;
   recorded_by: string;
   recorded_at: number;
+  file_sha256: string | null;
+  file_name: string | null;
+  file_size: number | null;
+  file_type: string | null;
 }
+
+/** Every column of a record and its evidence file (if any). */
+const SELECT = `SELECT r.*, f.sha256 AS file_sha256, f.file_name AS file_name, f.size AS file_size,
+  f.content_type AS file_type FROM manual_records r LEFT JOIN manual_record_files f ON f.record_id = r.id`;
 
 function toRecord(r: Row): ManualRecord {
   return {
@@ -54,19 +81,33 @@ function toRecord(r: Row): ManualRecord {
     ...(r.corrects === null ? {} : { corrects: r.corrects }),
     recordedBy: r.recorded_by,
     recordedAt: new Date(r.recorded_at),
+    ...(r.file_sha256 === null
+      ? {}
+      : {
+          evidence: {
+            sha256: r.file_sha256,
+            fileName: r.file_name ?? "",
+            size: r.file_size ?? 0,
+            contentType: r.file_type ?? "application/octet-stream",
+          },
+        }),
   };
 }
 
 export class ManualRecordStore {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement;
+  private readonly insertFile: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
       `INSERT INTO manual_records (indicator, day, ts, value, note, corrects, recorded_by, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.byId = db.prepare("SELECT * FROM manual_records WHERE id = ?");
+    this.byId = db.prepare(`${SELECT} WHERE r.id = ?`);
+    this.insertFile = db.prepare(
+      "INSERT INTO manual_record_files (record_id, sha256, file_name, size, content_type) VALUES (?, ?, ?, ?, ?)",
+    );
   }
 
   add(record: NewManualRecord): ManualRecord {
@@ -90,6 +131,9 @@ export class ManualRecordStore {
         record.recordedBy,
         record.recordedAt.getTime(),
       );
+      const e = record.evidence;
+      if (e !== undefined)
+        this.insertFile.run(Number(info.lastInsertRowid), e.sha256, e.fileName, e.size, e.contentType);
       return toRecord(this.byId.get(Number(info.lastInsertRowid)) as Row);
     })();
   }
@@ -98,8 +142,8 @@ export class ManualRecordStore {
   history(indicator?: string): ManualRecord[] {
     const rows = (
       indicator === undefined
-        ? this.db.prepare("SELECT * FROM manual_records ORDER BY ts, id").all()
-        : this.db.prepare("SELECT * FROM manual_records WHERE indicator = ? ORDER BY ts, id").all(indicator)
+        ? this.db.prepare(`${SELECT} ORDER BY r.ts, r.id`).all()
+        : this.db.prepare(`${SELECT} WHERE r.indicator = ? ORDER BY r.ts, r.id`).all(indicator)
     ) as Row[];
     return rows.map(toRecord);
   }
@@ -113,6 +157,33 @@ export class ManualRecordStore {
     const corrected = new Set(all.flatMap((r) => (r.corrects === undefined ? [] : [r.corrects])));
     return all.filter(
       (r) => !corrected.has(r.id) && r.at.getTime() >= from.getTime() && r.at.getTime() < to.getTime(),
+    );
+  }
+
+  /** One record by its id (with its evidence file), or undefined. */
+  get(id: number): ManualRecord | undefined {
+    const row = this.byId.get(id) as Row | undefined;
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /**
+   * The evidence files behind an indicator's figure for [from, to): those of the records in
+   * force (effective()), oldest first. The self-evaluation's evidence sheet lists these.
+   */
+  evidenceFilesFor(indicator: string, from: Date, to: Date): EvidenceFileEntry[] {
+    return this.effective(indicator, from, to).flatMap((r) =>
+      r.evidence === undefined
+        ? []
+        : [
+            {
+              ...r.evidence,
+              recordId: r.id,
+              indicator: r.indicator,
+              day: r.day,
+              recordedBy: r.recordedBy,
+              recordedAt: r.recordedAt,
+            },
+          ],
     );
   }
 }

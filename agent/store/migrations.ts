@@ -300,4 +300,39 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX report_notes_by_month ON report_notes(month, section, id);
     `,
   },
+  {
+    version: 9,
+    name: "console sessions: who is logged in to the web console, until when",
+    sql: `
+      -- agent/store/console-sessions.ts. The cookie carries a random session id; only its
+      -- SHA-256 is stored, so a copy of the database logs nobody in. csrf is the token every
+      -- form of the session carries. Times are unix milliseconds.
+      CREATE TABLE console_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        address TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX console_sessions_by_last_use ON console_sessions(last_used_at);
+    `,
+  },
+  {
+    version: 10,
+    name: "evidence files of manual records: one file per record, stored by its SHA-256",
+    sql: `
+      -- agent/store/evidence-files.ts keeps the bytes under <data_dir>/evidence/, named by their
+      -- SHA-256; this links a record to them. The file name is the uploader's label (shown and
+      -- offered on download), never a path. Who and when are the record's recorded_by and
+      -- recorded_at: the file arrives with the record, in the same transaction.
+      CREATE TABLE manual_record_files (
+        record_id INTEGER PRIMARY KEY REFERENCES manual_records(id),
+        sha256 TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content_type TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ import { InventoryLog, type InventoryRecord } from "./inventory-log.js";
 import { IncidentStore } from "./incident-store.js";
 import { ManualRecordStore } from "./manual-records.js";
 import { ReportNoteStore } from "./report-notes.js";
+import { ConsoleSessionStore } from "./console-sessions.js";
 import { ReportLog } from "./report-log.js";
 import { MaintenanceStore, type StoredMaintenanceWindow } from "./maintenance-store.js";
 import type { InventoryEntry } from "../inventory-changes.js";
@@ -90,6 +91,8 @@ export class SqliteStore {
   readonly incidents: IncidentStore;
   /** Values of the form's indicators entered by people, with their corrections. */
   readonly records: ManualRecordStore;
+  /** The web console's logins (agent/console/). */
+  readonly consoleSessions: ConsoleSessionStore;
   /** Generated reports and form exports (each counted once per kind, period and format). */
   readonly reports: ReportLog;
   /** Operators' text for the monthly reports' sections (`ops-agent report note`). */
@@ -126,6 +129,7 @@ export class SqliteStore {
     this.maintenanceWindows = new MaintenanceStore(db);
     this.incidents = new IncidentStore(db);
     this.records = new ManualRecordStore(db);
+    this.consoleSessions = new ConsoleSessionStore(db);
     this.reports = new ReportLog(db);
     this.reportNotes = new ReportNoteStore(db);
     this.chunks = new RawChunks(db, this.calendar, () => this.catalogue.reasonCodes());

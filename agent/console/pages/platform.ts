@@ -1,0 +1,319 @@
+/**
+ * 平台: availability per application for this month, the half-year and the year to date (the
+ * figures read model), its current state (the latest probe), the month's outages, and the
+ * maintenance windows — added and removed with the code `ops-agent maintenance` uses
+ * (parseWindowArgs: the config's own schema for a window; the store's add/remove).
+ */
+import { z } from "zod";
+import { Figures } from "../../figures/index.js";
+import { parseWindowArgs } from "../../cli/maintenance.js";
+import { AVAILABILITY_METRIC } from "../../kpi/availability-store.js";
+import { MaintenanceCalendar, windowSpec, type MaintenanceWindowSpec } from "../../maintenance.js";
+import { outagesOfApplications } from "../../report/outages.js";
+import { DuplicateWindowError, type StoredMaintenanceWindow } from "../../store/sqlite.js";
+import { link, type PageContext } from "../context.js";
+import type { ConsoleDeps } from "../deps.js";
+import { html, type Html } from "../html.js";
+import { csrfField, page } from "../layout.js";
+import { CONSOLE_PERIODS, periodName } from "../periods.js";
+import type { Reply } from "../reply.js";
+import { may } from "../roles.js";
+import { spanOf } from "../spans.js";
+import { consoleTime, localInputToIso } from "../time.js";
+
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? "—" : `${(v * 100).toFixed(2)}%`;
+
+const addForm = z.object({
+  name: z.string().trim().min(1, { message: "give the window a name" }).max(100),
+  start: z.string().trim().default(""),
+  end: z.string().trim().default(""),
+  applications: z.string().trim().max(2000).default(""),
+  note: z.string().trim().max(2000).default(""),
+});
+
+function whenText(w: MaintenanceWindowSpec, ctx: PageContext): string {
+  if (w.cron !== undefined) return `cron "${w.cron}" · ${Math.round((w.durationMs ?? 0) / 60_000)} min`;
+  const show = (d: Date | undefined) => (d === undefined ? "?" : consoleTime(d, ctx.timeZone));
+  return `${show(w.start)} – ${show(w.end)}`;
+}
+
+function maintenanceSection(
+  deps: ConsoleDeps,
+  ctx: PageContext,
+  entered: Readonly<Record<string, string>> = {},
+): Html {
+  const { t } = ctx;
+  const config = deps.config();
+  const stored: StoredMaintenanceWindow[] = deps.store.listMaintenanceWindows();
+  const all = [
+    ...config.maintenance.map((w) => ({
+      w: windowSpec(w) as MaintenanceWindowSpec & Partial<StoredMaintenanceWindow>,
+      fromConfig: true,
+    })),
+    ...stored.map((w) => ({ w, fromConfig: false })),
+  ];
+  const canEdit = may(ctx.viewer.role, "maintenance");
+  const rows = all.map(({ w, fromConfig }) => {
+    const calendar = new MaintenanceCalendar([w], config.timezone);
+    const open = calendar.active(ctx.now).length > 0;
+    calendar.close();
+    return html`<tr data-window="${w.name}">
+      <td>${w.name}</td>
+      <td>${w.applications?.join(", ") ?? t.every_application}</td>
+      <td>${whenText(w, ctx)}</td>
+      <td>${open ? t.open_now : ""}</td>
+      <td>
+        ${fromConfig ? t.from_config : `${w.createdBy ?? ""} · ${w.createdAt === undefined ? "" : consoleTime(w.createdAt, ctx.timeZone)}`}
+      </td>
+      <td>${w.note ?? ""}</td>
+      <td>
+        ${canEdit && !fromConfig ? html`<form class="inline" method="post" action="${link(ctx, "/platform/maintenance/remove")}">${csrfField(ctx)}<input type="hidden" name="name" value="${w.name}" /><button class="quiet">${t.maintenance_remove}</button></form>` : ""}
+      </td>
+    </tr>`;
+  });
+  return html`<section>
+    <h2>${t.maintenance}</h2>
+    ${
+      all.length === 0
+        ? html`<p class="muted">${t.nothing_yet}</p>`
+        : html`<table>
+            <thead>
+              <tr>
+                <th>${t.maintenance_name}</th>
+                <th>${t.application}</th>
+                <th>${t.at}</th>
+                <th></th>
+                <th>${t.by}</th>
+                <th>${t.record_note}</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows}
+            </tbody>
+          </table>`
+    }
+    ${
+      canEdit
+        ? html`<h3>${t.maintenance_add}</h3>
+            <form method="post" action="${link(ctx, "/platform/maintenance")}">
+              ${csrfField(ctx)}
+              <label
+                >${t.maintenance_name}<br /><input
+                  name="name"
+                  required
+                  maxlength="100"
+                  value="${entered.name ?? ""}"
+              /></label>
+              <label
+                >${t.maintenance_start}<br /><input
+                  name="start"
+                  type="datetime-local"
+                  required
+                  value="${entered.start ?? ""}"
+              /></label>
+              <label
+                >${t.maintenance_end}<br /><input
+                  name="end"
+                  type="datetime-local"
+                  required
+                  value="${entered.end ?? ""}"
+              /></label>
+              <label
+                >${t.maintenance_apps}<br /><input
+                  name="applications"
+                  size="40"
+                  value="${entered.applications ?? ""}"
+              /></label>
+              <label
+                >${t.record_note}<br /><input
+                  name="note"
+                  size="40"
+                  maxlength="2000"
+                  value="${entered.note ?? ""}"
+              /></label>
+              <p><button>${t.maintenance_add}</button></p>
+            </form>`
+        : ""
+    }
+  </section>`;
+}
+
+function platformView(
+  deps: ConsoleDeps,
+  ctx: PageContext,
+  entered?: Readonly<Record<string, string>>,
+  flash?: { ok: boolean; text: string },
+  status = 200,
+): Reply {
+  const { t } = ctx;
+  const config = deps.config();
+  const lookups = deps.lookups();
+  const figures = new Figures({ store: deps.store, config, ...(lookups === undefined ? {} : { lookups }) });
+  const spans = CONSOLE_PERIODS.map((p) => ({ p, span: spanOf(p, ctx.now, ctx.timeZone) }));
+  const byPeriod = spans.map(({ p, span }) => ({
+    p,
+    figure: figures.availability({ from: span.from, to: span.to, end: span.end }),
+  }));
+  const apps = byPeriod[0]?.figure.specs ?? [];
+  const latest = new Map<string, { up: boolean | undefined; reason: string | undefined; time: Date }>();
+  for (const v of deps.latest())
+    if (v.metric === AVAILABILITY_METRIC && v.target.name !== undefined)
+      latest.set(v.target.name, { up: v.up ?? v.value === 1, reason: v.reason, time: v.time });
+  const month = spans[0]?.span;
+  const seriesByApp = new Map(
+    deps.store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]),
+  );
+  const outages =
+    month === undefined
+      ? []
+      : outagesOfApplications(
+          deps.store,
+          AVAILABILITY_METRIC,
+          apps.flatMap((a) => {
+            const seriesId = seriesByApp.get(a.application);
+            return seriesId === undefined ? [] : [{ ...a, seriesId }];
+          }),
+          month.from,
+          month.to,
+        );
+  const body = html`<section>
+      <h2>${t.availability}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>${t.application}</th>
+            <th>${t.current_state}</th>
+            ${byPeriod.map(({ p }) => html`<th class="num">${periodName(p, t)}</th>`)}
+            <th class="wide">${t.coverage}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${apps.map((a) => {
+            const now = latest.get(a.application);
+            return html`<tr>
+              <td>${a.application}</td>
+              <td>
+                ${now === undefined ? t.unknown : now.up ? html`<span class="s s-met">${t.up}</span>` : html`<span class="s s-not_met">${t.down}</span> <span class="muted">${now.reason ?? ""}</span>`}
+              </td>
+              ${byPeriod.map(({ figure }) => html`<td class="num">${pct(figure.applications.find((x) => x.application === a.application)?.ratio)}</td>`)}
+              <td class="num wide">
+                ${pct(byPeriod[0]?.figure.applications.find((x) => x.application === a.application)?.coverage)}
+              </td>
+            </tr>`;
+          })}
+          <tr>
+            <th>${t.summary}</th>
+            <td></td>
+            ${byPeriod.map(({ figure }) => html`<th class="num">${pct(figure.value)}</th>`)}
+            <td></td>
+          </tr>
+        </tbody>
+      </table>
+      <p class="muted">${t.rule}: ${byPeriod[2]?.figure.how ?? ""}</p>
+    </section>
+    <section>
+      <h2>${t.outages}</h2>
+      ${
+        outages.length === 0
+          ? html`<p class="muted">${t.nothing_yet}</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>${t.application}</th>
+                  <th>${t.started}</th>
+                  <th>${t.resolved}</th>
+                  <th class="num">min</th>
+                  <th>${t.reason}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${outages.map(
+                  (o) =>
+                    html`<tr>
+                      <td>${o.application}</td>
+                      <td>${consoleTime(o.start, ctx.timeZone)}</td>
+                      <td>${consoleTime(o.end, ctx.timeZone)}</td>
+                      <td class="num">${o.durationMinutes}</td>
+                      <td>${o.reason}${o.detail === undefined ? "" : `（${o.detail}）`}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+    </section>
+    ${maintenanceSection(deps, ctx, entered)}`;
+  return { kind: "page", status, html: page(ctx, t.platform_title, body, flash) };
+}
+
+export function platformPage(deps: ConsoleDeps, ctx: PageContext): Reply {
+  const done = ctx.url.searchParams.get("done");
+  return platformView(
+    deps,
+    ctx,
+    undefined,
+    done === null ? undefined : { ok: true, text: `${ctx.t.done}: ${done}` },
+  );
+}
+
+export function maintenanceAddSubmit(
+  deps: ConsoleDeps,
+  ctx: PageContext,
+  _params: readonly string[],
+  form: Readonly<Record<string, string>>,
+): Reply {
+  const fail = (text: string) => platformView(deps, ctx, form, { ok: false, text }, 400);
+  const parsed = addForm.safeParse(form);
+  if (!parsed.success)
+    return fail(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const { name, applications, note } = parsed.data;
+  const start = localInputToIso(parsed.data.start, ctx.timeZone);
+  const end = localInputToIso(parsed.data.end, ctx.timeZone);
+  if (start === undefined)
+    return fail(`start: expected a local time like 2026-12-05 22:00, got "${parsed.data.start}"`);
+  if (end === undefined)
+    return fail(`end: expected a local time like 2026-12-06 02:00, got "${parsed.data.end}"`);
+  const apps = applications.split(/[,，\s]+/).filter((a) => a !== "");
+  const window = parseWindowArgs(name, { start, end, ...(apps.length === 0 ? {} : { application: apps }) });
+  if (!window.ok) return fail(window.errors.join("; "));
+  if (deps.config().maintenance.some((w) => w.name === name))
+    return fail(
+      `name: a maintenance window named "${name}" is already in the config file; choose another name`,
+    );
+  try {
+    deps.store.addMaintenanceWindow({
+      ...window.window,
+      ...(note === "" ? {} : { note }),
+      createdBy: ctx.viewer.name,
+      createdAt: ctx.now,
+    });
+  } catch (error) {
+    if (error instanceof DuplicateWindowError) return fail(`name: ${error.message}; choose another name`);
+    throw error;
+  }
+  deps.log.info({ user: ctx.viewer.name, window: name }, "console: maintenance window added");
+  return { kind: "redirect", to: link(ctx, "/platform", { done: name }) };
+}
+
+export function maintenanceRemoveSubmit(
+  deps: ConsoleDeps,
+  ctx: PageContext,
+  _params: readonly string[],
+  form: Readonly<Record<string, string>>,
+): Reply {
+  const name = (form.name ?? "").trim();
+  if (!deps.store.removeMaintenanceWindow(name))
+    return platformView(
+      deps,
+      ctx,
+      undefined,
+      {
+        ok: false,
+        text: `name: no maintenance window "${name}" added here (config windows are edited in the config file)`,
+      },
+      404,
+    );
+  deps.log.info({ user: ctx.viewer.name, window: name }, "console: maintenance window removed");
+  return { kind: "redirect", to: link(ctx, "/platform", { done: name }) };
+}
