@@ -266,22 +266,29 @@ function mainSheet(ws: Worksheet, exp: FormExport): void {
   // The form's grouping: 一级指标, then 二级指标 within it, over the form's rows (not the 小计).
   const key1 = lines.map((l, i) => ("row" in l ? l.row.level1 : `\u0001${i}`));
   const key2 = lines.map((l, i) => ("row" in l ? `${l.row.level1}\u0000${l.row.level2}` : `\u0001${i}`));
-  const spans: { a: number; b: number; text: string; width: number }[] = [];
+  // 一级指标 and 二级指标 read as one cell over their group, as on the finance bureau's sheet, but
+  // are not merged: the name is in the group's first row (tall enough for it) and the rows below
+  // are empty cells without a border between them. A merged cell that crosses a printed page is
+  // drawn differently by each viewer (LibreOffice paints its text again under the next page's
+  // repeated header, over the header's own text); unmerged cells cannot overlap anything.
   for (const [column, keys] of [key1, key2].entries()) {
-    const single = new Set(keys.map((_, i) => i));
     for (const [a, b] of runs(keys)) {
-      ws.mergeCells(FIRST_ROW + a, column + 1, FIRST_ROW + b, column + 1);
-      for (let i = a; i <= b; i++) single.delete(i);
-      spans.push({ a, b, text: cellOf(lines[a], column), width: MAIN_WIDTHS[column] as number });
+      for (let i = a; i <= b; i++) {
+        const cell = ws.getCell(FIRST_ROW + i, column + 1);
+        if (i > a) cell.value = null;
+        cell.border = {
+          left: THIN.left,
+          right: THIN.right,
+          ...(i === a ? { top: THIN.top } : {}),
+          ...(i === b ? { bottom: THIN.bottom } : {}),
+        } as Partial<Borders>;
+      }
     }
-    for (const i of single)
-      spans.push({ a: i, b: i, text: cellOf(lines[i], column), width: MAIN_WIDTHS[column] as number });
-  }
-  // A merged cell's text is at its top, and its first row is tall enough for all of it: a row is
-  // never split over two printed pages, so the text never runs under the next page's header.
-  for (const s of spans) {
-    const need = heightFor([{ text: s.text, width: s.width }]);
-    if (need > (heights[s.a] as number)) heights[s.a] = need;
+    for (let i = 0; i < lines.length; i++) {
+      const need = heightFor([{ text: cellOf(lines[i], column), width: MAIN_WIDTHS[column] as number }]);
+      const first = i === 0 || keys[i - 1] !== keys[i];
+      if (first && need > (heights[i] as number)) heights[i] = need;
+    }
   }
   heights.forEach((h, i) => {
     ws.getRow(FIRST_ROW + i).height = h;

@@ -94,8 +94,14 @@ describe("the CLI's examples", () => {
     const failures: string[] = [];
     for (const example of examples) {
       if (SKIPPED[example] !== undefined) continue;
-      // `npx ops-agent` is the same bundle; one real npx run is checked below.
-      const result = world.run(example.replace(/^npx ops-agent/, "ops-agent"));
+      // `npx ops-agent` is the same bundle; one real npx run is checked below. The README's
+      // installed paths (the systemd section's config, a backup disk) are mapped into the world.
+      const result = world.run(
+        example
+          .replace(/^npx ops-agent/, "ops-agent")
+          .replaceAll("/etc/ops-agent/config.yaml", "config/default.yaml")
+          .replaceAll("/mnt/backup", join(world.dir, "backup-disk")),
+      );
       if (result.status !== 0)
         failures.push(`${example}\n  exit ${result.status}: ${(result.stderr || result.stdout).trim()}`);
     }

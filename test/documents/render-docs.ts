@@ -37,7 +37,9 @@ async function main(): Promise<void> {
       `docs:render: ${month} report and ${year} self-evaluation rendered to docs/ in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // DOCS_RENDER_KEEP=1 keeps the seeded store and the written documents, to look at all pages.
+    if (process.env.DOCS_RENDER_KEEP) console.error(`docs:render: kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

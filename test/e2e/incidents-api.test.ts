@@ -414,8 +414,9 @@ describe("the incident API, metrics and CLI against a running agent", { timeout:
       resolvedBy: "张工",
     });
     const viaApi = await incident(incidentId);
-    expect(rows[0]?.startedAt).toBe(viaApi.started_at);
-    expect(rows[0]?.acknowledgedAt).toBe(viaApi.acknowledged_at);
+    // The same instants: the CLI's JSON in the zone with its offset, the API's in UTC.
+    expect(Date.parse(String(rows[0]?.startedAt))).toBe(Date.parse(String(viaApi.started_at)));
+    expect(Date.parse(String(rows[0]?.acknowledgedAt))).toBe(Date.parse(String(viaApi.acknowledged_at)));
 
     // A second incident: the up target goes down.
     await close(up);

@@ -115,10 +115,10 @@ describe("ops-agent tickets import", { timeout: 90_000 }, () => {
       title: "正常工单",
       status: "resolved",
       // Asia/Shanghai (UTC+8) times as the helpdesk wrote them; the first response is the acknowledgement.
-      startedAt: "2026-03-02T01:00:00.000Z",
-      acknowledgedAt: "2026-03-02T01:05:00.000Z",
+      startedAt: "2026-03-02T09:00:00+08:00",
+      acknowledgedAt: "2026-03-02T09:05:00+08:00",
       acknowledgedBy: "helpdesk",
-      resolvedAt: "2026-03-02T02:00:00.000Z",
+      resolvedAt: "2026-03-02T10:00:00+08:00",
       resolvedBy: "helpdesk",
     });
     expect(stored.get("T-2010")).toMatchObject({
@@ -126,16 +126,16 @@ describe("ops-agent tickets import", { timeout: 90_000 }, () => {
       category: "platform",
       priority: "P2",
       status: "acknowledged",
-      startedAt: "2026-03-02T15:59:00.000Z",
-      acknowledgedAt: "2026-03-02T16:10:00.000Z",
+      startedAt: "2026-03-02T23:59:00+08:00",
+      acknowledgedAt: "2026-03-03T00:10:00+08:00",
     });
     expect(stored.get("T-2010")?.resolvedAt).toBeUndefined();
     const t2001 = stored.get("T-2001") as ListedIncident;
     const eventsBefore = await events(t2001.id);
     expect(eventsBefore.map((e) => [e.kind, e.actor, e.at])).toEqual([
-      ["open", `tickets import ${file}`, "2026-03-02T01:00:00.000Z"],
-      ["ack", "helpdesk", "2026-03-02T01:05:00.000Z"],
-      ["resolve", "helpdesk", "2026-03-02T02:00:00.000Z"],
+      ["open", `tickets import ${file}`, "2026-03-02T09:00:00+08:00"],
+      ["ack", "helpdesk", "2026-03-02T09:05:00+08:00"],
+      ["resolve", "helpdesk", "2026-03-02T10:00:00+08:00"],
     ]);
 
     const again = await importFile(file);
@@ -171,8 +171,8 @@ describe("ops-agent tickets import", { timeout: 90_000 }, () => {
     expect(before.get("T-1002")).toMatchObject({
       status: "acknowledged",
       title: "平台登录慢, 部分学校",
-      startedAt: "2026-03-02T02:00:00.000Z",
-      acknowledgedAt: "2026-03-02T02:20:00.000Z",
+      startedAt: "2026-03-02T10:00:00+08:00",
+      acknowledgedAt: "2026-03-02T10:20:00+08:00",
     });
     expect(before.get("T-1004")).toMatchObject({ category: "antivirus", priority: "P4", status: "open" });
     expect(before.get("T-1004")?.acknowledgedAt).toBeUndefined();
@@ -198,9 +198,9 @@ describe("ops-agent tickets import", { timeout: 90_000 }, () => {
     const after = await list();
     expect(after.get("T-1002")).toMatchObject({
       status: "resolved",
-      resolvedAt: "2026-03-02T04:00:00.000Z",
+      resolvedAt: "2026-03-02T12:00:00+08:00",
       resolvedBy: "helpdesk",
-      acknowledgedAt: "2026-03-02T02:20:00.000Z",
+      acknowledgedAt: "2026-03-02T10:20:00+08:00",
     });
     for (const id of ["T-1001", "T-1003", "T-1004"]) expect(after.get(id)).toEqual(before.get(id));
     const log = await events((after.get("T-1002") as ListedIncident).id);
@@ -210,7 +210,7 @@ describe("ops-agent tickets import", { timeout: 90_000 }, () => {
       ["resolve", "helpdesk"],
       ["update", `tickets import ${file}`],
     ]);
-    expect(log[2]?.at).toBe("2026-03-02T04:00:00.000Z");
+    expect(log[2]?.at).toBe("2026-03-02T12:00:00+08:00");
     expect(log[3]?.text).toBe("changed: resolved_at");
 
     const third = await importFile(file);

@@ -23,7 +23,7 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../agent/clock.js";
 import { Figures } from "../../agent/figures/index.js";
-import { buildFormExport } from "../../agent/form-export/build.js";
+import { buildFormExport, tidy } from "../../agent/form-export/build.js";
 import type { IndicatorResult } from "../../agent/kpi/evaluate.js";
 import { AvailabilityReport } from "../../agent/kpi/availability-report.js";
 import { KpiService } from "../../agent/kpi/kpi-service.js";
@@ -313,16 +313,17 @@ describe("one figure, one place", () => {
       }
     }
 
-    // The self-evaluation of H1 shows the KPI's H1 figures and evidence.
+    // The self-evaluation of H1 shows the KPI's H1 figures and evidence (to four decimals, as a
+    // person reads them: tidy()).
     const exported = buildFormExport(store, cfg, indicators, { period: "2026-H1", now: NOW });
     for (const key of AUTOMATIC) {
       const evidence = exported.evidence.find((e) => e.key === key);
       const result = h1[key]!;
       expect(evidence?.numerator ?? null, key).toBe(
-        result.value === null ? null : (result.evidence?.numerator ?? null),
+        result.value === null ? null : tidy(result.evidence?.numerator ?? null),
       );
       expect(evidence?.denominator ?? null, key).toBe(
-        result.value === null ? null : (result.evidence?.denominator ?? null),
+        result.value === null ? null : tidy(result.evidence?.denominator ?? null),
       );
     }
 

@@ -218,7 +218,10 @@ export function overlappingLines(words: readonly PdfWord[], tolerance = 1): Over
 export function englishWords(text: string, allow: Iterable<string>): string[] {
   const allowed = new Set([...allow].map((w) => w.toLowerCase()));
   const found = new Set<string>();
-  for (const m of text.matchAll(/[A-Za-z][A-Za-z]+/g)) if (!allowed.has(m[0].toLowerCase())) found.add(m[0]);
+  // Config options and identifiers (availability.weights, unknown_as_down) name settings, they are
+  // not English prose: a reader copies them into the config.
+  const prose = text.replace(/[A-Za-z][\w-]*(?:[._/][\w-]+)+/g, " ").replace(/\b[0-9a-f]{16,}\b/g, " ");
+  for (const m of prose.matchAll(/[A-Za-z][A-Za-z]+/g)) if (!allowed.has(m[0].toLowerCase())) found.add(m[0]);
   return [...found].sort();
 }
 
