@@ -83,7 +83,7 @@ describe("ops-agent availability", () => {
         JSON.parse(run.stdout) as {
           windows: {
             overall: number | null;
-            how: string;
+            how: { zh: string; en: string };
             applications: { application: string; down: number }[];
           }[];
         }
@@ -92,7 +92,8 @@ describe("ops-agent availability", () => {
     // Before the agent ever ran: no data, and when the first figure will appear.
     const before = availability();
     expect(before.overall).toBeNull();
-    expect(before.how).toContain("the first figure appears after the first run of web (every 1s)");
+    expect(before.how.en).toContain("the first figure appears after the first run of web (every 1s)");
+    expect(before.how.zh).toContain("代理运行后，“web”（每1秒）首次采集完成即出现第一个数值");
     const agent = startAgent(config);
     try {
       await waitFor(async () => ((await get(port, "/healthz")).status === 200 ? true : undefined));

@@ -149,7 +149,7 @@ export function evidencePage(deps: ConsoleDeps, ctx: PageContext, params: readon
         </tr>
         <tr>
           <th>${t.rule}</th>
-          <td>${r.how}</td>
+          <td>${r.how[ctx.lang]}</td>
         </tr>
         ${
           e === undefined
