@@ -93,9 +93,7 @@ export function availabilityCommand(path: string, options: { window?: string; js
     );
     const empty = result.find((w) => w.overall === null);
     if (empty !== undefined) console.log(`\n${empty.window}：${empty.how.zh}`);
-    console.log(
-      `\n口径：${rule.zh}\n全年目标 ${FULL_YEAR_TARGET * 100}%；时间按 ${config.timezone}。`,
-    );
+    console.log(`\n口径：${rule.zh}\n全年目标 ${FULL_YEAR_TARGET * 100}%；时间按 ${config.timezone}。`);
     return 0;
   } finally {
     store.close();

@@ -29,7 +29,10 @@ function firstFigureHint(config: Config): Bilingual {
   const probes = config.collectors.filter((c) => c.enabled && pluginFor(c.type)?.availability !== undefined);
   const runs = probes.map((c) => ({
     name: c.name as string,
-    every: nominalPeriodMs(c.cron !== undefined ? { cron: c.cron } : { every: c.every ?? 60_000 }, config.timezone),
+    every: nominalPeriodMs(
+      c.cron !== undefined ? { cron: c.cron } : { every: c.every ?? 60_000 },
+      config.timezone,
+    ),
   }));
   return both(
     `代理运行后，${runs.map((r) => `${quoted(r.name)}（每${durationZh(r.every)}）`).join("、")}首次采集完成即出现第一个数值`,
@@ -97,8 +100,10 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
   function measuredHow(): Bilingual {
     const weights = weighted.some((r) => weightOf(r.application) !== 1);
     return both(
-      `${applications.length} 个教育应用中 ${weighted.length} 个有数值，取其可用率的${weights ? "加权" : ""}平均值` +
-        `（各应用可用率 = 正常采样数 ÷（全部采样数 − 维护窗口内采样数））${value === null ? "" : `为 ${pct(value)}`}；` +
+      (missing.length === 0
+        ? `${applications.length} 个教育应用可用率的${weights ? "加权" : ""}平均值`
+        : `${applications.length} 个教育应用中 ${weighted.length} 个有数值，取其可用率的${weights ? "加权" : ""}平均值`) +
+        `${value === null ? "" : `为 ${pct(value)}`}（各应用可用率 = 正常采样数 ÷（全部采样数 − 维护窗口内采样数））；` +
         `正常采样 ${up} 次、异常 ${down} 次、维护窗口内 ${maintenance} 次，数据覆盖率 ${pct(coverage)}` +
         `${missing.length > 0 ? `；${listZh(missing)}本期无数值` : ""}。`,
       `mean over ${weighted.length} of ${applications.length} applications of up ÷ (all − maintenance) samples ` +

@@ -65,10 +65,10 @@ function levelFigure(ctx: FigureContext, metric: string, span: Span, counted: Co
           ? `本期最少 ${fold.min} 台、最多 ${fold.max} 台。`
           : `本期单个来源的读数在 ${fold.min}–${fold.max} 台之间。`),
       `${what} in the last inventory of the period, summed over ${sources.length} inventory source(s)` +
-      `${stopped > 0 ? ` (${stopped} source(s) that stopped reporting earlier left out)` : ""}; ` +
-      (fold.lastBySeries.size === 1
-        ? `lowest ${fold.min}, highest ${fold.max} in the period`
-        : `single-source readings from ${fold.min} to ${fold.max} in the period`),
+        `${stopped > 0 ? ` (${stopped} source(s) that stopped reporting earlier left out)` : ""}; ` +
+        (fold.lastBySeries.size === 1
+          ? `lowest ${fold.min}, highest ${fold.max} in the period`
+          : `single-source readings from ${fold.min} to ${fold.max} in the period`),
     ),
   };
 }

@@ -71,7 +71,7 @@ export function powerStates(store: SqliteStore, span: Span): PowerStatesFigure {
       `期末最后一次清单中各虚拟机（按 ID 计，同名克隆分别计）的电源状态：运行 ${byState.POWERED_ON} 台、` +
         `关机 ${byState.POWERED_OFF} 台、挂起 ${byState.SUSPENDED} 台，共 ${total} 台。`,
       `power state of each VM (by id) in the last inventory of the period: ${byState.POWERED_ON} on, ` +
-      `${byState.POWERED_OFF} off, ${byState.SUSPENDED} suspended`,
+        `${byState.POWERED_OFF} off, ${byState.SUSPENDED} suspended`,
     ),
   };
 }

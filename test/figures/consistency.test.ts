@@ -23,7 +23,7 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../agent/clock.js";
 import { Figures } from "../../agent/figures/index.js";
-import { buildFormExport } from "../../agent/form-export/build.js";
+import { buildFormExport, tidy } from "../../agent/form-export/build.js";
 import type { IndicatorResult } from "../../agent/kpi/evaluate.js";
 import { AvailabilityReport } from "../../agent/kpi/availability-report.js";
 import { KpiService } from "../../agent/kpi/kpi-service.js";
@@ -310,20 +310,27 @@ describe("one figure, one place", () => {
         const same = expected.find((r) => r.key === row.key)!;
         expect(row.status, `${period.label} ${row.key}`).toBe(same.status);
         expect(row.coverage, `${period.label} ${row.key}`).toBe(same.coverage);
+        // The same explanation, said once by the read model.
+        expect(row.how, `${period.label} ${row.key}`).toBe(same.how.zh);
       }
     }
+    const reportEn = buildMonthlyReport(store, cfg, indicators, { month: "2026-11", lang: "en", now: NOW });
+    for (const row of reportEn.summary.find((p) => p.label === "2026-11")!.rows)
+      expect(row.how, row.key).toBe(month[row.key]!.how.en);
 
-    // The self-evaluation of H1 shows the KPI's H1 figures and evidence.
+    // The self-evaluation of H1 shows the KPI's H1 figures and evidence (in the form's notation:
+    // at most four decimals, tidy()), and the read model's own Chinese explanation.
     const exported = buildFormExport(store, cfg, indicators, { period: "2026-H1", now: NOW });
     for (const key of AUTOMATIC) {
       const evidence = exported.evidence.find((e) => e.key === key);
       const result = h1[key]!;
       expect(evidence?.numerator ?? null, key).toBe(
-        result.value === null ? null : (result.evidence?.numerator ?? null),
+        result.value === null ? null : tidy(result.evidence?.numerator ?? null),
       );
       expect(evidence?.denominator ?? null, key).toBe(
-        result.value === null ? null : (result.evidence?.denominator ?? null),
+        result.value === null ? null : tidy(result.evidence?.denominator ?? null),
       );
+      expect(evidence?.how, key).toBe(result.how.zh);
     }
 
     // /metrics: the kpi gauges and the availability families, as the daemon renders them.
