@@ -14,7 +14,7 @@ import { SqliteStore } from "../store/sqlite.js";
 import { loadOrExit } from "./config-arg.js";
 import { renderTable } from "./table.js";
 import { isoWithOffset } from "../local-time.js";
-import { ACCOUNTING_RULE } from "../kpi/availability.js";
+import { ruleOf } from "../figures/rules.js";
 
 const pct = (v: number | null) => (v === null ? "unknown" : `${(v * 100).toFixed(3)}%`);
 
@@ -64,8 +64,12 @@ export function availabilityCommand(path: string, options: { window?: string; js
         })),
       };
     });
+    const rule = {
+      zh: ruleOf({ source: "availability" }, config, "zh"),
+      en: ruleOf({ source: "availability" }, config, "en"),
+    };
     if (options.json) {
-      console.log(JSON.stringify({ rule: ACCOUNTING_RULE, windows: result }, null, 2));
+      console.log(JSON.stringify({ rule, windows: result }, null, 2));
       return 0;
     }
     const rows = result.flatMap((w) => [
@@ -88,10 +92,8 @@ export function availabilityCommand(path: string, options: { window?: string; js
       ),
     );
     const empty = result.find((w) => w.overall === null);
-    if (empty !== undefined) console.log(`\n${empty.window}: ${empty.how}`);
-    console.log(
-      `\n${ACCOUNTING_RULE}\nFull-year target ${FULL_YEAR_TARGET * 100}%; times in ${config.timezone}.`,
-    );
+    if (empty !== undefined) console.log(`\n${empty.window}：${empty.how.zh}`);
+    console.log(`\n口径：${rule.zh}\n全年目标 ${FULL_YEAR_TARGET * 100}%；时间按 ${config.timezone}。`);
     return 0;
   } finally {
     store.close();

@@ -90,6 +90,13 @@ export function kpiCommand(options: {
       ]);
       console.log(`${report.period.label}${report.period.running ? " (so far)" : ""}`);
       console.log(renderTable(["指标 INDICATOR", "SOURCE", "VALUE", "TARGET", "STATUS", "COVERAGE"], rows));
+      // 计算说明: the read model's Chinese, for every row with a measurement or a record behind it
+      // (`--json` carries how.zh and how.en of every row).
+      const explained = report.results.filter((r) => r.automatic || r.value !== null);
+      if (explained.length > 0) {
+        console.log("\n计算说明");
+        for (const r of explained) console.log(`  ${r.name}：${r.how.zh}`);
+      }
     }
     return report.results.some((r) => r.automatic && r.status === "not_met") ? 1 : 0;
   } finally {

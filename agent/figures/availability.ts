@@ -11,6 +11,7 @@ import { overallAvailability, type ApplicationAvailability } from "../kpi/availa
 import { applicationsOf, availabilityForPeriod, type ApplicationSpec } from "../kpi/availability-store.js";
 import type { FigureContext } from "./context.js";
 import type { Evidence, Figure, Span } from "./types.js";
+import { both, durationZh, listZh, pct, quoted, type Bilingual } from "./words.js";
 
 export interface AvailabilityFigure extends Figure<number> {
   /** Per application, in the config's order. */
@@ -23,19 +24,20 @@ export interface AvailabilityFigure extends Figure<number> {
   weightOf: (application: string) => number;
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
-
 /** When the first figure will appear: after the first run of the collectors that probe the applications. */
-function firstFigureHint(config: Config): string {
+function firstFigureHint(config: Config): Bilingual {
   const probes = config.collectors.filter((c) => c.enabled && pluginFor(c.type)?.availability !== undefined);
-  const runs = probes.map((c) => {
-    const every = nominalPeriodMs(
+  const runs = probes.map((c) => ({
+    name: c.name as string,
+    every: nominalPeriodMs(
       c.cron !== undefined ? { cron: c.cron } : { every: c.every ?? 60_000 },
       config.timezone,
-    );
-    return `${c.name} (every ${formatDuration(every)})`;
-  });
-  return `the first figure appears after the first run of ${runs.join(", ")} once the agent runs`;
+    ),
+  }));
+  return both(
+    `代理运行后，${runs.map((r) => `${quoted(r.name)}（每${durationZh(r.every)}）`).join("、")}首次采集完成即出现第一个数值`,
+    `the first figure appears after the first run of ${runs.map((r) => `${r.name} (every ${formatDuration(r.every)})`).join(", ")} once the agent runs`,
+  );
 }
 
 export function availabilityFigure(ctx: FigureContext, span: Span & { end?: number }): AvailabilityFigure {
@@ -48,7 +50,10 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
     return {
       value: null,
       coverage: null,
-      how: "no education application is configured (no counted http target)",
+      how: both(
+        "无数据：未配置教育应用（没有计入可用率的 HTTP 探测目标）。",
+        "no education application is configured (no counted http target)",
+      ),
       applications: [],
       specs,
       judged,
@@ -89,10 +94,28 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
     specs,
     judged,
     weightOf,
-    how: nothingStored
-      ? `无数据: no probe of the ${applications.length} applications is stored for the period yet; ${firstFigureHint(config)}`
-      : `mean over ${weighted.length} of ${applications.length} applications of up ÷ (all − maintenance) samples ` +
+    how: nothingStored ? noProbeYet(applications.length, firstFigureHint(config)) : measuredHow(),
+  };
+
+  function measuredHow(): Bilingual {
+    const weights = weighted.some((r) => weightOf(r.application) !== 1);
+    return both(
+      (missing.length === 0
+        ? `${applications.length} 个教育应用可用率的${weights ? "加权" : ""}平均值`
+        : `${applications.length} 个教育应用中 ${weighted.length} 个有数值，取其可用率的${weights ? "加权" : ""}平均值`) +
+        `${value === null ? "" : `为 ${pct(value)}`}（各应用可用率 = 正常采样数 ÷（全部采样数 − 维护窗口内采样数））；` +
+        `正常采样 ${up} 次、异常 ${down} 次、维护窗口内 ${maintenance} 次，数据覆盖率 ${pct(coverage)}` +
+        `${missing.length > 0 ? `；${listZh(missing)}本期无数值` : ""}。`,
+      `mean over ${weighted.length} of ${applications.length} applications of up ÷ (all − maintenance) samples ` +
         `(${up} up, ${down} down, ${maintenance} in maintenance; coverage ${pct(coverage)}` +
         `${missing.length > 0 ? `; no figure for ${missing.join(", ")}` : ""}; DESIGN.md, Availability)`,
-  };
+    );
+  }
+}
+
+function noProbeYet(applications: number, hint: Bilingual): Bilingual {
+  return both(
+    `无数据：本期尚未存储 ${applications} 个教育应用的任何探测结果；${hint.zh}。`,
+    `no data: no probe of the ${applications} applications is stored for the period yet; ${hint.en}`,
+  );
 }

@@ -13,7 +13,7 @@ import { faultTimeliness, type TimelinessFigure } from "./timeliness.js";
 import { vmsExpected, vmsInScope, type VmCountFigure } from "./inventory.js";
 import type { Span } from "./types.js";
 
-export type { Evidence, Figure, Span } from "./types.js";
+export type { Bilingual, Evidence, Figure, Span } from "./types.js";
 export type { FigureContext } from "./context.js";
 
 export class Figures {

@@ -11,6 +11,7 @@ import { monthRange } from "../kpi/periods.js";
 import type { BucketCalendar } from "../store/buckets.js";
 import type { FigureContext } from "./context.js";
 import type { Figure } from "./types.js";
+import { both } from "./words.js";
 
 export const MONTHLY_REPORT_KIND = "monthly_report";
 
@@ -72,9 +73,15 @@ export function monthlyReports(
       coverage: 0,
       counted,
       refused,
-      how: "无数据: the agent stored nothing in the period, so no month has a report that counts",
+      how: both(
+        "无数据：本期代理未存储任何监测数据，没有可计入的月度运营报告。",
+        "no data: the agent stored nothing in the period, so no month has a report that counts",
+      ),
     };
   }
+  const refusedZh = refused
+    .map((r) => `${r.month}（${r.why === "running" ? "月末前生成，为草稿" : "当月无监测数据"}）`)
+    .join("、");
   const refusedText = refused
     .map(
       (r) =>
@@ -88,8 +95,12 @@ export function monthlyReports(
     refused,
     projection: counted.length + open,
     evidence: { numerator: counted.length, denominator: expected, unit: "closed months with a report" },
-    how:
+    how: both(
+      `已结束且有监测数据、已生成月度运营报告的月份 ${counted.length} 个（应有 ${expected} 个）：` +
+        `${counted.length === 0 ? "无" : counted.join("、")}` +
+        `${refused.length > 0 ? `；不计入：${refusedZh}` : ""}。`,
       `monthly operations reports of closed months with data: ${counted.length === 0 ? "none" : counted.join(", ")}` +
-      `${refused.length > 0 ? `; not counted: ${refusedText}` : ""}`,
+        `${refused.length > 0 ? `; not counted: ${refusedText}` : ""}`,
+    ),
   };
 }

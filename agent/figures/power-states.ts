@@ -8,6 +8,7 @@
 import type { VcenterMetric } from "../../collectors/vcenter/metrics.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type { Figure, Span } from "./types.js";
+import { both } from "./words.js";
 
 const POWER_STATE_METRIC = "vm_power_state" satisfies VcenterMetric;
 const STATES = ["POWERED_ON", "POWERED_OFF", "SUSPENDED"] as const;
@@ -41,7 +42,12 @@ export function powerStates(store: SqliteStore, span: Span): PowerStatesFigure {
   }
   const byState: Record<PowerState, number> = { POWERED_ON: 0, POWERED_OFF: 0, SUSPENDED: 0 };
   if (latest.size === 0)
-    return { value: null, coverage: 0, byState, how: "no VM power state stored in the period" };
+    return {
+      value: null,
+      coverage: 0,
+      byState,
+      how: both("无数据：本期未存储虚拟机电源状态。", "no VM power state stored in the period"),
+    };
   const lastDay = Math.max(...[...latest.values()].map((v) => v.day));
   let lastMeasuredAt = 0;
   for (const vm of latest.values()) {
@@ -61,8 +67,11 @@ export function powerStates(store: SqliteStore, span: Span): PowerStatesFigure {
       unit: "VMs by id",
       parts: STATES.map((s) => ({ label: s, numerator: byState[s], denominator: null, unit: "VMs" })),
     },
-    how:
+    how: both(
+      `期末最后一次清单中各虚拟机（按 ID 计，同名克隆分别计）的电源状态：运行 ${byState.POWERED_ON} 台、` +
+        `关机 ${byState.POWERED_OFF} 台、挂起 ${byState.SUSPENDED} 台，共 ${total} 台。`,
       `power state of each VM (by id) in the last inventory of the period: ${byState.POWERED_ON} on, ` +
-      `${byState.POWERED_OFF} off, ${byState.SUSPENDED} suspended`,
+        `${byState.POWERED_OFF} off, ${byState.SUSPENDED} suspended`,
+    ),
   };
 }

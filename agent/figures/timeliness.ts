@@ -11,8 +11,7 @@ import { timeliness, type Timeliness } from "../incidents/sla.js";
 import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
 import type { FigureContext } from "./context.js";
 import type { Figure, Span } from "./types.js";
-
-const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+import { both, listZh, pct } from "./words.js";
 
 export interface TimelinessFigure extends Figure<boolean> {
   /** The tally behind the verdict. */
@@ -64,9 +63,12 @@ export function faultTimeliness(
         coverage: 0,
         tally,
         hadFaults: false,
-        how:
-          `无数据: no ${name} (${category}) fault in the period and nothing watched it ` +
-          `(${watchers.length === 0 ? "no collector watches this category" : `no samples from ${watchers.join(", ")}`})`,
+        how: both(
+          `无数据：本期无${name}故障，且无监测` +
+            `（${watchers.length === 0 ? "没有采集器监测该类别" : `${listZh(watchers)}本期无采样`}）。`,
+          `no data: no ${name} (${category}) fault in the period and nothing watched it ` +
+            `(${watchers.length === 0 ? "no collector watches this category" : `no samples from ${watchers.join(", ")}`})`,
+        ),
       };
     }
     return {
@@ -75,9 +77,11 @@ export function faultTimeliness(
       tally,
       hadFaults: false,
       evidence: { numerator: 0, denominator: 0, unit: `${category} faults within SLA` },
-      how:
-        `无故障: no ${name} (${category}) fault decided in the period (${tally.pending} pending), ` +
-        `watched on ${watchedDays} of ${days} days: timely`,
+      how: both(
+        `本期无已判定的${name}故障（待响应 ${tally.pending} 起），${days} 天中监测 ${watchedDays} 天：及时（无故障）。`,
+        `no fault: no ${name} (${category}) fault decided in the period (${tally.pending} pending), ` +
+          `watched on ${watchedDays} of ${days} days: timely`,
+      ),
     };
   }
   // With faults decided, they are the evidence: how long the probes watched says nothing more.
@@ -91,8 +95,12 @@ export function faultTimeliness(
       denominator: tally.within + tally.late,
       unit: `${category} faults within SLA`,
     },
-    how:
+    how: both(
+      `本期已判定${name}故障 ${tally.within + tally.late} 起，按时响应 ${tally.within} 起，` +
+        `及时率 ${pct(tally.share ?? 0)}（不低于 ${bound} 为及时）：${tally.timely ? "及时" : "不及时"}` +
+        `；待响应 ${tally.pending} 起。`,
       `${tally.within} of ${tally.within + tally.late} ${name} (${category}) faults answered within SLA ` +
-      `(${pct(tally.share ?? 0)}, timely at ≥ ${bound}; ${tally.pending} pending; DESIGN.md, Fault response timeliness)`,
+        `(${pct(tally.share ?? 0)}, timely at ≥ ${bound}; ${tally.pending} pending; DESIGN.md, Fault response timeliness)`,
+    ),
   };
 }

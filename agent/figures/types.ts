@@ -4,6 +4,9 @@
  * measurement behind it was taken. The KPI, /metrics, the monthly report and the form export
  * format these; none of them computes a figure of its own (DESIGN.md, "One figure, one place").
  */
+import type { Bilingual } from "./words.js";
+
+export type { Bilingual } from "./words.js";
 
 /**
  * The figures behind a value: value = numerator ÷ denominator (denominator null for a plain count
@@ -22,8 +25,11 @@ export interface Figure<V> {
   value: V | null;
   /** 0–1: how much of the period the measurement covers; null when coverage has no meaning. */
   coverage: number | null;
-  /** The rule and the figures in one sentence (what `kpi`, the report and the export print). */
-  how: string;
+  /**
+   * The rule and the figures in one sentence, Chinese first (what `kpi`, the console, the report
+   * and the export print): made once here from the same numbers, in both languages.
+   */
+  how: Bilingual;
   /** The computation behind `value` as numbers (the form export's 佐证 sheet). */
   evidence?: Evidence;
   /**

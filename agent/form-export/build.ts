@@ -30,7 +30,7 @@ import { DEFAULT_SCORING, allocatePoints, type RowScoring, type ScoringRule } fr
 import { deviationHeadline, periodCaption } from "./headline.js";
 import { deviationReason, localDay, localTime, type Deviation, type ReasonContext } from "./reasons.js";
 import { scoreRow } from "./score.js";
-import { howZh, ruleZh } from "./rules-zh.js";
+import { ruleOf } from "../figures/rules.js";
 
 export const FORM_EXPORT_KIND = "form_export";
 export const FORM_EXPORT_TITLE = "绩效自评表";
@@ -253,8 +253,9 @@ export function buildFormExport(
         unit: indicator.binding.source === "manual" ? "" : EVIDENCE_UNITS[indicator.binding.source],
         value,
         coverage: result.coverage === null ? null : Math.round(result.coverage * 1000) / 1000,
-        how: "",
-        rule: ruleZh(indicator.binding, config),
+        // 计算说明 and 口径 are the read model's own Chinese (agent/figures/): said once, there.
+        how: result.how.zh,
+        rule: ruleOf(indicator.binding, config, "zh"),
         parts: noData
           ? []
           : (result.evidence?.parts ?? []).map((p) => ({
@@ -272,9 +273,6 @@ export function buildFormExport(
       });
     }
   });
-
-  // 计算说明 in Chinese from the evidence's own (tidied) numbers.
-  for (const e of evidence) e.how = howZh(e);
 
   const reports = store.reports
     .list("monthly_report", `${period.year}-`)

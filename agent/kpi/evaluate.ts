@@ -17,7 +17,8 @@ import { parseRecordedValue } from "../form/recorded-value.js";
 import type { Indicator, TargetValue } from "../form/types.js";
 import type { ManualRecord } from "../store/manual-records.js";
 import type { KpiPeriod } from "./kpi-period.js";
-import type { Evidence, Figure, Figures } from "../figures/index.js";
+import type { Bilingual, Evidence, Figure, Figures } from "../figures/index.js";
+import { both, pct, quoted } from "../figures/words.js";
 
 export type KpiStatus = "met" | "not_met" | "at_risk" | "no_data" | "n/a";
 
@@ -32,7 +33,8 @@ export interface IndicatorResult {
   projected?: number | boolean;
   status: KpiStatus;
   coverage: number | null;
-  how: string;
+  /** How the value was computed, Chinese first: the figure's own text and this period's clauses. */
+  how: Bilingual;
   /** The manual records the value came from (ids), for the evidence. */
   records?: number[];
   /** The computation as numbers over the period (automatic indicators that have one). */
@@ -107,7 +109,10 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
       value: measured.value,
       status: "n/a",
       coverage: measured.coverage,
-      how: `${measured.how}; the form sets counts per half-year and year only`,
+      how: both(
+        `${clause(measured.how.zh)}表中计数类指标只设半年和全年指标值，月度不作评价。`,
+        `${measured.how.en}; the form sets counts per half-year and year only`,
+      ),
       ...recordsOf(measured),
       ...evidence,
     };
@@ -126,7 +131,11 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
       projected,
       status: isMet(target, projected) ? "met" : "at_risk",
       coverage: measured.coverage,
-      how: `${measured.how}; year to date (${(elapsed * 100).toFixed(1)}% of the year), projected to Dec 31${count ? " pro rata" : " as it stands"}`,
+      how: both(
+        `${clause(measured.how.zh)}以上为年初至今（已过全年的 ${pct(elapsed)}）的数值，` +
+          `${count ? "按时间比例" : "按现值"}推算至12月31日。`,
+        `${measured.how.en}; year to date (${pct(elapsed)} of the year), projected to Dec 31${count ? " pro rata" : " as it stands"}`,
+      ),
       ...recordsOf(measured),
       ...evidence,
     };
@@ -143,6 +152,11 @@ function evaluateOne(indicator: Indicator, input: EvaluateInput): IndicatorResul
 }
 
 type Measured = Figure<number | boolean> & { records?: number[] };
+
+/** A Chinese sentence that another follows: its full stop becomes a semicolon. */
+function clause(zh: string): string {
+  return zh.endsWith("。") ? `${zh.slice(0, -1)}；` : `${zh}；`;
+}
 
 function recordsOf(m: Measured): { records?: number[] } {
   return m.records === undefined ? {} : { records: m.records };
@@ -181,14 +195,22 @@ function manualValue(
     return typeof v === "object" ? [] : [{ record: r, value: v }];
   });
   if (values.length === 0) {
-    return { value: null, coverage: null, how: "manual indicator: no record in the period", records: [] };
+    return {
+      value: null,
+      coverage: null,
+      how: both("无数据：手工指标，本期无记录。", "manual indicator: no record in the period"),
+      records: [],
+    };
   }
   if (isCount(target)) {
     const sum = values.reduce((s, v) => s + (v.value as number), 0);
     return {
       value: sum,
       coverage: null,
-      how: `manual: sum of ${values.length} record(s) in the period`,
+      how: both(
+        `手工指标：本期 ${values.length} 条记录之和。`,
+        `manual: sum of ${values.length} record(s) in the period`,
+      ),
       records: values.map((v) => v.record.id),
     };
   }
@@ -196,7 +218,11 @@ function manualValue(
   return {
     value: latest.value,
     coverage: null,
-    how: `manual: latest record in the period (${latest.record.day}, by ${latest.record.recordedBy}${latest.record.note ? `: ${latest.record.note}` : ""})`,
+    how: both(
+      `手工指标：取本期最新记录（${latest.record.day}，${quoted(latest.record.recordedBy)}录入` +
+        `${latest.record.note ? `：${latest.record.note}` : ""}）。`,
+      `manual: latest record in the period (${latest.record.day}, by ${latest.record.recordedBy}${latest.record.note ? `: ${latest.record.note}` : ""})`,
+    ),
     records: [latest.record.id],
   };
 }

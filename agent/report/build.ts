@@ -33,7 +33,7 @@ import { dailyPoints, dailyPointsBySeries, daysOf } from "./series.js";
 import { unprotectedVms } from "../figures/unprotected.js";
 import { previousMonth as monthBefore } from "../local-time.js";
 import { applicationNames, displayName } from "./names.js";
-import { reportRules } from "./rules.js";
+import { accountingRules } from "../figures/rules.js";
 import type { ManualRecordRow, SectionNote } from "./model.js";
 
 export interface BuildOptions {
@@ -193,7 +193,7 @@ export function buildMonthlyReport(
     faults,
     maintenance: maintenanceRows(config, store, from, to),
     records: recordsInForce(store, indicators, from, to),
-    rules: reportRules(config, options.lang),
+    rules: accountingRules(config, options.lang),
     previous: {
       overallMonth: prevFigure.value,
       vmCount: figures.vmsInScope(prevSpan).value,
@@ -287,7 +287,7 @@ function summaryPeriods(
           target: r.target.text,
           status: r.status,
           coverage: r.coverage,
-          how: r.how,
+          how: r.how[options.lang],
         })),
       },
     ];

@@ -44,14 +44,15 @@ describe("ops-agent availability", () => {
     );
     expect(run.status, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as {
-      rule: string;
+      rule: { zh: string; en: string };
       windows: {
         window: string;
         overall: number;
         applications: { application: string; ratio: number; up: number; down: number }[];
       }[];
     };
-    expect(out.rule).toContain("up samples ÷ (all samples − samples inside maintenance windows)");
+    expect(out.rule.en).toContain("up samples ÷ (all samples − samples inside maintenance windows)");
+    expect(out.rule.zh).toContain("各应用可用率 = 正常采样数 ÷（全部采样数 − 维护窗口内采样数）");
     const [day] = out.windows;
     const by = Object.fromEntries(day!.applications.map((a) => [a.application, a]));
     expect(by.healthz!.ratio).toBe(1);
@@ -65,7 +66,9 @@ describe("ops-agent availability", () => {
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/^day\s+healthz\s+100\.000%/m);
     expect(table.stdout).toMatch(/^year_to_date\s+\(mean\)\s+50\.000%/m);
-    expect(table.stdout).toContain("time without samples (agent down, collector failed) is unknown");
+    // The human output is Chinese first: the rule (口径) as the documents print it.
+    expect(table.stdout).toContain("口径：各应用可用率 = 正常采样数 ÷（全部采样数 − 维护窗口内采样数）");
+    expect(table.stdout).toContain("无采样的时段（代理停机、采集失败）记为未知");
   }, 60_000);
 
   it("beside the running agent, before it flushes a rollup, the CLI sees every stored probe; with none yet it says when the first figure comes", async () => {
@@ -83,7 +86,7 @@ describe("ops-agent availability", () => {
         JSON.parse(run.stdout) as {
           windows: {
             overall: number | null;
-            how: string;
+            how: { zh: string; en: string };
             applications: { application: string; down: number }[];
           }[];
         }
@@ -92,7 +95,8 @@ describe("ops-agent availability", () => {
     // Before the agent ever ran: no data, and when the first figure will appear.
     const before = availability();
     expect(before.overall).toBeNull();
-    expect(before.how).toContain("the first figure appears after the first run of web (every 1s)");
+    expect(before.how.en).toContain("the first figure appears after the first run of web (every 1s)");
+    expect(before.how.zh).toContain("代理运行后，“web”（每1秒）首次采集完成即出现第一个数值");
     const agent = startAgent(config);
     try {
       await waitFor(async () => ((await get(port, "/healthz")).status === 200 ? true : undefined));

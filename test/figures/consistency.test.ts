@@ -310,11 +310,16 @@ describe("one figure, one place", () => {
         const same = expected.find((r) => r.key === row.key)!;
         expect(row.status, `${period.label} ${row.key}`).toBe(same.status);
         expect(row.coverage, `${period.label} ${row.key}`).toBe(same.coverage);
+        // The same explanation, said once by the read model.
+        expect(row.how, `${period.label} ${row.key}`).toBe(same.how.zh);
       }
     }
+    const reportEn = buildMonthlyReport(store, cfg, indicators, { month: "2026-11", lang: "en", now: NOW });
+    for (const row of reportEn.summary.find((p) => p.label === "2026-11")!.rows)
+      expect(row.how, row.key).toBe(month[row.key]!.how.en);
 
-    // The self-evaluation of H1 shows the KPI's H1 figures and evidence (to four decimals, as a
-    // person reads them: tidy()).
+    // The self-evaluation of H1 shows the KPI's H1 figures and evidence (in the form's notation:
+    // at most four decimals, tidy()), and the read model's own Chinese explanation.
     const exported = buildFormExport(store, cfg, indicators, { period: "2026-H1", now: NOW });
     for (const key of AUTOMATIC) {
       const evidence = exported.evidence.find((e) => e.key === key);
@@ -325,6 +330,7 @@ describe("one figure, one place", () => {
       expect(evidence?.denominator ?? null, key).toBe(
         result.value === null ? null : tidy(result.evidence?.denominator ?? null),
       );
+      expect(evidence?.how, key).toBe(result.how.zh);
     }
 
     // /metrics: the kpi gauges and the availability families, as the daemon renders them.

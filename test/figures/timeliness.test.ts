@@ -61,7 +61,7 @@ describe("fault timeliness without faults", () => {
       (store) => probe(store, "platforms", "portal"),
     );
     expect(figure).toMatchObject({ value: true, hadFaults: false });
-    expect(figure.how).toContain("无故障");
+    expect(figure.how.zh).toContain("无故障");
     expect(figure.coverage).toBeCloseTo(1 / 30, 12);
   });
 
@@ -71,6 +71,6 @@ describe("fault timeliness without faults", () => {
       (store) => probe(store, "self", "ops-agent-healthz"),
     );
     expect(figure).toMatchObject({ value: null, coverage: 0, hadFaults: false });
-    expect(figure.how).toContain("无数据");
+    expect(figure.how.zh).toContain("无数据");
   });
 });

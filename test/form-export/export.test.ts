@@ -429,10 +429,12 @@ describe("the half-year self-evaluation from generated data", () => {
       "2026-01-大平台月度运营报告.docx",
       "2026-02-01 08:00 +08:00",
     ]);
-    // Explanations in Chinese (the English is DESIGN.md's): no run of English words.
+    // Explanations in Chinese, the read model's own (agent/figures/): no run of English words.
     expect(ev.getCell(a, 8).value).toBe(
-      "各应用可用率×权重之和 ÷ 权重之和 = 1.6729 ÷ 2，实际完成值83.64%；数据覆盖率100.0%。",
+      "2 个教育应用可用率的平均值为 83.64%（各应用可用率 = 正常采样数 ÷（全部采样数 − 维护窗口内采样数））；" +
+        "正常采样 7267 次、异常 1421 次、维护窗口内 0 次，数据覆盖率 100.00%。",
     );
+    expect(ev.getCell(a, 9).value).toContain("各应用可用率 = 正常采样数 ÷（全部采样数 − 维护窗口内采样数）");
     for (let r = 2; r < reportsTitle; r++)
       for (const c of [8, 9]) {
         const v = ev.getCell(r, c).value;

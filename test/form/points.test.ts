@@ -118,7 +118,7 @@ function result(
     value,
     status,
     coverage: null,
-    how: "",
+    how: { zh: "", en: "" },
   };
 }
 const t = (text: string) => {

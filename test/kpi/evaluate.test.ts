@@ -215,7 +215,7 @@ describe("form evaluation", () => {
     // fault: 及时, and it says 无故障.
     expect(h1.videoconf_fault_response).toMatchObject({ value: null, status: "no_data" });
     expect(h1.platform_service_response).toMatchObject({ value: true, status: "met", coverage: 1 });
-    expect(h1.platform_service_response!.how).toContain("无故障");
+    expect(h1.platform_service_response!.how.zh).toContain("无故障");
 
     const year = byKey(kpiReport(store, cfg, INDICATORS, "2028", now));
     // The year = 366 days = 8,784 hours.

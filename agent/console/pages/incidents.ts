@@ -126,7 +126,7 @@ export function incidentsPage(deps: ConsoleDeps, ctx: PageContext): Reply {
               html`<tr>
                 <td>${CATEGORY_NAMES[c]}</td>
                 <td>${f.value === null ? t.no_data : f.value ? "及时" : "不及时"}</td>
-                <td class="muted">${f.how}</td>
+                <td class="muted">${f.how[ctx.lang]}</td>
               </tr>`,
           )}
         </tbody>

@@ -15,6 +15,7 @@ import { CONSOLE_PERIODS, parsePeriod, periodName, type ConsolePeriod } from "..
 import type { Reply } from "../reply.js";
 import { consoleTime } from "../time.js";
 import { recordTable } from "../record-table.js";
+import { tidy } from "../../form-export/build.js";
 
 export function statusBadge(status: KpiStatus, t: Messages): Html {
   const text =
@@ -149,7 +150,7 @@ export function evidencePage(deps: ConsoleDeps, ctx: PageContext, params: readon
         </tr>
         <tr>
           <th>${t.rule}</th>
-          <td>${r.how}</td>
+          <td>${r.how[ctx.lang]}</td>
         </tr>
         ${
           e === undefined
@@ -157,12 +158,13 @@ export function evidencePage(deps: ConsoleDeps, ctx: PageContext, params: readon
             : html`<tr>
                 <th>${t.inputs}</th>
                 <td>
-                  ${e.numerator} / ${e.denominator ?? "—"} ${e.unit}
+                  ${String(tidy(e.numerator))} / ${e.denominator === null ? "—" : String(tidy(e.denominator))}
+                  ${e.unit}
                   ${
                     e.parts === undefined
                       ? ""
                       : html`<ul>
-                          ${e.parts.map((p) => html`<li>${p.label}: ${p.numerator} / ${p.denominator ?? "—"} ${p.unit}</li>`)}
+                          ${e.parts.map((p) => html`<li>${p.label}: ${String(tidy(p.numerator))} / ${p.denominator === null ? "—" : String(tidy(p.denominator))} ${p.unit}</li>`)}
                         </ul>`
                   }
                 </td>

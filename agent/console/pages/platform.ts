@@ -211,7 +211,7 @@ function platformView(
           </tr>
         </tbody>
       </table>
-      <p class="muted">${t.rule}: ${byPeriod[2]?.figure.how ?? ""}</p>
+      <p class="muted">${t.rule}: ${byPeriod[2]?.figure.how[ctx.lang] ?? ""}</p>
     </section>
     <section>
       <h2>${t.outages}</h2>

@@ -54,12 +54,12 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
         <div>
           <div class="muted">${t.vms_in_scope}</div>
           <div class="big">${count(inScope.value)}</div>
-          <div class="muted">${inScope.how}</div>
+          <div class="muted">${inScope.how[ctx.lang]}</div>
         </div>
         <div>
           <div class="muted">${t.vms_expected}</div>
           <div class="big">${count(expected.value)}</div>
-          <div class="muted">${expected.how}</div>
+          <div class="muted">${expected.how[ctx.lang]}</div>
         </div>
         <div>
           <div class="muted">${t.power_states}</div>
