@@ -97,6 +97,7 @@ export function allowedLatin(config: Config): string[] {
     "XLSX",
     "DOCX",
     "HTML",
+    "Markdown",
     "PDF",
     "AI",
     "ops",

@@ -6,6 +6,7 @@
  * English words outside the allow list. These are the issue's targets: while the documents are
  * being rewritten some of them fail, and the failure names the text found.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +17,6 @@ import {
   overlappingLines,
   pdfPageCount,
   pdfPageSize,
-  pdfText,
   pdfWords,
   pngOf,
   screenshotHtml,
@@ -80,7 +80,11 @@ describe("the documents as a person sees them", () => {
     expect(pages, "pages").toBeGreaterThanOrEqual(6);
     expect(pages, "pages").toBeLessThanOrEqual(8);
     expect(overlappingLines(pdfWords(pdf)).slice(0, 10), "text drawn over text").toEqual([]);
-    expect(englishWords(pdfText(pdf), allowedLatin(config)), "English words in the zh report").toEqual([]);
+    // Words from the document's own paragraphs, not the PDF: a narrow cell wraps an identifier
+    // mid-word ("educati" / "on").
+    expect(englishWords(docxText(docs.docx), allowedLatin(config)), "English words in the zh report").toEqual(
+      [],
+    );
   }, 300_000);
 
   it("the self-evaluation XLSX: converts, no overlapping text, no English outside the allow list", async (c) => {
@@ -117,4 +121,14 @@ async function readableCellText(xlsx: string): Promise<string> {
     );
   });
   return parts.join("\n");
+}
+
+/** The text of a DOCX's paragraphs (word/document.xml), read with python3's standard zipfile. */
+function docxText(docx: string): string {
+  const script =
+    "import re,sys,zipfile\n" +
+    "x = zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode('utf-8')\n" +
+    "for p in re.findall(r'<w:p[ >].*?</w:p>', x, re.S):\n" +
+    "    print(''.join(re.findall(r'<w:t(?: [^>]*)?>([^<]*)</w:t>', p)))\n";
+  return execFileSync("python3", ["-c", script, docx], { encoding: "utf8" });
 }

@@ -251,8 +251,8 @@ describe("renderDocx", async () => {
       // 1920 px over 640 px shown (6.67 in) = 288 dpi.
       expect(png.width).toBe(1920);
     }
-    // The VM chart, 640×220 px = 6096000×2095500 EMU.
-    expect(document).toContain('<wp:extent cx="6096000" cy="2095500"/>');
+    // The VM chart, 640×220 px at 85 % = 544×187 px = 5181600×1781175 EMU.
+    expect(document).toContain('<wp:extent cx="5181600" cy="1781175"/>');
     // The PNG cannot write Chinese: the legend is printed under the picture.
     expect(text).toContain("苏州线上教育平台\u3000");
   });

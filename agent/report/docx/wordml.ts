@@ -155,14 +155,18 @@ export function picture(
   );
 }
 
-/** One block as WordprocessingML; `image` adds a chart's PNG to the package and returns the run that shows it. */
-export function blockXml(b: Block, image: (chart: ChartItem) => string): string {
+/**
+ * One block as WordprocessingML; `image` adds a chart's PNG to the package and returns the run that
+ * shows it. `small`: the appendix's smaller print (9 pt, as its tables), so that a normal month's
+ * rules and details do not spill onto a page of their own.
+ */
+export function blockXml(b: Block, image: (chart: ChartItem) => string, small = false): string {
   switch (b.kind) {
     case "heading":
       return paragraph(run(b.text), { style: "Heading3" });
     case "paragraph":
-      return b.note === true
-        ? paragraph(run(b.text, { color: "555555", size: 18 }))
+      return b.note === true || small
+        ? paragraph(run(b.text, { color: b.note === true ? "555555" : "000000", size: 18 }))
         : paragraph(run(b.text), { indentChars: 2 });
     case "figures":
       return b.items
