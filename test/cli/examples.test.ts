@@ -5,7 +5,7 @@
  * store; each must exit 0. The README's Commands table is a synopsis, not an example: each row's
  * command must exist and every option it names must be in that command's help.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCliWorld, REPO, type CliWorld } from "../helpers/cli-world.js";
@@ -92,6 +92,8 @@ describe("the CLI's examples", () => {
     expect(examples.length).toBeGreaterThan(20);
     examples.push(...readmeExamples(readFileSync(join(REPO, "README.md"), "utf8")));
     const failures: string[] = [];
+    // The README's backup disk, mounted on the installed system.
+    mkdirSync(join(world.dir, "backup-disk"), { recursive: true });
     for (const example of examples) {
       if (SKIPPED[example] !== undefined) continue;
       // `npx ops-agent` is the same bundle; one real npx run is checked below. The README's
