@@ -44,7 +44,11 @@ export function antivirusCoverage(ctx: FigureContext, span: Span): CoverageFigur
     value,
     coverage: fold.days / fold.daysInPeriod,
     lowest: fold.min,
-    evidence: { numerator: fold.sum, denominator: fold.count, unit: "coverage measurements (sum of ratios)" },
+    evidence: {
+      numerator: fold.sum,
+      denominator: fold.count,
+      unit: both("覆盖率测量值之和 ÷ 测量次数", "sum of the coverage measurements ÷ measurements"),
+    },
     ...(fold.lastMeasuredAt === undefined ? {} : { lastMeasuredAt: fold.lastMeasuredAt }),
     how: both(
       `${sources} 个防病毒来源本期 ${fold.count} 次覆盖率测量（每次：受防护的运行虚拟机 ÷ 在管运行虚拟机）的平均值为 ${pct(value)}，` +

@@ -10,6 +10,7 @@ import { nominalPeriodMs } from "../schedule-spec.js";
 import { overallAvailability, type ApplicationAvailability } from "../kpi/availability.js";
 import { applicationsOf, availabilityForPeriod, type ApplicationSpec } from "../kpi/availability-store.js";
 import type { FigureContext } from "./context.js";
+import { applicationNames, displayName } from "./names.js";
 import type { Evidence, Figure, Span } from "./types.js";
 import { both, durationZh, listZh, pct, quoted, type Bilingual } from "./words.js";
 
@@ -73,15 +74,17 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
   const down = applications.reduce((s, r) => s + r.down, 0);
   const maintenance = applications.reduce((s, r) => s + r.maintenance, 0);
   const weighted = applications.filter((r) => r.ratio !== null);
+  const names = applicationNames(config);
   const evidence: Evidence = {
     numerator: weighted.reduce((s, r) => s + (r.ratio as number) * weightOf(r.application), 0),
     denominator: weighted.reduce((s, r) => s + weightOf(r.application), 0),
-    unit: "weighted application ratios",
+    unit: both("各应用可用率×权重之和 ÷ 权重之和", "Σ application availability × weight ÷ Σ weights"),
     parts: applications.map((r) => ({
-      label: r.application,
+      id: r.application,
+      label: both(displayName(names, r.application), r.application),
       numerator: r.up,
       denominator: judged(r),
-      unit: "samples",
+      unit: both("正常采样数 ÷ 计入采样数", "samples up ÷ samples judged"),
     })),
   };
   const missing = applications.filter((r) => r.ratio === null).map((r) => r.application);

@@ -50,8 +50,14 @@ function levelFigure(ctx: FigureContext, metric: string, span: Span, counted: Co
     evidence: {
       numerator: fold.lastSum,
       denominator: null,
-      unit: what,
-      parts: sources.map((s) => ({ label: s.source, numerator: s.vms, denominator: null, unit: what })),
+      unit: both(`${counted.zh}（台）`, what),
+      parts: sources.map((s) => ({
+        id: s.source,
+        label: both(s.source, s.source),
+        numerator: s.vms,
+        denominator: null,
+        unit: both("台", "VMs"),
+      })),
     },
     ...(fold.lastMeasuredAt === undefined ? {} : { lastMeasuredAt: fold.lastMeasuredAt }),
     sources,

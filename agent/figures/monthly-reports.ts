@@ -94,7 +94,14 @@ export function monthlyReports(
     counted,
     refused,
     projection: counted.length + open,
-    evidence: { numerator: counted.length, denominator: expected, unit: "closed months with a report" },
+    evidence: {
+      numerator: counted.length,
+      denominator: expected,
+      unit: both(
+        "已生成报告的月份数 ÷ 应有报告的月份数",
+        "closed months with a report ÷ months that need one",
+      ),
+    },
     how: both(
       `已结束且有监测数据、已生成月度运营报告的月份 ${counted.length} 个（应有 ${expected} 个）：` +
         `${counted.length === 0 ? "无" : counted.join("、")}` +

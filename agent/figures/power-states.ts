@@ -8,10 +8,16 @@
 import type { VcenterMetric } from "../../collectors/vcenter/metrics.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type { Figure, Span } from "./types.js";
-import { both } from "./words.js";
+import { both, type Bilingual } from "./words.js";
 
 const POWER_STATE_METRIC = "vm_power_state" satisfies VcenterMetric;
 const STATES = ["POWERED_ON", "POWERED_OFF", "SUSPENDED"] as const;
+/** vCenter's power states as the report says them (运行/关机/挂起). */
+const STATE_NAMES: Record<(typeof STATES)[number], Bilingual> = {
+  POWERED_ON: both("运行", "powered on"),
+  POWERED_OFF: both("关机", "powered off"),
+  SUSPENDED: both("挂起", "suspended"),
+};
 
 export type PowerState = (typeof STATES)[number];
 
@@ -64,8 +70,14 @@ export function powerStates(store: SqliteStore, span: Span): PowerStatesFigure {
     evidence: {
       numerator: total,
       denominator: null,
-      unit: "VMs by id",
-      parts: STATES.map((s) => ({ label: s, numerator: byState[s], denominator: null, unit: "VMs" })),
+      unit: both("虚拟机（台，按 ID 计）", "VMs (by id)"),
+      parts: STATES.map((s) => ({
+        id: s,
+        label: STATE_NAMES[s],
+        numerator: byState[s],
+        denominator: null,
+        unit: both("台", "VMs"),
+      })),
     },
     how: both(
       `期末最后一次清单中各虚拟机（按 ID 计，同名克隆分别计）的电源状态：运行 ${byState.POWERED_ON} 台、` +

@@ -11,7 +11,7 @@ import { timeliness, type Timeliness } from "../incidents/sla.js";
 import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
 import type { FigureContext } from "./context.js";
 import type { Figure, Span } from "./types.js";
-import { both, listZh, pct } from "./words.js";
+import { both, listZh, pct, type Bilingual } from "./words.js";
 
 export interface TimelinessFigure extends Figure<boolean> {
   /** The tally behind the verdict. */
@@ -76,7 +76,7 @@ export function faultTimeliness(
       coverage,
       tally,
       hadFaults: false,
-      evidence: { numerator: 0, denominator: 0, unit: `${category} faults within SLA` },
+      evidence: { numerator: 0, denominator: 0, unit: withinSla(name, category) },
       how: both(
         `本期无已判定的${name}故障（待响应 ${tally.pending} 起），${days} 天中监测 ${watchedDays} 天：及时（无故障）。`,
         `no fault: no ${name} (${category}) fault decided in the period (${tally.pending} pending), ` +
@@ -93,7 +93,7 @@ export function faultTimeliness(
     evidence: {
       numerator: tally.within,
       denominator: tally.within + tally.late,
-      unit: `${category} faults within SLA`,
+      unit: withinSla(name, category),
     },
     how: both(
       `本期已判定${name}故障 ${tally.within + tally.late} 起，按时响应 ${tally.within} 起，` +
@@ -103,4 +103,12 @@ export function faultTimeliness(
         `(${pct(tally.share ?? 0)}, timely at ≥ ${bound}; ${tally.pending} pending; DESIGN.md, Fault response timeliness)`,
     ),
   };
+}
+
+/** What a timeliness figure's numerator ÷ denominator count. */
+function withinSla(name: string, category: string): Bilingual {
+  return both(
+    `按时响应的${name}故障数 ÷ 已判定的${name}故障数`,
+    `${category} faults answered within the SLA ÷ ${category} faults decided`,
+  );
 }

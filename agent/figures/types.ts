@@ -10,14 +10,27 @@ export type { Bilingual } from "./words.js";
 
 /**
  * The figures behind a value: value = numerator ÷ denominator (denominator null for a plain count
- * or level, e.g. VMs in scope). `unit` says what is counted; `parts` gives the per-application or
- * per-source pieces when the value is made of several.
+ * or level, e.g. VMs in scope). `unit` says what numerator ÷ denominator count, in both languages
+ * (the console, the export's 佐证 sheet and `kpi --json` print it as they find it); `parts` gives
+ * the per-application or per-source pieces when the value is made of several.
  */
 export interface Evidence {
   numerator: number;
   denominator: number | null;
-  unit: string;
-  parts?: { label: string; numerator: number; denominator: number | null; unit: string }[];
+  unit: Bilingual;
+  parts?: EvidencePart[];
+}
+
+/**
+ * One piece of a value made of several: `id` is its identity (an application's target name, a
+ * collector, a power state), `label` what a person calls it (the config's `system:` name…).
+ */
+export interface EvidencePart {
+  id: string;
+  label: Bilingual;
+  numerator: number;
+  denominator: number | null;
+  unit: Bilingual;
 }
 
 export interface Figure<V> {

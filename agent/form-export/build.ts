@@ -89,6 +89,7 @@ export interface ScoreTotal {
 }
 
 export interface EvidencePart {
+  /** What a person calls the piece (an application's `system:` name…), from the read model. */
   label: string;
   numerator: number;
   /** null for a plain count (one inventory source's VMs). */
@@ -250,19 +251,19 @@ export function buildFormExport(
         period: periodText,
         numerator: noData ? null : tidy(result.evidence?.numerator ?? null),
         denominator: noData ? null : tidy(result.evidence?.denominator ?? null),
-        unit: indicator.binding.source === "manual" ? "" : EVIDENCE_UNITS[indicator.binding.source],
+        // 计量单位, 计算说明 and 口径 are the read model's own Chinese (agent/figures/): said once, there.
+        unit: result.evidence?.unit.zh ?? "",
         value,
         coverage: result.coverage === null ? null : Math.round(result.coverage * 1000) / 1000,
-        // 计算说明 and 口径 are the read model's own Chinese (agent/figures/): said once, there.
         how: result.how.zh,
         rule: ruleOf(indicator.binding, config, "zh"),
         parts: noData
           ? []
           : (result.evidence?.parts ?? []).map((p) => ({
-              ...p,
+              label: p.label.zh,
               numerator: tidy(p.numerator) as number,
               denominator: tidy(p.denominator),
-              unit: PART_UNIT,
+              unit: p.unit.zh,
               value:
                 p.denominator === null
                   ? String(tidy(p.numerator))
@@ -344,17 +345,6 @@ function manualDeviation(result: IndicatorResult): Deviation {
     measure: "由责任科室核实差距原因，制定整改措施，在下一期跟踪落实。",
   };
 }
-
-/** Something was measured behind an automatic value: samples, decided faults, generated reports. */
-/** What the numerator ÷ denominator of each measurement counts, in the form's language. */
-const EVIDENCE_UNITS: Readonly<Record<Exclude<Binding["source"], "manual">, string>> = {
-  availability: "各应用可用率×权重之和 ÷ 权重之和",
-  vm_count: "在管虚拟机（台）",
-  antivirus_coverage: "覆盖率测量值之和 ÷ 测量次数",
-  fault_timeliness: "按时响应故障数 ÷ 已判定故障数",
-  monthly_reports: "已生成报告的月份数 ÷ 期间月份数",
-};
-export const PART_UNIT = "正常采样数 ÷ 计入采样数";
 
 function valueText(result: IndicatorResult): string {
   const value = formatValue(result.target, result.value as number | boolean);

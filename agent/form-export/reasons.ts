@@ -12,7 +12,7 @@ import { CATEGORY_NAMES, type Category } from "../incidents/types.js";
 import { Figures } from "../figures/index.js";
 import { unprotectedVms } from "../figures/unprotected.js";
 import { labels, reasonText, UNPROTECTED_REASONS_ZH } from "../report/labels.js";
-import { applicationNames, displayName } from "../report/names.js";
+import { applicationNames, displayName } from "../figures/names.js";
 import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { downHoursBySeries, outagesOf } from "../report/series.js";
 import type { SqliteStore } from "../store/sqlite.js";

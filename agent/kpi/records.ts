@@ -9,7 +9,12 @@ import { parseRecordedValue } from "../form/recorded-value.js";
 import type { Indicator } from "../form/types.js";
 import { BucketCalendar } from "../store/buckets.js";
 import { EvidenceFileError, storeEvidence } from "../store/evidence-files.js";
-import { NoSuchRecordError, type EvidenceFileLink, type ManualRecord } from "../store/manual-records.js";
+import {
+  CorrectionOfOtherIndicatorError,
+  NoSuchRecordError,
+  type EvidenceFileLink,
+  type ManualRecord,
+} from "../store/manual-records.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { findIndicator } from "./indicator-lookup.js";
 import { localMidnight } from "./periods.js";
@@ -65,9 +70,12 @@ export function recordManualValue(
   if (request.note !== undefined && request.note.length > 2000)
     return { ok: false, error: "--note: at most 2000 characters" };
   const local = new Date((dayStart + calendar.offsetAt(dayStart)) * 1000).toISOString().slice(0, 10);
-  // The bytes are stored once the value is valid and before the record that names them: a
-  // correction refused below leaves a content-addressed file no record names, never a record
-  // naming a missing file.
+  // A correction of a missing record or of another indicator's is refused before the evidence
+  // file is written: a refused record leaves no file behind.
+  const refused = store.records.correctionRefused(indicator.key, request.corrects);
+  if (refused !== undefined) return { ok: false, error: correctionError(refused) };
+  // The bytes are stored once the value is valid and before the record that names them: never a
+  // record naming a missing file.
   let evidence: EvidenceFileLink | undefined;
   if (request.evidence !== undefined) {
     try {
@@ -96,9 +104,13 @@ export function recordManualValue(
     });
     return { ok: true, record };
   } catch (error) {
-    if (error instanceof NoSuchRecordError) return { ok: false, error: `--corrects: ${error.message}` };
-    if (error instanceof Error && /a correction keeps the indicator/.test(error.message))
-      return { ok: false, error: error.message };
+    // Checked above; asked again in add()'s transaction (another process may have changed the store).
+    if (error instanceof NoSuchRecordError || error instanceof CorrectionOfOtherIndicatorError)
+      return { ok: false, error: correctionError(error) };
     throw error;
   }
+}
+
+function correctionError(error: NoSuchRecordError | CorrectionOfOtherIndicatorError): string {
+  return error instanceof NoSuchRecordError ? `--corrects: ${error.message}` : error.message;
 }

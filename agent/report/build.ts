@@ -32,7 +32,7 @@ import { outagesOfApplications } from "./outages.js";
 import { dailyPoints, dailyPointsBySeries, daysOf } from "./series.js";
 import { unprotectedVms } from "../figures/unprotected.js";
 import { previousMonth as monthBefore } from "../local-time.js";
-import { applicationNames, displayName } from "./names.js";
+import { applicationNames, displayName } from "../figures/names.js";
 import { accountingRules } from "../figures/rules.js";
 import type { ManualRecordRow, SectionNote } from "./model.js";
 

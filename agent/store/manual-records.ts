@@ -50,6 +50,14 @@ export class NoSuchRecordError extends Error {
   }
 }
 
+/** A correction must be of a record of the same indicator. */
+export class CorrectionOfOtherIndicatorError extends Error {
+  constructor(id: number, original: string, indicator: string) {
+    super(`record #${id} is for ${original}, not ${indicator}: a correction keeps the indicator`);
+    this.name = "CorrectionOfOtherIndicatorError";
+  }
+}
+
 interface Row {
   id: number;
   indicator: string;
@@ -110,17 +118,27 @@ export class ManualRecordStore {
     );
   }
 
+  /**
+   * Why a record for `indicator` cannot correct record `corrects` (it does not exist, or it is
+   * another indicator's), or undefined when it can. Asked before anything is written for the
+   * record (its evidence file), and again inside add()'s transaction.
+   */
+  correctionRefused(
+    indicator: string,
+    corrects: number | undefined,
+  ): NoSuchRecordError | CorrectionOfOtherIndicatorError | undefined {
+    if (corrects === undefined) return undefined;
+    const original = this.byId.get(corrects) as Row | undefined;
+    if (original === undefined) return new NoSuchRecordError(corrects);
+    if (original.indicator !== indicator)
+      return new CorrectionOfOtherIndicatorError(corrects, original.indicator, indicator);
+    return undefined;
+  }
+
   add(record: NewManualRecord): ManualRecord {
     return this.db.transaction(() => {
-      if (record.corrects !== undefined) {
-        const original = this.byId.get(record.corrects) as Row | undefined;
-        if (original === undefined) throw new NoSuchRecordError(record.corrects);
-        if (original.indicator !== record.indicator) {
-          throw new Error(
-            `record #${record.corrects} is for ${original.indicator}, not ${record.indicator}: a correction keeps the indicator`,
-          );
-        }
-      }
+      const refused = this.correctionRefused(record.indicator, record.corrects);
+      if (refused !== undefined) throw refused;
       const info = this.insert.run(
         record.indicator,
         record.day,

@@ -281,7 +281,7 @@ describe("one figure, one place", () => {
     expect(year.monthly_reports).toMatchObject({ value: 10, projected: 11, status: "at_risk" });
     expect(h1.monthly_reports).toMatchObject({ value: 6, status: "met" });
     expect(month.monthly_reports!.value).toBe(0); // November's report was a draft
-    expect(year.availability!.evidence!.parts!.map((p) => p.label)).toEqual(APPS); // no self-probe
+    expect(year.availability!.evidence!.parts!.map((p) => p.id)).toEqual(APPS); // no self-probe
     expect(year.availability!.coverage!).toBeLessThan(1); // the agent's three days down are unknown
     expect(year.videoconf_fault_response!.value).toBe(false); // 11 within, 3 late: 78.6 % < 95 %
 

@@ -1,4 +1,5 @@
 /** Manual records: validated against the indicator's unit; a refused record changes nothing. */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../agent/clock.js";
@@ -116,6 +117,41 @@ describe("recording", () => {
     // The Chinese name is a label for the key: the record is stored under the key.
     const byName = tryRecord("视频会议运维服务人员", "9人");
     expect(byName).toMatchObject({ ok: true, record: { indicator: "videoconf_staff", value: "9人" } });
+    store.close();
+  });
+
+  it("a refused correction with an evidence file leaves no file behind; an accepted one keeps it", () => {
+    const dir = tempDir();
+    const withDataDir = parseConfigText(`data_dir: ${join(dir, "data")}\n`);
+    if (!withDataDir.ok) throw new Error("config");
+    const clock = new ManualClock("2026-11-28T10:00:00+08:00");
+    const store = SqliteStore.open({
+      path: join(dir, "r.db"),
+      clock,
+      timeZone: "Asia/Shanghai",
+      role: "agent",
+    });
+    const evidence = {
+      fileName: "签到表.pdf",
+      contentType: "application/pdf",
+      data: Buffer.from("%PDF-1.4 test"),
+    };
+    const record = (corrects?: number) =>
+      recordManualValue(store, withDataDir.config, indicators, clock.now(), {
+        key: "videoconf_staff",
+        value: "7人",
+        by: "王老师",
+        evidence,
+        ...(corrects === undefined ? {} : { corrects }),
+      });
+    const evidenceDir = join(dir, "data", "evidence");
+    expect(record(42)).toEqual({ ok: false, error: "--corrects: no manual record #42" });
+    expect(existsSync(evidenceDir)).toBe(false);
+    const first = record();
+    if (!first.ok) throw new Error(first.error);
+    const sha = first.record.evidence?.sha256 as string;
+    expect(existsSync(join(evidenceDir, sha.slice(0, 2), sha))).toBe(true);
+    expect(record(first.record.id)).toMatchObject({ ok: true, record: { corrects: first.record.id } });
     store.close();
   });
 });

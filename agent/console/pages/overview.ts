@@ -159,12 +159,12 @@ export function evidencePage(deps: ConsoleDeps, ctx: PageContext, params: readon
                 <th>${t.inputs}</th>
                 <td>
                   ${String(tidy(e.numerator))} / ${e.denominator === null ? "—" : String(tidy(e.denominator))}
-                  ${e.unit}
+                  ${e.unit[ctx.lang]}
                   ${
                     e.parts === undefined
                       ? ""
                       : html`<ul>
-                          ${e.parts.map((p) => html`<li>${p.label}: ${String(tidy(p.numerator))} / ${p.denominator === null ? "—" : String(tidy(p.denominator))} ${p.unit}</li>`)}
+                          ${e.parts.map((p) => html`<li>${p.label[ctx.lang]}: ${String(tidy(p.numerator))} / ${p.denominator === null ? "—" : String(tidy(p.denominator))} ${p.unit[ctx.lang]}</li>`)}
                         </ul>`
                   }
                 </td>
