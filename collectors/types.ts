@@ -3,7 +3,7 @@
  * registry in collectors/index.ts lists them. Collectors only measure: they never write to the
  * store or the metrics themselves (the runner does), so every output reads one source of truth.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Logger } from "pino";
 import type { Clock } from "../agent/clock.js";
 import type { Category } from "../agent/incidents/types.js";

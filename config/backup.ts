@@ -1,5 +1,5 @@
 /** The `backup:` section: the daemon's scheduled copy of its database (ops-agent backup, on a schedule). */
-import { z } from "zod";
+import * as z from "zod";
 import { isValidCron } from "../agent/schedule-spec.js";
 
 export const backupSchema = z

@@ -3,7 +3,7 @@
  * MB and MiB both mean 2^20 bytes here: a person writing a limit means "about that much", and one
  * meaning for each letter is easier to check than two. Parsed at load time into bytes.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const UNIT_BYTES: Record<string, number> = {
   b: 1,

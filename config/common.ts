@@ -1,5 +1,5 @@
 /** Small option types several config sections share: a time zone and an http(s) URL. */
-import { z } from "zod";
+import * as z from "zod";
 
 /** An IANA time zone name, e.g. Asia/Shanghai (whatever this Node's Intl knows). */
 export const timeZoneSchema = z.string().refine(

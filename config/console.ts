@@ -4,7 +4,7 @@
  * whether the read-only pages are open without a login — only on networks the config lists.
  */
 import { BlockList, isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import { duration } from "./duration.js";
 
 /** What each role may do; every role may read. */

@@ -2,7 +2,7 @@
  * Durations in the config are written like "30s", "5m", "1h30m", "35d", "500ms". Parsed once, at
  * load time, into milliseconds so nothing downstream guesses units.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,

@@ -4,7 +4,7 @@
  * Each line names the field (its path in the YAML), what was expected and the value found —
  * except for secret fields, whose value is never echoed (it may be a password typed in by mistake).
  */
-import type { z } from "zod";
+import type * as z from "zod";
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";

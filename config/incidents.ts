@@ -3,7 +3,7 @@
  * bounds that make a fault response timely, the token that turns the incident API and the
  * Alertmanager receiver on, and how Alertmanager labels map onto category and priority.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CATEGORIES, PRIORITIES } from "../agent/incidents/types.js";
 import { notificationsConfig } from "../agent/notify/config.js";
 import { ticketsConfig } from "../agent/tickets/config.js";

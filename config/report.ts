@@ -1,5 +1,5 @@
 /** The `report:` section: when the daemon writes the monthly operations report, in which formats, where. */
-import { z } from "zod";
+import * as z from "zod";
 import { isValidCron } from "../agent/schedule-spec.js";
 
 export const REPORT_FORMATS = ["html", "md", "docx"] as const;

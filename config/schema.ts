@@ -4,7 +4,7 @@
  * milliseconds; secrets are references resolved at load time (see secret.ts). Rules that relate
  * several fields live in cross-checks.ts, so they are reported even when a field has an error.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { plugins } from "../collectors/index.js";
 import { everyToCron, isValidCron } from "../agent/schedule-spec.js";
 import { incidentsSchema } from "./incidents.js";

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 
 export class Secret {
   #value: string | (() => string);

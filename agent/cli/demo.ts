@@ -6,7 +6,7 @@
  * show; then runs the agent on that config until SIGTERM/SIGINT, and closes the simulators after
  * the agent has stopped. `--history-only` writes the history and exits (scripts/docs-render).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../clock.js";
 import { databasePath } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";

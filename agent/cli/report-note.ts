@@ -11,7 +11,7 @@
  * what is expected.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { systemClock } from "../clock.js";
 import { formatDateTimeWithOffset } from "../report/format.js";
 import { noteSection, noteSectionChoices } from "../report/note-sections.js";

@@ -3,7 +3,7 @@
  * whether the half-year export is written on July 1 and the year-end export on January 1, when,
  * in which formats, where.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isValidCron } from "../schedule-spec.js";
 
 export const FORM_EXPORT_FORMATS = ["xlsx", "csv"] as const;

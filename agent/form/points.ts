@@ -9,7 +9,7 @@
  *  - `rule` (default `proportional`): full points when met; otherwise a number target scores
  *    points × the share achieved and a word target 0. `full_or_zero`: full when met, else 0.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const SCORING_RULES = ["proportional", "full_or_zero"] as const;
 export type ScoringRule = (typeof SCORING_RULES)[number];

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, type Document, type Node } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue, formatIssues, formatPath } from "../../config/errors.js";
 import { CATEGORIES } from "../incidents/types.js";
 import { GROUPS, type Binding, type Indicator, type TargetValue } from "./types.js";

@@ -11,7 +11,7 @@
 import { performance } from "node:perf_hooks";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { Gauge, type Registry } from "prom-client";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { IncidentsConfig } from "../../config/incidents.js";
 import type { ExternalIncident, ExternalUpsert, IncidentStore } from "../store/incident-store.js";
 import { alertmanagerAlert, alertmanagerEnvelope, incidentFromAlert, MAX_ALERTS } from "./alertmanager.js";

@@ -5,7 +5,7 @@
  * its fingerprint and start. Re-deliveries (Alertmanager repeats a group every repeat_interval,
  * and after a restart) change nothing; a resolved alert resolves its incident at endsAt.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { IncidentsConfig } from "../../config/incidents.js";
 import type { ExternalIncident } from "../store/incident-store.js";
 import { CATEGORIES, type Category, type Priority } from "./types.js";

@@ -15,7 +15,7 @@
  *                                     alerts, stored whole or not at all (alertmanager-ingest.ts)
  */
 import type { IncomingMessage } from "node:http";
-import { z } from "zod";
+import * as z from "zod";
 import type { IncidentsConfig } from "../../config/incidents.js";
 import { bearerGuard } from "../api-auth.js";
 import type { Clock } from "../clock.js";

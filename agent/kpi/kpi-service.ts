@@ -17,7 +17,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { Gauge, type Registry } from "prom-client";
-import { z } from "zod";
+import * as z from "zod";
 import type { Config } from "../../config/schema.js";
 import { bearerGuard } from "../api-auth.js";
 import type { Clock } from "../clock.js";

@@ -16,7 +16,7 @@
  *    (open.feishu.cn/document/client-docs/bot-v3/add-custom-bot).
  * The default `rate_limit` (20/minute) suits all three; a channel may set its own.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { duration } from "../../config/duration.js";
 import { SECRET_ISSUE, Secret, secretRef } from "../../config/secret.js";
 import { CATEGORIES, PRIORITIES } from "../incidents/types.js";

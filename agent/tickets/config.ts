@@ -19,7 +19,7 @@
  *       items_path: $.data.items
  *       paging: { style: page, page_param: page, size_param: size, size: 100, max_pages: 50 }
  */
-import { z } from "zod";
+import * as z from "zod";
 import { httpUrlSchema, timeZoneSchema } from "../../config/common.js";
 import { byteSize } from "../../config/byte-size.js";
 import { duration } from "../../config/duration.js";

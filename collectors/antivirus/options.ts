@@ -1,5 +1,5 @@
 /** The antivirus collector's own options: where protection states come from, and the bounds. */
-import { z } from "zod";
+import * as z from "zod";
 import { duration } from "../../config/duration.js";
 import { secretRef } from "../../config/secret.js";
 

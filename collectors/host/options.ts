@@ -1,5 +1,5 @@
 /** The host collector's own options. Every option has a default, so `{}` is a valid config. */
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Pseudo and in-memory filesystems: their "usage" is RAM or a read-only image, not disk that can

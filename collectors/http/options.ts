@@ -3,7 +3,7 @@
  * counts as up (status, body assertions, latency bound) and how redirects are handled; per
  * collector the TLS trust and an optional client certificate.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { httpUrlSchema } from "../../config/common.js";
 import { duration } from "../../config/duration.js";
 import { secretRef } from "../../config/secret.js";

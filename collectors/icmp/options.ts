@@ -3,7 +3,7 @@
  * VM inventory through createIcmpCollector's `extraTargets` hook.
  */
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import { duration } from "../../config/duration.js";
 
 /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */

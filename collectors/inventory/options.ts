@@ -1,5 +1,5 @@
 /** The static inventory collector's own options. */
-import { z } from "zod";
+import * as z from "zod";
 
 export const inventoryScope = z
   .object({

@@ -3,7 +3,7 @@
  * response is judged. `probe_timeout` bounds one probe; the agent's `timeout` bounds the run.
  */
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import { duration } from "../../config/duration.js";
 
 const statusCode = z.number().int().min(100).max(699);

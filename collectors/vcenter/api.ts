@@ -18,7 +18,7 @@
  * https://vmware.github.io/vsphere-automation-sdk-rest/6.7.1/ for the legacy paths.
  */
 import type { Logger } from "pino";
-import { z } from "zod";
+import * as z from "zod";
 import type { Secret } from "../../config/secret.js";
 import type { Answer, HttpsClient } from "./client.js";
 

@@ -1,5 +1,5 @@
 /** The vcenter collector's own options. */
-import { z } from "zod";
+import * as z from "zod";
 import { duration } from "../../config/duration.js";
 import { secretRef } from "../../config/secret.js";
 

@@ -4,7 +4,7 @@
  * ICMP), the http collector target that probes its management web, and the thresholds that turn
  * those parts into one health state.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { icmpOptions, icmpTarget, isValidAddress } from "../icmp/options.js";
 import { checkCodeSets, sipProbeShape } from "../sip/options.js";
 

@@ -3,7 +3,7 @@
  * service (the store calls of the API and the CLI, with notifications), under the user's name;
  * the month's response timeliness per category from the figures read model.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { Figures } from "../../figures/index.js";
 import { CATEGORIES, CATEGORY_NAMES } from "../../incidents/types.js";
 import { NoSuchIncidentError, type StoredIncident } from "../../store/incident-store.js";

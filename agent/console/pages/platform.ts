@@ -4,7 +4,7 @@
  * maintenance windows — added and removed with the code `ops-agent maintenance` uses
  * (parseWindowArgs: the config's own schema for a window; the store's add/remove).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { Figures } from "../../figures/index.js";
 import { parseWindowArgs } from "../../cli/maintenance.js";
 import { AVAILABILITY_METRIC } from "../../kpi/availability-store.js";

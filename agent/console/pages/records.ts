@@ -3,7 +3,7 @@
  * `ops-agent record` and the records API use — and recorded under the logged-in user's name.
  * A correction is a new record naming the one it corrects; the history stays visible.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Indicator } from "../../form/types.js";
 import { recordManualValue } from "../../kpi/records.js";
 import { isWellFormedText } from "../../well-formed-text.js";

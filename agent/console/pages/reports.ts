@@ -5,7 +5,7 @@
  * imported when first needed, so a console that only shows pages does not load them.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { MONTHLY_REPORT_KIND } from "../../figures/monthly-reports.js";
 import { localYearMonth, previousMonth } from "../../local-time.js";
 import type { GeneratedReport } from "../../store/report-log.js";
