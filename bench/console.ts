@@ -4,9 +4,9 @@
  * side by side for the same time. One is logged in to and has every console page opened
  * `requests` times each — time to the last byte, median and p95 per page (target < 100 ms), and
  * the ratio to the same agent's /healthz (the baseline: a request that does no work); the other
- * never sees a console request. Steady RSS is read from both at the same moment, after a quiet
- * `settleSeconds`: growth = with console − without (target ≤ 5 MB). Two agents at once rather
- * than one agent before and after, so the collectors' own growth over the run cancels out.
+ * never sees a console request. RSS is then read from both at the same moment once a second for
+ * `settleSeconds`: growth = median of (with console − without) (target ≤ 5 MB). Two agents at once
+ * rather than one agent before and after, so the collectors' own growth over the run cancels out.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parse, stringify } from "yaml";
 import { hashPassword } from "../agent/console/password.js";
 import { startSimulatedRoom } from "../simroom/index.js";
+import { CONSOLE_PAGES, login, timeGet } from "./console-client.js";
 import { envWithoutProxies } from "./loopback-targets.js";
 import { repoRoot } from "./paths.js";
 import { procMemory } from "./proc.js";
@@ -26,8 +27,6 @@ import type { BenchResult, BenchRow } from "./types.js";
 const B = "console";
 const MB = 1e6;
 const PASSWORD = "bench console password";
-/** The seven pages of the console's navigation. */
-export const CONSOLE_PAGES = ["/", "/room", "/platform", "/videoconf", "/incidents", "/records", "/reports"];
 
 export interface ConsoleBenchOptions {
   /** Requests per page (after one warm-up request each). */
@@ -97,41 +96,6 @@ async function stop(agent: Agent): Promise<void> {
   rmSync(agent.dir, { recursive: true, force: true });
 }
 
-/** Logs in as a browser does (login page's token, then the form); returns the session cookie. */
-async function login(base: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const token = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
-  const loginCookie = page.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const answer = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie: loginCookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrf: token, user: "bench", password: PASSWORD, next: "/" }).toString(),
-  });
-  const session = answer.headers.getSetCookie().find((c) => c.startsWith("opsagent_session="));
-  if (answer.status !== 303 || session === undefined) throw new Error(`login answered ${answer.status}`);
-  return session.split(";")[0] as string;
-}
-
-/** Milliseconds to the last byte of a GET, `n` times after one warm-up. */
-async function timeGet(url: string, cookie: string, n: number): Promise<number[]> {
-  const once = async () => {
-    const t0 = performance.now();
-    const response = await fetch(url, { headers: { cookie }, redirect: "manual" });
-    await response.arrayBuffer();
-    const ms = performance.now() - t0;
-    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-    return ms;
-  };
-  await once();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) times.push(await once());
-  return times;
-}
-
 export async function runConsoleBench(options: ConsoleBenchOptions): Promise<BenchResult> {
   const root = repoRoot();
   const log = options.log ?? (() => {});
@@ -151,7 +115,7 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Ben
     await sleep(options.warmupSeconds * 1000);
 
     const base = `http://127.0.0.1:${opened.port}`;
-    const cookie = await login(base);
+    const cookie = await login(base, "bench", PASSWORD);
     const baseline = await timeGet(`${base}/healthz`, "", options.requests).catch(async () => {
       // /healthz answers 503 until every collector has run: time it regardless of its status.
       const times: number[] = [];
@@ -184,27 +148,38 @@ export async function runConsoleBench(options: ConsoleBenchOptions): Promise<Ben
         { benchmark: B, figure: `${path} median ÷ /healthz median`, value: med / baselineMedian, unit: "×" },
       );
     }
-    log(`console: settle ${options.settleSeconds} s, then RSS of both`);
-    await sleep(options.settleSeconds * 1000);
-    const withConsole = procMemory(opened.child.pid as number);
-    const without = procMemory(quiet.child.pid as number);
-    if (withConsole === undefined || without === undefined) throw new Error("cannot read /proc/<pid>/status");
-    const growth = (withConsole.rss - without.rss) / MB;
+    // Both agents read once a second over the settle time: one reading can land on a collector's
+    // run or a GC in either agent (±5 MB seen), the median of the differences does not.
+    log(`console: settle ${options.settleSeconds} s, reading the RSS of both once a second`);
+    const pairs: { withConsole: number; without: number }[] = [];
+    for (let i = 0; i < Math.max(1, options.settleSeconds); i++) {
+      await sleep(1000);
+      const a = procMemory(opened.child.pid as number);
+      const b = procMemory(quiet.child.pid as number);
+      if (a === undefined || b === undefined) throw new Error("cannot read /proc/<pid>/status");
+      pairs.push({ withConsole: a.rss / MB, without: b.rss / MB });
+    }
+    const growths = pairs.map((p) => p.withConsole - p.without);
+    const growth = median(growths);
+    const withConsoleMB = median(pairs.map((p) => p.withConsole));
+    const withoutMB = median(pairs.map((p) => p.without));
     log(
-      `console: RSS never opened ${(without.rss / MB).toFixed(1)} MB, after every page ${(withConsole.rss / MB).toFixed(1)} MB, growth ${growth.toFixed(1)} MB`,
+      `console: RSS never opened ${withoutMB.toFixed(1)} MB, after every page ${withConsoleMB.toFixed(1)} MB, ` +
+        `growth ${growth.toFixed(1)} MB (median of ${pairs.length} pairs a second apart; range ` +
+        `${Math.min(...growths).toFixed(1)} to ${Math.max(...growths).toFixed(1)} MB)`,
     );
     rows.push(
-      { benchmark: B, figure: "VmRSS, console never opened", value: without.rss / MB, unit: "MB" },
-      { benchmark: B, figure: "VmRSS, after opening every page", value: withConsole.rss / MB, unit: "MB" },
+      { benchmark: B, figure: "VmRSS, console never opened (median)", value: withoutMB, unit: "MB" },
+      { benchmark: B, figure: "VmRSS, after opening every page (median)", value: withConsoleMB, unit: "MB" },
       {
         benchmark: B,
-        figure: "VmRSS growth from the console",
+        figure: `VmRSS growth from the console (median of ${pairs.length} pairs)`,
         value: growth,
         unit: "MB",
         target: { kind: "max", value: 5 },
       },
     );
-    details.rss = { without, withConsole };
+    details.rss = { pairs };
     return { benchmark: B, rows, details };
   } finally {
     for (const agent of agents) await stop(agent);

@@ -139,6 +139,12 @@ async function main(): Promise<void> {
         return [agent, nodeFloorResult(floor, agentRss, RSS_TARGETS.defaultScale.steadyMB)];
       })),
     );
+    log(
+      `agent RSS: default config, console opened a third of the way through and every minute after, ${runSeconds} s`,
+    );
+    results.push(
+      ...(await guarded("agent RSS", async () => [await runRss({ runSeconds, openConsole: true, log })])),
+    );
   }
   // OPS_AGENT_BENCH_RSS_DEFAULT_ONLY=1: the default-config case alone (the 10,000-target one takes minutes).
   if (args.only.has("rss") && process.env.OPS_AGENT_BENCH_RSS_DEFAULT_ONLY !== "1") {
@@ -234,10 +240,10 @@ async function main(): Promise<void> {
     );
   }
   if (args.only.has("console")) {
-    const [requests, warmupSeconds, settleSeconds] = args.quick ? [10, 5, 2] : [50, 60, 30];
+    const [requests, warmupSeconds, settleSeconds] = args.quick ? [10, 5, 3] : [50, 60, 60];
     log(
       `console: two agents on the default config and one simulated room; every page × ${requests} on one ` +
-        `after ${warmupSeconds} s, RSS of both ${settleSeconds} s later`,
+        `after ${warmupSeconds} s, RSS of both once a second for ${settleSeconds} s after`,
     );
     results.push(
       ...(await guarded("console", async () => [

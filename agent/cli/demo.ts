@@ -17,6 +17,7 @@ import { DEMO_PORTS, startSimulatedRoom } from "../../simroom/index.js";
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../console/password.js";
 import { loadOrExit } from "./config-arg.js";
+import { consoleUrl } from "./console-url.js";
 import { runCommand } from "./run.js";
 
 export interface DemoOptions {
@@ -86,15 +87,8 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     afterStop: () => room.close(),
     agentOptions: { consoleUsers: [account] },
     afterStart: (agent) => {
-      const address = agent.listenAddress;
-      const host =
-        address === undefined
-          ? "127.0.0.1"
-          : address.family === "IPv6"
-            ? `[${address.address}]`
-            : address.address;
       console.error(
-        `ops-agent demo: 控制台 console: http://${host}:${address?.port ?? 9464}/  ` +
+        `ops-agent demo: 控制台 console: ${consoleUrl(agent.listenAddress)}  ` +
           `登录 login: demo  一次性密码 one-time password: ${password}  (only for this run)`,
       );
     },
