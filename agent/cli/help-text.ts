@@ -7,7 +7,11 @@
 import { Help, type Command } from "commander";
 import { wantsChinese } from "./locale.js";
 
-/** Examples per command path, run by the examples test in a checkout on config/default.yaml. */
+/**
+ * Examples per command path, run by the examples test in a checkout on config/default.yaml; the
+ * operator's own paths (/etc/ops-agent/config.yaml with a tickets mapping and a robot route, the
+ * backup disk /mnt/backup, the helpdesk's export) are provided there.
+ */
 export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   "": ["ops-agent check-config config/default.yaml", "ops-agent kpi --keys", "ops-agent help record"],
   run: ["ops-agent run -c config/default.yaml"],
@@ -42,6 +46,21 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "ops-agent targets import docs/form/2026-performance-target-form.txt --out targets-next.yaml",
   ],
   "targets check": ["ops-agent targets check config/targets-2026.yaml"],
+  backup: [
+    "ops-agent backup --out /mnt/backup/ops-agent-2026-11-30.db",
+    "ops-agent backup --dir /mnt/backup/ops-agent --keep 14",
+  ],
+  restore: ["ops-agent restore /mnt/backup/ops-agent-2026-11-30.db"],
+  "user passwd": ["ops-agent user passwd zhanggong --role recorder"],
+  "tickets import": ["ops-agent tickets import helpdesk-2026-11.csv -c /etc/ops-agent/config.yaml"],
+  "report note": [
+    'ops-agent report note --month 2026-11 --section 问题 "11 月 20 日机房空调停机 40 分钟，已更换压缩机"',
+    "ops-agent report note --month 2026-11 --list",
+  ],
+  "notify test": [
+    "ops-agent notify test -c /etc/ops-agent/config.yaml",
+    "ops-agent notify test vc-duty -c /etc/ops-agent/config.yaml",
+  ],
 };
 
 /** Chinese descriptions of the commands, by command path. */
