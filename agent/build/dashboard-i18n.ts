@@ -9,7 +9,9 @@
  * descriptions, variable labels and descriptions, link titles, legend formats, value-mapping
  * texts, noValue and displayName, table column names (the organize transformation's renames and
  * the label columns, e.g. site → 站点), the byName override matchers that point at those columns,
- * and units that spell a word (ops → 次/秒). A string the table lacks is an error naming it, so a
+ * and units Grafana would print in English (ops → 次/秒; the time units ms, m, h, d → 毫秒, 分钟,
+ * 小时, 天 — Grafana's "s" prints "min", "hour", "day", so a duration's query scales it to one of
+ * these and the source never uses "s"). A string the table lacks is an error naming it, so a
  * new panel cannot slip into the Chinese folder in English.
  */
 

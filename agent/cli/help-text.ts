@@ -5,8 +5,13 @@
  * asked for (agent/main.ts), so the daemon does not carry these strings.
  */
 import { Help, type Command } from "commander";
+import { wantsChinese } from "./locale.js";
 
-/** Examples per command path, run by the examples test in a checkout on config/default.yaml. */
+/**
+ * Examples per command path, run by the examples test in a checkout on config/default.yaml; the
+ * operator's own paths (/etc/ops-agent/config.yaml with a tickets mapping and a robot route, the
+ * backup disk /mnt/backup, the helpdesk's export) are provided there.
+ */
 export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   "": ["ops-agent check-config config/default.yaml", "ops-agent kpi --keys", "ops-agent help record"],
   run: ["ops-agent run -c config/default.yaml"],
@@ -41,6 +46,21 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "ops-agent targets import docs/form/2026-performance-target-form.txt --out targets-next.yaml",
   ],
   "targets check": ["ops-agent targets check config/targets-2026.yaml"],
+  backup: [
+    "ops-agent backup --out /mnt/backup/ops-agent-2026-11-30.db",
+    "ops-agent backup --dir /mnt/backup/ops-agent --keep 14",
+  ],
+  restore: ["ops-agent restore /mnt/backup/ops-agent-2026-11-30.db"],
+  "user passwd": ["ops-agent user passwd zhanggong --role recorder"],
+  "tickets import": ["ops-agent tickets import helpdesk-2026-11.csv -c /etc/ops-agent/config.yaml"],
+  "report note": [
+    'ops-agent report note --month 2026-11 --section 问题 "11 月 20 日机房空调停机 40 分钟，已更换压缩机"',
+    "ops-agent report note --month 2026-11 --list",
+  ],
+  "notify test": [
+    "ops-agent notify test -c /etc/ops-agent/config.yaml",
+    "ops-agent notify test vc-duty -c /etc/ops-agent/config.yaml",
+  ],
 };
 
 /** Chinese descriptions of the commands, by command path. */
@@ -73,7 +93,54 @@ const ZH_DESCRIPTIONS: Readonly<Record<string, string>> = {
   record: "记录人工指标的值（按指标键或中文名称）；更正是一条新记录（--corrects），从不覆盖",
   form: "由数据库填写的绩效目标表",
   "form export": "导出半年或全年的绩效自评表（XLSX、CSV），并登记",
-  help: "显示命令的帮助",
+  "report note":
+    "为某月报告的某一节写入文字（问题 = 七、存在问题与整改措施，计划 = 八、下月工作计划，…），追加在草拟文字之后或（--replace）替换它；重新生成报告时保留",
+  backup:
+    "在运行中的代理旁安全地复制数据库（SQLite 在线备份），经完整性检查（integrity_check）和结构版本检查后以原子方式写入，权限 0640；默认在 backup.dir 中生成以时间命名的副本",
+  restore:
+    "用备份替换数据库：代理正在使用该数据库时拒绝（退出码 75），结构版本更新的备份也拒绝（不降级）；当前数据库改名保留",
+  user: "Web 控制台账户（配置 console.users）",
+  "user passwd": "从终端或标准输入读取密码，打印带 scrypt 哈希的控制台用户条目（不写入任何文件）",
+  notify: "通知通道（配置 incidents.notifications.channels）",
+  "notify test": "在每个通道（或指定的 ROUTE）发送一条测试消息并打印机器人的应答；有失败时退出码 1",
+};
+
+/** What `help [command]` says, in Chinese. */
+const ZH_HELP_COMMAND = "显示命令的帮助";
+
+/** Chinese descriptions of the commands' arguments, by command path and argument name. */
+const ZH_ARGUMENTS: Readonly<Record<string, string>> = {
+  "check-config file": "配置文件（YAML）",
+  "maintenance add name": "窗口名称（唯一）",
+  "maintenance remove name": "窗口名称",
+  "restore file": "由 ops-agent backup 生成的备份文件",
+  "user passwd name": "登录名",
+  "targets import form": "以制表符分隔导出的绩效目标表",
+  "report note text": "文字（或用 --file FILE）",
+  "record key": "指标键或其中文名称（ops-agent kpi --keys 列出两者）",
+  "record value": "按指标单位填写的值：7、96.5%、1.2万人次、及时 / 不及时",
+  "notify test route": "通道名称（默认：所有通道）",
+};
+
+/** Chinese descriptions of an option where one command means more than the shared text says. */
+const ZH_COMMAND_OPTIONS: Readonly<Record<string, string>> = {
+  "backup --out": "把副本写入此文件（从不覆盖已有文件）",
+  "targets import --out": "写到哪里（默认：config/targets-<年份>.yaml）",
+  "targets import --year": "绩效目标表的年份（默认：从表中读取）",
+  "incident list --status": "状态：open、acknowledged、resolved 或 unresolved",
+  "incident list --category": "类别：videoconf、platform、machine_room 或 antivirus",
+  "incident timeliness --window": "时间窗：month、half_year 或 year_to_date",
+  "availability --window": "时间窗：day、month、half_year 或 year_to_date（默认：全部）",
+  "report --list": "列出 --year（默认今年）生成的报告，而不是生成",
+  "record --list": "列出（KEY 的或全部）记录，而不是添加",
+};
+
+/** Text after the options that is not an example, in both languages. */
+const ALSO: Readonly<Record<string, { en: string; zh: string }>> = {
+  "report note": {
+    en: "Also: --month YYYY-MM (required to add or --list), --list [--json], -c FILE.",
+    zh: "另可用：--month YYYY-MM（添加或 --list 时必填）、--list [--json]、-c FILE。",
+  },
 };
 
 /** Chinese descriptions of the options every command shares, by long flag. */
@@ -102,6 +169,21 @@ const ZH_OPTIONS: Readonly<Record<string, string>> = {
   "--status": "状态",
   "--category": "类别",
   "--year": "年份",
+  "--history-from": "数据库为空时，先写入从该日期起的模拟机房历史（模拟数据）（默认：今年 1 月 1 日）",
+  "--no-history": "不写入模拟历史",
+  "--history-only": "只写入模拟历史，然后退出（不运行代理）",
+  "--dir": "把 ops-agent-<本地时间><偏移>.db 写入此目录",
+  "--keep": "与 --dir 一起：只保留本工具在该目录中最新的 N 份副本，删除更早的",
+  "--role": "角色：viewer、recorder、operator 或 admin",
+  "--limit": "最多显示多少条",
+  "--force": "覆盖已存在的 --out 文件",
+  "--lang": "语言：zh（默认）或 en",
+  "--file": "从 UTF-8 文件读取文字",
+  "--replace": "替换该节的草拟文字，而不是追加",
+  "--remove": "删除一条备注（编号见 --list）",
+  "--corrects": "本记录更正编号为 ID 的记录",
+  "--evidence": "随记录保存的佐证文件（按 SHA-256 保存，最大 10 MB）",
+  "--section": "章节：总体 平台 机房 安全 视频会议 故障 问题 计划（或其编号）",
 };
 
 const ZH_HEADINGS: readonly [RegExp, string][] = [
@@ -111,11 +193,26 @@ const ZH_HEADINGS: readonly [RegExp, string][] = [
   [/^Arguments:/m, "参数："],
 ];
 
-/** LC_ALL, then LC_MESSAGES, then LANG, as POSIX orders them. */
-export function wantsChinese(env: NodeJS.ProcessEnv): boolean {
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || "";
-  return /^zh/i.test(locale);
+/** commander's own words in the synopses ("[options]") and after a default value, in Chinese. */
+const zhTerm = (text: string) => text.replaceAll("[options]", "[选项]").replaceAll("[command]", "[命令]");
+const zhDefault = (text: string) => text.replace(/ \(default: ([^)\n]*)\)$/, "（默认：$1）");
+
+/** Columns a string takes on a terminal: a Chinese character or full-width sign takes two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes take no columns
+  for (const char of text.replace(/\x1b\[[0-9;]*m/g, "")) {
+    width +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+        char,
+      )
+        ? 2
+        : 1;
+  }
+  return width;
 }
+
+export { wantsChinese };
 
 function pathOf(command: Command): string {
   const names: string[] = [];
@@ -132,11 +229,27 @@ export function applyHelpText(program: Command, env: NodeJS.ProcessEnv): void {
       const zh = ZH_DESCRIPTIONS[path];
       if (zh !== undefined) command.description(zh);
       for (const option of command.options) {
-        const text = option.long === undefined ? undefined : ZH_OPTIONS[option.long];
+        const text =
+          option.long === undefined
+            ? undefined
+            : (ZH_COMMAND_OPTIONS[`${path} ${option.long}`] ?? ZH_OPTIONS[option.long]);
         if (text !== undefined) option.description = text;
       }
+      for (const argument of command.registeredArguments) {
+        const text = ZH_ARGUMENTS[`${path} ${argument.name()}`];
+        if (text !== undefined) argument.description = text;
+      }
       command.helpOption("-h, --help", ZH_OPTIONS["--help"]);
+      // Only a command with subcommands has `help [command]` (commander adds it then).
+      if (command.commands.length > 0) command.helpCommand("help [command]", ZH_HELP_COMMAND);
+      // The terms are changed before commander lays out its columns, so they stay aligned.
       command.configureHelp({
+        displayWidth,
+        subcommandTerm: (cmd) => zhTerm(Help.prototype.subcommandTerm.call(new Help(), cmd)),
+        commandUsage: (cmd) => zhTerm(Help.prototype.commandUsage.call(new Help(), cmd)),
+        optionDescription: (option) => zhDefault(Help.prototype.optionDescription.call(new Help(), option)),
+        argumentDescription: (argument) =>
+          zhDefault(Help.prototype.argumentDescription.call(new Help(), argument)),
         formatHelp: (cmd, helper) =>
           ZH_HEADINGS.reduce(
             (text, [heading, zh]) => text.replace(heading, zh),
@@ -144,6 +257,8 @@ export function applyHelpText(program: Command, env: NodeJS.ProcessEnv): void {
           ),
       });
     }
+    const also = ALSO[path];
+    if (also !== undefined) command.addHelpText("after", `\n${chinese ? also.zh : also.en}`);
     const examples = EXAMPLES[path];
     if (examples !== undefined && examples.length > 0) {
       command.addHelpText(

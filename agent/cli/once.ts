@@ -21,6 +21,8 @@ import { EXIT_CONFIG } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import { nearest } from "../nearest.js";
 import { pluginFor } from "../../collectors/index.js";
+import { wantsChinese } from "./locale.js";
+import type { RunStatus } from "../runner.js";
 
 type CollectorConfig = Config["collectors"][number];
 
@@ -38,6 +40,25 @@ export interface OnceOptions {
   collector?: string[];
   /** Where progress lines go (default: stderr when it is a terminal, else nowhere). */
   progress?: NodeJS.WritableStream | undefined;
+  /** Progress lines in Chinese (default: when LC_ALL, LC_MESSAGES or LANG is zh…). */
+  chinese?: boolean;
+}
+
+const ZH_STATUS: Readonly<Record<RunStatus, string>> = { ok: "正常", failed: "失败", timeout: "超时" };
+
+/** The progress lines a person watches on the terminal, in their language. */
+function progressLines(chinese: boolean) {
+  return chinese
+    ? {
+        start: (names: string[]) => `运行 ${names.length} 个采集器：${names.join("、")}\n`,
+        finished: (n: number, total: number, name: string, status: RunStatus, samples: number, ms: number) =>
+          `[${n}/${total}] ${name}：${ZH_STATUS[status]}，${samples} 个样本，用时 ${ms} 毫秒`,
+      }
+    : {
+        start: (names: string[]) => `running ${names.length} collector(s): ${names.join(", ")}\n`,
+        finished: (n: number, total: number, name: string, status: RunStatus, samples: number, ms: number) =>
+          `[${n}/${total}] ${name}: ${status}, ${samples} samples in ${ms} ms`,
+      };
 }
 
 export async function onceCommand(path: string, options: OnceOptions): Promise<number> {
@@ -64,15 +85,16 @@ export async function onceCommand(path: string, options: OnceOptions): Promise<n
     { level: config.log.level === "info" ? "warn" : config.log.level, format: "json" },
     process.stderr,
   );
-  progress?.write(`running ${selected.length} collector(s): ${selected.map(instanceName).join(", ")}\n`);
+  const lines = progressLines(options.chinese ?? wantsChinese(process.env));
+  progress?.write(lines.start(selected.map(instanceName)));
   const outcomes = await runCollectorsOnce(config, {
     clock: systemClock,
     log,
     include: (c) => selected.includes(c),
     onFinished: (o, finished, total) =>
       progress?.write(
-        `[${finished}/${total}] ${o.collector}: ${o.status}, ${o.samples.length} samples in ` +
-          `${Math.round(o.durationMs)} ms${o.error === undefined ? "" : ` (${o.error})`}\n`,
+        lines.finished(finished, total, o.collector, o.status, o.samples.length, Math.round(o.durationMs)) +
+          `${o.error === undefined ? "" : ` (${o.error})`}\n`,
       ),
   });
   if (wanted.length > 0) {

@@ -20,7 +20,6 @@ export function registerReportNoteCommand(program: Command): void {
     .option("--replace", "replace the section's drafted text instead of adding to it")
     .option("--by <who>", "who writes it (default $USER, or cli)")
     .option("--remove <id>", "remove a note (its id from --list)")
-    .addHelpText("after", "\nAlso: --month YYYY-MM (required to add or --list), --list [--json], -c FILE.")
     .action(async (text: string | undefined, own: Partial<ReportNoteOptions>, command: Command) => {
       const parent = command.parent?.opts<Partial<ReportNoteOptions>>() ?? {};
       const { reportNoteCommand } = await import("./report-note.js");

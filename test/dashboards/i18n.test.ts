@@ -13,108 +13,21 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateDashboards } from "../../agent/build/dashboards.js";
-import { DASHBOARD_DIR, allPanels, loadDashboards, type Dashboard, type Panel } from "./dashboard-files.js";
+import { DASHBOARD_DIR, allPanels, loadDashboards, type Panel } from "./dashboard-files.js";
+import { englishWords, visibleStrings } from "./visible-text.js";
 
 const zh = loadDashboards("zh");
 const en = loadDashboards("en");
 
-/** Words a Chinese reader sees as names: products, protocols, units Grafana prints. */
-const ALLOWED = new Set([
-  "ops-agent",
-  "vCenter",
-  "Prometheus",
-  "Alertmanager",
-  "SQLite",
-  "Node.js",
-  "SIP",
-  "sip",
-  "MCU",
-  "VM",
-  "OPTIONS",
-  "CPU",
-  "HTTP",
-  "http",
-  "https",
-  "TLS",
-  "DNS",
-  "ICMP",
-  "ping",
-  "SLA",
-  "IP",
-  "host",
-  "site",
-  "p99",
-  "P1",
-  "P4",
-]);
-
-/** Grafana unit ids (rendered by Grafana itself) and the Chinese custom units of the word table. */
-const UNITS = /^(?:percentunit|percent|s|ms|bytes|none|short|dateTimeFromNow|suffix: .+)$/;
-
-/** Every string of a dashboard a person reads, with where it is. */
-function visibleStrings(dashboard: Dashboard): { where: string; text: string }[] {
-  const out: { where: string; text: string }[] = [];
-  const add = (where: string, text: unknown) => {
-    if (typeof text === "string" && text !== "" && text !== "__auto") out.push({ where, text });
-  };
-  const d = dashboard as Record<string, unknown>;
-  add("title", d.title);
-  add("description", d.description);
-  for (const link of (d.links ?? []) as { title?: string }[]) add("link", link.title);
-  for (const v of dashboard.templating?.list ?? []) {
-    add(`variable ${v.name}`, v.label);
-    add(`variable ${v.name}`, v.description);
-  }
-  const mappings = (where: string, list: unknown) => {
-    for (const m of (list ?? []) as {
-      options?: Record<string, { text?: string; result?: { text?: string } }>;
-    }[]) {
-      for (const o of Object.values(m.options ?? {})) {
-        add(where, o?.text);
-        add(where, o?.result?.text);
-      }
-    }
-  };
-  for (const p of allPanels(dashboard)) {
-    const at = `panel ${p.id ?? "?"} ${p.title ?? ""}`;
-    add(at, p.title);
-    add(at, p.description);
-    for (const t of p.targets ?? []) add(`${at} legend`, t.legendFormat);
-    const fc = (p.fieldConfig ?? {}) as {
-      defaults?: { noValue?: string; displayName?: string; mappings?: unknown };
-      overrides?: {
-        matcher?: { id?: string; options?: string };
-        properties?: { id: string; value: unknown }[];
-      }[];
-    };
-    add(at, fc.defaults?.noValue);
-    add(at, fc.defaults?.displayName);
-    mappings(`${at} mapping`, fc.defaults?.mappings);
-    for (const o of fc.overrides ?? []) {
-      if (o.matcher?.id === "byName") add(`${at} column`, o.matcher.options);
-      for (const prop of o.properties ?? []) {
-        if (prop.id === "displayName" || prop.id === "noValue") add(at, prop.value);
-        if (prop.id === "mappings") mappings(`${at} mapping`, prop.value);
-      }
-    }
-    for (const step of (p.transformations ?? []) as {
-      options?: { renameByName?: Record<string, string> };
-    }[]) {
-      for (const name of Object.values(step.options?.renameByName ?? {})) add(`${at} column`, name);
-    }
-  }
-  return out;
-}
-
-/** The English words of a string: legend and variable references, PromQL, identifiers and paths aside. */
-function englishWords(text: string): string[] {
-  const stripped = text
-    .replace(/\{\{[^}]*\}\}|\$\{[^}]*\}|\$\w+/g, " ")
-    .replace(/[A-Za-z_:][\w:]*\{[^}]*\}/g, " ") // a selector: up{job="ops-agent"}
-    .replace(/\S*[_:/]\S*/g, " ") // metric, rule, option and file names: opsagent_kpi_met, dashboards/rules
-    .replace(/\b[a-z]+\.[a-z.]+\b/g, " "); // option paths: scope.expected
-  return (stripped.match(/[A-Za-z][A-Za-z0-9.-]*[A-Za-z0-9]|[A-Za-z]/g) ?? []).filter((w) => !ALLOWED.has(w));
-}
+/**
+ * Units in the Chinese folder: Grafana's unit ids that print no English word (%, byte symbols,
+ * plain numbers) and the Chinese custom units of the word table. Grafana's time units print English
+ * (s: "s", "min", "hour", "day"; dateTimeFromNow: "2 hours ago"), so a duration is scaled in its
+ * query and shown as 毫秒 / 分钟 / 小时 / 天.
+ */
+const UNITS = /^(?:percentunit|percent|bytes|none|short|suffix: [^A-Za-z]+)$/;
+/** Units in the English folder: Grafana's ids, the durations among them scaled in the query. */
+const EN_UNITS = /^(?:percentunit|percent|bytes|none|short|ops|ms|m|h|d)$/;
 
 describe("dashboards in Chinese and English from one source (dashboards/src + dashboards/i18n/zh.json)", () => {
   it("the committed zh/ and en/ files are what the generator writes, and the word table has every string", () => {
@@ -146,22 +59,34 @@ describe("dashboards in Chinese and English from one source (dashboards/src + da
     expect(englishWords('各站点的 up{job="ops-agent"}（site 标签）')).toEqual([]);
   });
 
-  it("units are Grafana's unit ids or Chinese units", () => {
+  it("units: Chinese in the Chinese folder (durations in 毫秒/分钟/小时/天, never Grafana's English time units)", () => {
+    const unitsOf = (p: Panel) => {
+      const fc = (p.fieldConfig ?? {}) as {
+        defaults?: { unit?: string };
+        overrides?: { properties?: { id: string; value: unknown }[] }[];
+      };
+      return [
+        fc.defaults?.unit,
+        ...(fc.overrides ?? []).flatMap((o) =>
+          (o.properties ?? []).filter((x) => x.id === "unit").map((x) => x.value),
+        ),
+      ]
+        .filter((u) => u !== undefined)
+        .map(String);
+    };
+    const seen = new Set<string>();
     for (const { file, dashboard } of zh) {
-      for (const p of allPanels(dashboard)) {
-        const fc = (p.fieldConfig ?? {}) as {
-          defaults?: { unit?: string };
-          overrides?: { properties?: { id: string; value: unknown }[] }[];
-        };
-        const units = [
-          fc.defaults?.unit,
-          ...(fc.overrides ?? []).flatMap((o) =>
-            (o.properties ?? []).filter((x) => x.id === "unit").map((x) => x.value),
-          ),
-        ];
-        for (const unit of units.filter((u) => u !== undefined))
-          expect(String(unit), `${file} panel ${p.id}`).toMatch(UNITS);
-      }
+      for (const p of allPanels(dashboard))
+        for (const unit of unitsOf(p)) {
+          expect(unit, `${file} panel ${p.id}`).toMatch(UNITS);
+          seen.add(unit);
+        }
+    }
+    for (const unit of ["suffix: 毫秒", "suffix: 分钟", "suffix: 小时", "suffix: 天"])
+      expect(seen).toContain(unit);
+    for (const { file, dashboard } of en) {
+      for (const p of allPanels(dashboard))
+        for (const unit of unitsOf(p)) expect(unit, `${file} panel ${p.id}`).toMatch(EN_UNITS);
     }
   });
 
@@ -239,7 +164,12 @@ describe("dashboards in Chinese and English from one source (dashboards/src + da
     const steps = (
       age.properties.find((x) => x.id === "thresholds")!.value as { steps: { value: number | null }[] }
     ).steps;
-    expect(steps.map((s) => s.value)).toEqual([null, 3600, 86400]);
-    expect(JSON.stringify(age.properties.find((x) => x.id === "mappings")!.value)).toContain('"from":86400');
+    // The age in hours (小时): orange after an hour, 已过期 in red after a day.
+    expect(age.properties.find((x) => x.id === "unit")!.value).toBe("suffix: 小时");
+    expect(steps.map((s) => s.value)).toEqual([null, 1, 24]);
+    expect(JSON.stringify(age.properties.find((x) => x.id === "mappings")!.value)).toContain('"from":24');
+    expect(table.targets![3]!.expr).toContain(
+      '((time() - opsagent_kpi_last_measurement_timestamp_seconds{site=~"$site"}) / 3600)',
+    );
   });
 });

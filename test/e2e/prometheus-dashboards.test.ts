@@ -6,7 +6,8 @@
  * label per target) and loads dashboards/rules. Then every query of every dashboard panel, with
  * Grafana's variables substituted, must parse, return series, and return them for both sites;
  * every metric name it uses must be one the agents export or a recording rule records. The rules
- * must all evaluate without error.
+ * must all evaluate without error. The dashboards evaluated are the Chinese folder's, and none of
+ * their visible texts (titles, descriptions, legends, columns, mappings) is English.
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -30,6 +31,7 @@ import {
   variableQuery,
   variables,
 } from "../dashboards/dashboard-files.js";
+import { englishWords, visibleStrings } from "../dashboards/visible-text.js";
 
 const SITES = ["room-a", "room-b"] as const;
 const TOKEN = "e2e-dashboards-token-0123456789";
@@ -404,6 +406,17 @@ ${agents.map((a) => `      - targets: ["127.0.0.1:${a.port}"]\n        labels: {
         }
       }
       expect(queries.length).toBeGreaterThan(60);
+      // These are the Chinese folder's dashboards (the English one runs the same queries): no
+      // title, description, legend, column or mapping text a person sees there is English.
+      const english = loadDashboards().flatMap(({ file, dashboard }) =>
+        visibleStrings(dashboard)
+          .filter((s) => englishWords(s.text).length > 0)
+          .map((s) => `${file} ${s.where}: ${s.text}`),
+      );
+      expect(english).toEqual([]);
+      expect(loadDashboards().every(({ dashboard }) => /[\u4e00-\u9fff]/.test(dashboard.title ?? ""))).toBe(
+        true,
+      );
       for (const q of queries) expect(unknownNames(q.expr), `${q.where}: ${q.expr}`).toEqual([]);
 
       // Evaluate until every query returns series for both sites (rates need a few scrapes, the

@@ -5,7 +5,7 @@
  * data_dir) seeded with generated data: three hours of probes of the default config's platforms,
  * one incident, nothing else. The built bundle must exist (npm run build).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +21,14 @@ const PLATFORMS = ["bigplatform", "online-education", "ecard", "videoconf-web", 
 export interface CliWorld {
   dir: string;
   run(command: string, env?: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string };
+  /**
+   * The same, without blocking this process (a loopback server of the test can answer the
+   * command), with `input` on the command's stdin.
+   */
+  runAsync(
+    command: string,
+    options?: { env?: NodeJS.ProcessEnv; input?: string },
+  ): Promise<{ status: number | null; stdout: string; stderr: string }>;
   remove(): void;
 }
 
@@ -33,16 +41,37 @@ export function makeCliWorld(): CliWorld {
     symlinkSync(join(REPO, linked), join(dir, linked));
   }
   seedStore(join(dir, "data", "ops-agent.db"));
+  // `ops-agent …` as installed (npm install -g .): a bash function that runs the built bundle.
+  const script = (command: string) => ["-c", `ops-agent() { node "${CLI}" "$@"; }\n${command}`];
+  const environment = (env: NodeJS.ProcessEnv) => ({
+    ...process.env,
+    LANG: "C.UTF-8",
+    LC_ALL: "",
+    LC_MESSAGES: "",
+    OPS_AGENT_CONFIG: "",
+    ...env,
+  });
   return {
     dir,
     run(command, env = {}) {
-      // `ops-agent …` as installed (npm install -g .): a bash function that runs the built bundle.
-      const result = spawnSync("bash", ["-c", `ops-agent() { node "${CLI}" "$@"; }\n${command}`], {
+      const result = spawnSync("bash", script(command), {
         cwd: dir,
         encoding: "utf8",
-        env: { ...process.env, LANG: "C.UTF-8", LC_ALL: "", LC_MESSAGES: "", OPS_AGENT_CONFIG: "", ...env },
+        env: environment(env),
       });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+    runAsync(command, { env = {}, input = "" } = {}) {
+      return new Promise((resolve, reject) => {
+        const child = spawn("bash", script(command), { cwd: dir, env: environment(env) });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+        child.stdin.end(input);
+      });
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -246,7 +246,7 @@ describe("Feishu custom bot (card, signature, custom keyword)", () => {
     );
     vi.stubEnv("T_FEISHU_URL", feishu.url);
     vi.stubEnv("T_FEISHU_SECRET", "an-old-secret");
-    const { n, lines } = notifier({
+    const { n, lines, metric } = notifier({
       retries: 2,
       channels: [
         {
@@ -267,7 +267,12 @@ describe("Feishu custom bot (card, signature, custom keyword)", () => {
     );
     expect(logged(lines).find((l) => l.msg === "notification failed")).toMatchObject({
       reason: "bad_signature",
+      retryable: false,
     });
+    expect(await metric("opsagent_notifications_errors_total", 'channel="fs",reason="bad_signature"')).toBe(
+      1,
+    );
+    expect(await metric("opsagent_notifications_failed_total", 'channel="fs"')).toBe(1);
     expect(lines.join("")).not.toContain("an-old-secret");
   });
 });
