@@ -53,6 +53,13 @@ export const consoleSchema = z
     /** Read-only pages without a login, for clients on `anonymous_networks` only. */
     anonymous_read: z.boolean().default(false),
     anonymous_networks: z.array(network).default([]),
+    /**
+     * Reverse proxies (addresses or CIDR networks) in front of the console, e.g. the nginx that
+     * terminates TLS. Only a request arriving from one of them has its X-Forwarded-For (the client
+     * address, for anonymous_networks and the login rate limit) and X-Forwarded-Proto (https: the
+     * cookies get Secure) believed; from anyone else those headers are the client's own claim.
+     */
+    trusted_proxies: z.array(network).default([]),
     /** A session ends this long after its last use. */
     session_idle: duration({ min: 60_000, max: 30 * 86_400_000 }).prefault("8h"),
     /** Failed logins allowed per user name (four times as many per client address) within `login_window`. */
@@ -83,9 +90,17 @@ export const consoleSchema = z
 export type ConsoleConfig = z.output<typeof consoleSchema>;
 export type ConsoleUserConfig = ConsoleConfig["users"][number];
 
-/** The anonymous networks as a BlockList (node:net), for checking a client address. */
+const compiled = new WeakMap<readonly string[], BlockList>();
+
+/**
+ * Networks (anonymous_networks, trusted_proxies) as a BlockList (node:net), for checking a client
+ * address; built once per parsed config list.
+ */
 export function networksOf(networks: readonly string[]): BlockList {
+  const known = compiled.get(networks);
+  if (known !== undefined) return known;
   const list = new BlockList();
+  compiled.set(networks, list);
   for (const text of networks) {
     const [address = "", bits] = text.split("/");
     const family = isIP(address) === 6 ? "ipv6" : "ipv4";
