@@ -55,7 +55,7 @@ const ZH_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "maintenance add":
     "添加维护窗口：一次性（--start、--end，不带时区偏移的时间按配置的时区）或周期性（--cron、--duration）",
   "maintenance list": "列出维护窗口及其当前是否生效",
-  "maintenance remove": "删除用 maintenance add 添加的维护窗口",
+  "maintenance remove": "删除用 maintenance add 添加的维护窗口（记录删除人和时间）",
   incident: "故障事件（来自探测、Alertmanager 和工单）：列表、详情、确认、解决、备注",
   "incident list": "故障列表（最新在前），附响应时间与 SLA 判定",
   "incident show": "一条故障及其事件记录",
@@ -89,6 +89,7 @@ const ZH_OPTIONS: Readonly<Record<string, string>> = {
   "--list": "列出而不是添加/生成",
   "--note": "说明（与记录一起保存）",
   "--by": "操作人（默认 $USER 或 cli）",
+  "--removed": "列出已删除的窗口，附删除人和删除时间",
   "--date": "值所属的本地日期（默认今天）",
   "--window": "时间窗",
   "--month": "月份（默认上个月）",
