@@ -4,7 +4,7 @@
  * (maintenance removal and document generation too); the full flows of a correction, a
  * self-evaluation and an incident.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI } from "../helpers/agent-process.js";
 import {
@@ -272,5 +272,85 @@ describe("console forms over HTTP", () => {
     // No longer among the open ones on 故障.
     const open = await api<{ id: number }[]>(running.base, "/api/incidents?status=unresolved");
     expect(open.map((i) => i.id)).not.toContain(incident?.id);
+  });
+
+  it("a refused manual value is explained in the page's language: Chinese by default, the CLI's English with ?lang=en", async () => {
+    const recorder = new ConsoleClient(running.base);
+    await recorder.login("recorder1");
+    const csrf = await recorder.csrf("/records/videoconf_staff");
+    const cases: { key: string; fields: Record<string, string>; zh: string; en: string }[] = [
+      {
+        key: "videoconf_staff",
+        fields: { value: "7个" },
+        zh: "视频会议运维服务人员（videoconf_staff）：单位不符：应为以“人”计的数字（如“3人”），收到“7个”",
+        en: "videoconf_staff (视频会议运维服务人员): expected a number in 人 (e.g. &quot;3人&quot;), got &quot;7个&quot;",
+      },
+      {
+        key: "budget_execution_rate",
+        fields: { value: "150%" },
+        zh: "预算执行率（budget_execution_rate）：百分比最大为 100%，收到“150%”（是否应为“1.5%”？）",
+        en: "budget_execution_rate (预算执行率): a percentage is at most 100%, got &quot;150%&quot; (did you mean &quot;1.5%&quot;?)",
+      },
+      {
+        key: "budget_execution_rate",
+        fields: { value: "lots" },
+        zh: "预算执行率（budget_execution_rate）：应为数字（单位：%），收到“lots”",
+        en: "budget_execution_rate (预算执行率): expected a number in %, got &quot;lots&quot;",
+      },
+      {
+        key: "publicity_timeliness",
+        fields: { value: "很快" },
+        zh: "宣传活动及时性（publicity_timeliness）：应为“及时”或“不及时”/“未及时”（定性指标），收到“很快”",
+        en: "publicity_timeliness (宣传活动及时性): expected &quot;及时&quot; or &quot;不及时&quot;/&quot;未及时&quot; (a qualitative indicator), got &quot;很快&quot;",
+      },
+      {
+        key: "news_posts",
+        fields: { value: "30条", corrects: "99999" },
+        zh: "更正：没有编号为 #99999 的记录",
+        en: "--corrects: no manual record #99999",
+      },
+      {
+        key: "news_posts",
+        fields: { value: "30条", date: "2099-01-01" },
+        zh: "日期：2099-01-01 尚未到来",
+        en: "--date: 2099-01-01 is in the future",
+      },
+      {
+        key: "news_posts",
+        fields: { value: "" },
+        zh: "值：请按指标的单位填写",
+        en: "value: enter a value in the indicator&#39;s unit",
+      },
+    ];
+    for (const c of cases) {
+      const zh = await recorder.post(`/records/${c.key}`, { ...c.fields, csrf });
+      expect(zh.status, `${c.key} ${JSON.stringify(c.fields)}`).toBe(400);
+      expect(zh.body).toContain(c.zh);
+      const en = await recorder.post(`/records/${c.key}?lang=en`, { ...c.fields, csrf });
+      expect(en.status).toBe(400);
+      expect(en.body).toContain(c.en);
+      expect(en.body).not.toContain(c.zh);
+    }
+    // An unknown row: 404 naming the key, in either language.
+    const unknownZh = await recorder.post("/records/no_such_row", { value: "1", csrf });
+    expect(unknownZh.status).toBe(404);
+    expect(unknownZh.body).toContain("没有键为“no_such_row”的手工填报指标");
+    const unknownEn = await recorder.get("/records/no_such_row?lang=en");
+    expect(unknownEn.status).toBe(404);
+    expect(unknownEn.body).toContain("No manual row with the key &quot;no_such_row&quot;");
+    // Nothing was recorded.
+    for (const key of ["videoconf_staff", "publicity_timeliness", "news_posts"])
+      expect(await api<unknown[]>(running.base, `/api/records?key=${key}`)).toEqual([]);
+
+    // The CLI's messages are unchanged (English, exit 78).
+    const cli = spawnSync(
+      process.execPath,
+      [CLI, "record", "budget_execution_rate", "150%", "--config", running.config],
+      { encoding: "utf8" },
+    );
+    expect(cli.status).toBe(78);
+    expect(cli.stderr.trim()).toBe(
+      'record: budget_execution_rate (预算执行率): a percentage is at most 100%, got "150%" (did you mean "1.5%"?)',
+    );
   });
 });
