@@ -73,6 +73,8 @@ const ZH_DESCRIPTIONS: Readonly<Record<string, string>> = {
   record: "记录人工指标的值（按指标键或中文名称）；更正是一条新记录（--corrects），从不覆盖",
   form: "由数据库填写的绩效目标表",
   "form export": "导出半年或全年的绩效自评表（XLSX、CSV），并登记",
+  user: "Web 控制台的账号（配置 console.users）",
+  "user passwd": "从终端或标准输入读取口令，打印带 scrypt 散列的控制台用户条目（粘贴到配置中）",
   help: "显示命令的帮助",
 };
 
@@ -90,6 +92,7 @@ const ZH_OPTIONS: Readonly<Record<string, string>> = {
   "--note": "说明（与记录一起保存）",
   "--by": "操作人（默认 $USER 或 cli）",
   "--removed": "列出已删除的窗口，附删除人和删除时间",
+  "--role": "角色：viewer、recorder、operator 或 admin",
   "--date": "值所属的本地日期（默认今天）",
   "--window": "时间窗",
   "--month": "月份（默认上个月）",

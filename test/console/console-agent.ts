@@ -24,12 +24,13 @@ export interface ConsoleAgent {
 
 /**
  * `collectors` is the config's collectors list as YAML (none by default); `consoleLines` more
- * lines of the `console:` section (indented two spaces).
+ * lines of the `console:` section (indented two spaces); `moreUsers` entries of its users list.
  */
 export async function startConsoleAgent(
   prefix: string,
   collectors = "  []\n",
   consoleLines = "",
+  moreUsers = "",
 ): Promise<ConsoleAgent> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const port = await freePort();
@@ -47,7 +48,7 @@ incidents:
 console:
   login_attempts: 3
 ${consoleLines}  users:
-${users}`,
+${users}${moreUsers}`,
   );
   // The token is a secret: the config names the environment variable the agent reads it from.
   process.env.OPS_AGENT_API_TOKEN = API_TOKEN;
