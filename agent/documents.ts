@@ -25,6 +25,8 @@ export function writeDocument<F extends string>(
     fileName: string;
     content: Buffer;
     now: Date;
+    /** Who generated it (the audit's "by"): a user's name, "schedule" for the daemon. */
+    by: string;
   },
 ): WrittenDocument<F> {
   mkdirSync(document.dir, { recursive: true });
@@ -40,6 +42,7 @@ export function writeDocument<F extends string>(
     path,
     sha256,
     generatedAt: document.now,
+    generatedBy: document.by,
   });
   return { format: document.format, path, bytes: document.content.length, sha256 };
 }

@@ -154,8 +154,9 @@ maintenance
   .command("list")
   .description("list the config's and the command line's windows, and whether each is open now")
   .option("--json", "print JSON instead of a table")
+  .option("--removed", "list the removed windows instead, with who removed them and when")
   .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
-  .action(async (opts: { config: string; json?: boolean }) => {
+  .action(async (opts: { config: string; json?: boolean; removed?: boolean }) => {
     const { maintenanceListCommand } = await import("./cli/maintenance.js");
     process.exitCode = maintenanceListCommand(opts);
   });
@@ -164,8 +165,9 @@ maintenance
   .command("remove")
   .description("remove a window added with maintenance add (config windows are edited in the config)")
   .argument("<name>", "window name")
+  .option("--by <who>", "who removes it (default $USER, or cli)")
   .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
-  .action(async (name: string, opts: { config: string }) => {
+  .action(async (name: string, opts: { config: string; by?: string }) => {
     const { maintenanceRemoveCommand } = await import("./cli/maintenance.js");
     process.exitCode = maintenanceRemoveCommand(name, opts);
   });

@@ -106,7 +106,7 @@ export async function measureMonthlyReport(
   const outDir = join(year.dir, "reports");
   const month = "2026-12";
   const write = (m: string) =>
-    writeMonthlyReport(store, config, indicators, { month: m, formats: FORMATS, outDir, now });
+    writeMonthlyReport(store, config, indicators, { by: "test", month: m, formats: FORMATS, outDir, now });
 
   const scale = `${year.options.applications} apps, ${year.options.vms} VMs, ${year.options.endpoints} endpoints × ${year.options.days} days`;
   const firstStart = performance.now();

@@ -76,6 +76,8 @@ export async function formExportCommand(options: FormExportCommandOptions): Prom
       formats: formats as FormExportFormat[],
       ...(outDir === undefined ? {} : { outDir }),
       now,
+      // Who: as every CLI change records it.
+      by: process.env.USER || "cli",
     });
     if (options.json) printJson(files, config.timezone);
     else for (const f of files) console.log(`wrote ${f.path} (${f.bytes} bytes)`);

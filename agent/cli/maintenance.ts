@@ -12,7 +12,11 @@ import { EXIT_CONFIG } from "../../config/load.js";
 import { maintenanceWindow } from "../../config/schema.js";
 import { systemClock } from "../clock.js";
 import { MaintenanceCalendar, windowSpec, type MaintenanceWindowSpec } from "../maintenance.js";
-import { DuplicateWindowError, type StoredMaintenanceWindow } from "../store/sqlite.js";
+import {
+  DuplicateWindowError,
+  type RemovedMaintenanceWindow,
+  type StoredMaintenanceWindow,
+} from "../store/sqlite.js";
 import { loadOrExit, printConfigErrors } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
@@ -151,10 +155,23 @@ export interface ListedWindow {
   open_now: boolean;
 }
 
-export function maintenanceListCommand(options: { config: string; json?: boolean }): number {
+export function maintenanceListCommand(options: {
+  config: string;
+  json?: boolean;
+  removed?: boolean;
+}): number {
   const config = loadOrExit(options.config, "defer");
   const store = openStore(config);
   if (!store) return 1;
+  if (options.removed) {
+    let removed: RemovedMaintenanceWindow[];
+    try {
+      removed = store.listRemovedMaintenanceWindows();
+    } finally {
+      store.close();
+    }
+    return printRemoved(removed, config.timezone, options.json === true);
+  }
   let stored: StoredMaintenanceWindow[];
   try {
     stored = store.listMaintenanceWindows();
@@ -219,13 +236,58 @@ export function maintenanceListCommand(options: { config: string; json?: boolean
   return 0;
 }
 
-export function maintenanceRemoveCommand(name: string, options: { config: string }): number {
+/** The removed windows with who added and who removed them, and when (the audit trail). */
+function printRemoved(removed: readonly RemovedMaintenanceWindow[], timeZone: string, json: boolean): number {
+  const at = (d: Date) => isoWithOffset(d, timeZone);
+  if (json) {
+    console.log(
+      JSON.stringify(
+        removed.map((w) => ({
+          name: w.name,
+          created_by: w.createdBy,
+          created_at: at(w.createdAt),
+          removed_by: w.removedBy,
+          removed_at: at(w.removedAt),
+        })),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  if (removed.length === 0) {
+    console.log("no removed maintenance windows");
+    return 0;
+  }
+  const local = (d: Date) => localDateTimeWithOffset(d, timeZone);
+  console.log(
+    renderTable(
+      ["NAME", "WHEN", "ADDED BY", "ADDED", "REMOVED BY", "REMOVED"],
+      removed.map((w) => [
+        w.name,
+        describeWhen(w, timeZone),
+        w.createdBy,
+        local(w.createdAt),
+        w.removedBy,
+        local(w.removedAt),
+      ]),
+    ),
+  );
+  return 0;
+}
+
+export function maintenanceRemoveCommand(name: string, options: { config: string; by?: string }): number {
   const config = loadOrExit(options.config, "defer");
   const store = openStore(config);
   if (!store) return 1;
   let removed: boolean;
   try {
-    removed = store.removeMaintenanceWindow(name);
+    // Kept with who removed it and when, the audit fields `maintenance add` records.
+    removed = store.removeMaintenanceWindow(
+      name,
+      options.by ?? (process.env.USER || "cli"),
+      systemClock.now(),
+    );
   } finally {
     store.close();
   }

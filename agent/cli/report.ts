@@ -61,6 +61,8 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
       ...(options.out === undefined ? {} : { outDir: options.out }),
       ...(options.lang === undefined ? {} : { lang: options.lang as "zh" | "en" }),
       now,
+      // Who: as every CLI change records it.
+      by: process.env.USER || "cli",
     });
     if (options.json) printJson(files, config.timezone);
     else for (const f of files) console.log(`wrote ${f.path} (${f.bytes} bytes)`);

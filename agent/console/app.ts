@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { HttpResponse } from "../http.js";
-import { identify, sameToken as sameTokenOf, type Identity } from "./auth.js";
+import { clientOf, identify, sameToken as sameTokenOf, type Identity } from "./auth.js";
 import type { PageContext, Viewer } from "./context.js";
 import { link } from "./context.js";
 import type { ConsoleDeps } from "./deps.js";
@@ -99,7 +99,8 @@ export class ConsoleApp {
     const { lang, explicit } = languageOf(request, url.searchParams);
     const t = messages(lang);
     const now = deps.clock.now();
-    const base = { request, url, lang, langExplicit: explicit, t, now, timeZone: config.timezone };
+    const client = clientOf(request, config.console.trusted_proxies);
+    const base = { request, client, url, lang, langExplicit: explicit, t, now, timeZone: config.timezone };
     const post = request.method === "POST";
 
     if (path === "/login") {
@@ -108,6 +109,7 @@ export class ConsoleApp {
 
     const identity: Identity | undefined = identify(
       request,
+      client,
       config.console,
       deps.extraUsers(),
       deps.store.consoleSessions,

@@ -1,10 +1,11 @@
 /**
  * Who is asking: the session cookie's user (who must still be in the config), or an anonymous
  * reader when the config opens the read-only pages to the client's network; else nobody. The
- * client address is the socket's: a forwarded-for header is the client's own claim.
+ * client address is the socket's, or what a trusted proxy says it is (clientOf).
  */
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
 import type { ConsoleConfig, ConsoleUserConfig } from "../../config/console.js";
 import { networksOf } from "../../config/console.js";
 import type { ConsoleSessionStore } from "../store/console-sessions.js";
@@ -22,18 +23,54 @@ export function cookiesOf(request: IncomingMessage): Map<string, string> {
   return out;
 }
 
-/** The socket's address, an IPv4-mapped IPv6 address written as IPv4. */
-export function clientAddress(request: IncomingMessage): string {
-  const address = request.socket.remoteAddress ?? "";
-  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+/** An address as written, an IPv4-mapped IPv6 address written as IPv4; "" when it is none. */
+function plainAddress(text: string): string {
+  const address = text.trim();
+  const plain = address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+  return isIP(plain) === 0 ? "" : plain;
 }
 
-/** Behind TLS (directly, or a proxy that says so): cookies get Secure. */
-export function overTls(request: IncomingMessage): boolean {
+function listed(networks: readonly string[], address: string): boolean {
   return (
-    (request.socket as { encrypted?: boolean }).encrypted === true ||
-    request.headers["x-forwarded-proto"] === "https"
+    address !== "" &&
+    networks.length > 0 &&
+    networksOf(networks).check(address, address.includes(":") ? "ipv6" : "ipv4")
   );
+}
+
+/** Who is on the other end of a request, as far as the console may believe it. */
+export interface Client {
+  /** The client's address: anonymous_networks and the login rate limit go by it. */
+  address: string;
+  /** Behind TLS (directly, or a trusted proxy says so): cookies get Secure. */
+  tls: boolean;
+}
+
+/**
+ * The socket's address and TLS, unless the socket is one of the config's trusted_proxies: then
+ * the proxy's X-Forwarded-For, read from the right (each proxy appends the address it saw) up to
+ * the first address that is not itself a trusted proxy, and its X-Forwarded-Proto (the last
+ * value, the one the trusted proxy set). From any other peer those headers are ignored: anyone
+ * can send them.
+ */
+export function clientOf(request: IncomingMessage, trustedProxies: readonly string[]): Client {
+  const peer = plainAddress(request.socket.remoteAddress ?? "");
+  const direct = (request.socket as { encrypted?: boolean }).encrypted === true;
+  if (!listed(trustedProxies, peer)) return { address: peer, tls: direct };
+  let address = peer;
+  const chain = String(request.headers["x-forwarded-for"] ?? "").split(",");
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const hop = plainAddress(chain[i] ?? "");
+    if (hop === "") break;
+    address = hop;
+    if (!listed(trustedProxies, hop)) break;
+  }
+  const proto = String(request.headers["x-forwarded-proto"] ?? "")
+    .split(",")
+    .pop()
+    ?.trim()
+    .toLowerCase();
+  return { address, tls: direct || proto === "https" };
 }
 
 /**
@@ -43,14 +80,9 @@ export function overTls(request: IncomingMessage): boolean {
  * login + idle; refreshing it on every page instead would put a Set-Cookie on every response.
  * The server alone decides when a session is idle; the browser forgets the cookie when closed.
  */
-export function cookie(
-  request: IncomingMessage,
-  name: string,
-  value: string,
-  maxAgeSeconds?: number,
-): string {
+export function cookie(client: Client, name: string, value: string, maxAgeSeconds?: number): string {
   const maxAge = maxAgeSeconds === undefined ? "" : `; Max-Age=${maxAgeSeconds}`;
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict${maxAge}${overTls(request) ? "; Secure" : ""}`;
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict${maxAge}${client.tls ? "; Secure" : ""}`;
 }
 
 export function sameToken(given: string | undefined, expected: string): boolean {
@@ -74,6 +106,7 @@ export interface Identity {
 
 export function identify(
   request: IncomingMessage,
+  client: Client,
   config: ConsoleConfig,
   extra: readonly ConsoleUserConfig[],
   sessions: ConsoleSessionStore,
@@ -94,13 +127,7 @@ export function identify(
         sessionId: id,
       };
   }
-  if (
-    config.anonymous_read &&
-    networksOf(config.anonymous_networks).check(
-      clientAddress(request),
-      clientAddress(request).includes(":") ? "ipv6" : "ipv4",
-    )
-  )
+  if (config.anonymous_read && listed(config.anonymous_networks, client.address))
     return { viewer: { name: "anonymous", display: "anonymous", role: "anonymous" } };
   return undefined;
 }

@@ -1,6 +1,7 @@
 /** What a console page knows about the request it answers. */
 import type { IncomingMessage } from "node:http";
 import type { ConsoleRole } from "../../config/console.js";
+import type { Client } from "./auth.js";
 import type { Lang, Messages } from "./i18n.js";
 
 export interface Viewer {
@@ -15,6 +16,8 @@ export interface Viewer {
 
 export interface PageContext {
   request: IncomingMessage;
+  /** The client's address and whether it came over TLS (trusted proxies believed). */
+  client: Client;
   url: URL;
   lang: Lang;
   /** The language came from `?lang=` and links keep it. */

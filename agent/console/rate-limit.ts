@@ -15,11 +15,24 @@ export class LoginLimiter {
    * times a user's attempts: an office behind one NAT address is several people.
    */
   allowed(keys: readonly string[], now: number): boolean {
+    return this.retryAfterMs(keys, now) === 0;
+  }
+
+  /**
+   * How long until every key is under its limit again (0: now): the oldest failures that keep a
+   * key at its limit leave the window then. The refusal's Retry-After.
+   */
+  retryAfterMs(keys: readonly string[], now: number): number {
     const { attempts, windowMs } = this.limit();
-    return keys.every(
-      (key) =>
-        this.recent(key, now, windowMs).length < (key.startsWith("address:") ? attempts * 4 : attempts),
-    );
+    let wait = 0;
+    for (const key of keys) {
+      const recent = this.recent(key, now, windowMs);
+      const limit = key.startsWith("address:") ? attempts * 4 : attempts;
+      // Under the limit once all but limit − 1 of the recent failures have left the window.
+      const release = recent[recent.length - limit];
+      if (release !== undefined) wait = Math.max(wait, release + windowMs - now);
+    }
+    return wait;
   }
 
   fail(keys: readonly string[], now: number): void {

@@ -3,7 +3,7 @@ import type { HttpResponse } from "../http.js";
 import type { Html } from "./html.js";
 
 export type Reply =
-  | { kind: "page"; html: Html; status?: number; cookie?: string }
+  | { kind: "page"; html: Html; status?: number; cookie?: string; headers?: Record<string, string> }
   | { kind: "redirect"; to: string; cookie?: string }
   | { kind: "file"; body: string | Buffer; contentType: string; fileName: string };
 
@@ -24,7 +24,7 @@ export function toResponse(reply: Reply): HttpResponse {
         status: reply.status ?? 200,
         contentType: "text/html; charset=utf-8",
         body: reply.html.text,
-        headers: { ...SECURITY_HEADERS, ...cookie },
+        headers: { ...(reply.headers ?? {}), ...SECURITY_HEADERS, ...cookie },
       };
     case "redirect":
       return {

@@ -198,6 +198,8 @@ export async function writeDemoHistory(
       month,
       formats: ["html"],
       now: new Date((next + 8 * HOUR) * 1000),
+      // The simulated history's reports were written by the daemon's schedule.
+      by: "schedule",
     });
     reports.push(...files.map((f) => f.path));
   }

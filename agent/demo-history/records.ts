@@ -148,6 +148,7 @@ export function recordMonthlyReportRows(store: SqliteStore, year: number, lastMo
       path: `reports/monthly-${period}.html`,
       sha256: (m * 0x9e3779b1).toString(16).padStart(64, "0"),
       generatedAt: new Date((localMidnight(year, m + 1, 1, store.calendar) + 9 * HOUR) * 1000),
+      generatedBy: "schedule",
     });
   }
 }

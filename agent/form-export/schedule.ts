@@ -68,6 +68,7 @@ export class FormExportSchedule {
         formats: options.formats,
         ...(options.out_dir === undefined ? {} : { outDir: options.out_dir }),
         now,
+        by: "schedule",
       });
       this.log.info({ period, files: files.map((f) => f.path) }, "performance self-evaluation written");
       return files;

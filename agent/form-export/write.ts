@@ -24,6 +24,8 @@ export interface WriteFormExportOptions {
   outDir?: string;
   now: Date;
   organisation?: string;
+  /** Who generates it: recorded with the file (ReportLog). */
+  by: string;
 }
 
 /** "2026-H1-绩效自评表.xlsx". */
@@ -59,6 +61,7 @@ export async function writeFormExport(
         fileName: formExportFileName(options.period, format),
         content,
         now: options.now,
+        by: options.by,
       }),
     );
   }

@@ -43,6 +43,7 @@ export class ReportSchedule {
         month,
         formats: config.report.formats,
         now,
+        by: "schedule",
       });
       this.log.info({ month, files: files.map((f) => f.path) }, "monthly operations report written");
     } catch (error) {

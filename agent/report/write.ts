@@ -32,7 +32,15 @@ export async function writeMonthlyReport(
   store: SqliteStore,
   config: Config,
   indicators: readonly Indicator[],
-  options: { month: string; formats: readonly ReportFormat[]; outDir?: string; lang?: Lang; now: Date },
+  options: {
+    month: string;
+    formats: readonly ReportFormat[];
+    outDir?: string;
+    lang?: Lang;
+    now: Date;
+    /** Who generates it: recorded with the file (ReportLog). */
+    by: string;
+  },
 ): Promise<WrittenFile[]> {
   const report = buildMonthlyReport(store, config, indicators, {
     month: options.month,
@@ -59,6 +67,7 @@ export async function writeMonthlyReport(
         fileName: reportFileName(options.month, format),
         content,
         now: options.now,
+        by: options.by,
       }),
     );
   }

@@ -52,7 +52,11 @@ export class NoSuchRecordError extends Error {
 
 /** A correction must be of a record of the same indicator. */
 export class CorrectionOfOtherIndicatorError extends Error {
-  constructor(id: number, original: string, indicator: string) {
+  constructor(
+    readonly id: number,
+    readonly original: string,
+    readonly indicator: string,
+  ) {
     super(`record #${id} is for ${original}, not ${indicator}: a correction keeps the indicator`);
     this.name = "CorrectionOfOtherIndicatorError";
   }

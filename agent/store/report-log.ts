@@ -15,6 +15,11 @@ export interface GeneratedReport {
   path: string;
   sha256: string;
   generatedAt: Date;
+  /**
+   * Who generated it: a console user's or the CLI's name, "schedule" for the daemon's own runs;
+   * absent for documents generated before the store recorded it.
+   */
+  generatedBy?: string;
 }
 
 interface Row {
@@ -24,17 +29,19 @@ interface Row {
   path: string;
   sha256: string;
   generated_at: number;
+  generated_by: string | null;
 }
 
 export class ReportLog {
   constructor(private readonly db: Database.Database) {}
 
-  record(report: GeneratedReport): void {
+  record(report: GeneratedReport & { generatedBy: string }): void {
     this.db
       .prepare(
-        `INSERT INTO reports (kind, period, format, path, sha256, generated_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO reports (kind, period, format, path, sha256, generated_at, generated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (kind, period, format) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256,
-           generated_at = excluded.generated_at`,
+           generated_at = excluded.generated_at, generated_by = excluded.generated_by`,
       )
       .run(
         report.kind,
@@ -43,6 +50,7 @@ export class ReportLog {
         report.path,
         report.sha256,
         report.generatedAt.getTime(),
+        report.generatedBy,
       );
   }
 
@@ -59,6 +67,7 @@ export class ReportLog {
       path: r.path,
       sha256: r.sha256,
       generatedAt: new Date(r.generated_at),
+      ...(r.generated_by === null ? {} : { generatedBy: r.generated_by }),
     }));
   }
 

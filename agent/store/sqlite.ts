@@ -18,7 +18,11 @@ import { ManualRecordStore } from "./manual-records.js";
 import { ReportNoteStore } from "./report-notes.js";
 import { ConsoleSessionStore } from "./console-sessions.js";
 import { ReportLog } from "./report-log.js";
-import { MaintenanceStore, type StoredMaintenanceWindow } from "./maintenance-store.js";
+import {
+  MaintenanceStore,
+  type RemovedMaintenanceWindow,
+  type StoredMaintenanceWindow,
+} from "./maintenance-store.js";
 import type { InventoryEntry } from "../inventory-changes.js";
 import { migrations } from "./migrations.js";
 import * as queries from "./queries.js";
@@ -45,7 +49,11 @@ export interface StoreOptions {
 /** A sample on its way into the store: maintenance marking is decided by the runner. */
 export type StoredSample = Sample & { maintenance?: boolean };
 
-export { DuplicateWindowError, type StoredMaintenanceWindow } from "./maintenance-store.js";
+export {
+  DuplicateWindowError,
+  type RemovedMaintenanceWindow,
+  type StoredMaintenanceWindow,
+} from "./maintenance-store.js";
 export type { EventRow, LastRun, RawSample, RollupQuery, SeriesInfo, TargetRow } from "./queries.js";
 
 export interface RunRecord {
@@ -264,8 +272,13 @@ export class SqliteStore {
     return this.maintenanceWindows.list();
   }
 
-  removeMaintenanceWindow(name: string): boolean {
-    return this.maintenanceWindows.remove(name);
+  /** Takes a window out of force, recording who and when; false when none of that name is in force. */
+  removeMaintenanceWindow(name: string, by: string, at: Date): boolean {
+    return this.maintenanceWindows.remove(name, by, at);
+  }
+
+  listRemovedMaintenanceWindows(): RemovedMaintenanceWindow[] {
+    return this.maintenanceWindows.removed();
   }
 
   listEvents(from: Date, to: Date): EventRow[] {

@@ -70,9 +70,38 @@ describe("maintenance windows in the store", () => {
           createdAt: START,
         }),
       ).toThrow(DuplicateWindowError);
-      expect(store.removeMaintenanceWindow("patching")).toBe(true);
-      expect(store.removeMaintenanceWindow("patching")).toBe(false);
+      const removedAt = new Date("2026-11-29T10:00:00+08:00");
+      expect(store.removeMaintenanceWindow("patching", "dave", removedAt)).toBe(true);
+      expect(store.removeMaintenanceWindow("patching", "dave", removedAt)).toBe(false);
       expect(store.listMaintenanceWindows().map((w) => w.name)).toEqual(["migration"]);
+      // Removal is recorded, not deleted: what, added by whom, removed by whom and when.
+      expect(store.listRemovedMaintenanceWindows()).toEqual([
+        expect.objectContaining({
+          name: "patching",
+          cron: "0 2 * * 6",
+          createdBy: "alice",
+          createdAt: START,
+          removedBy: "dave",
+          removedAt,
+        }),
+      ]);
+      // The name is free again for a new window; both removals stay in the record.
+      store.addMaintenanceWindow({
+        name: "patching",
+        cron: "0 3 * * 6",
+        durationMs: 60_000,
+        createdBy: "erin",
+        createdAt: removedAt,
+      });
+      expect(store.listMaintenanceWindows().map((w) => [w.name, w.createdBy])).toEqual([
+        ["migration", "bob"],
+        ["patching", "erin"],
+      ]);
+      expect(store.removeMaintenanceWindow("patching", "frank", removedAt)).toBe(true);
+      expect(store.listRemovedMaintenanceWindows().map((w) => [w.createdBy, w.removedBy])).toEqual([
+        ["alice", "dave"],
+        ["erin", "frank"],
+      ]);
     } finally {
       store.close();
     }
@@ -197,10 +226,25 @@ describe("ops-agent maintenance", () => {
     expect(io.err[0]).toContain('"weekly" is defined in the config file');
     expect(maintenanceRemoveCommand("nothing", { config })).toBe(1);
     expect(io.err[1]).toContain('no maintenance window named "nothing"');
-    expect(maintenanceRemoveCommand("night", { config })).toBe(0);
+    expect(maintenanceRemoveCommand("night", { config, by: "dave" })).toBe(0);
     io.out.length = 0;
     expect(maintenanceListCommand({ config, json: true })).toBe(0);
     expect((JSON.parse(io.out.join("\n")) as ListedWindow[]).map((w) => w.name)).toEqual(["weekly", "now"]);
+    // The removal is recorded with the same audit fields as the addition (who, when with offset).
+    io.out.length = 0;
+    expect(maintenanceListCommand({ config, json: true, removed: true })).toBe(0);
+    expect(JSON.parse(io.out.join("\n"))).toEqual([
+      {
+        name: "night",
+        created_by: "carol",
+        created_at: expect.stringMatching(/\+08:00$/),
+        removed_by: "dave",
+        removed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+08:00$/),
+      },
+    ]);
+    io.out.length = 0;
+    expect(maintenanceListCommand({ config, removed: true })).toBe(0);
+    expect(io.out.join("\n")).toMatch(/night .*carol .*\+08:00 .*dave .*\+08:00/);
     // Times as people read them: the config's zone (default Asia/Shanghai) with the offset.
     io.out.length = 0;
     expect(maintenanceListCommand({ config })).toBe(0);

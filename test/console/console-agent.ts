@@ -4,6 +4,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { hashPassword } from "../../agent/console/password.js";
 import { freePort, startAgent, waitFor, writeConfig, type RunningAgent } from "../helpers/agent-process.js";
@@ -21,8 +22,16 @@ export interface ConsoleAgent {
   stop: () => Promise<void>;
 }
 
-/** `collectors` is the config's collectors list as YAML (none by default). */
-export async function startConsoleAgent(prefix: string, collectors = "  []\n"): Promise<ConsoleAgent> {
+/**
+ * `collectors` is the config's collectors list as YAML (none by default); `consoleLines` more
+ * lines of the `console:` section (indented two spaces); `moreUsers` entries of its users list.
+ */
+export async function startConsoleAgent(
+  prefix: string,
+  collectors = "  []\n",
+  consoleLines = "",
+  moreUsers = "",
+): Promise<ConsoleAgent> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const port = await freePort();
   const hash = await hashPassword(PASSWORD);
@@ -38,8 +47,8 @@ incidents:
   api_token: "\${OPS_AGENT_API_TOKEN}"
 console:
   login_attempts: 3
-  users:
-${users}`,
+${consoleLines}  users:
+${users}${moreUsers}`,
   );
   // The token is a secret: the config names the environment variable the agent reads it from.
   process.env.OPS_AGENT_API_TOKEN = API_TOKEN;
@@ -89,10 +98,55 @@ export async function openIncident(base: string, summary: string, fingerprint: s
   if (response.status !== 200) throw new Error(`alertmanager: ${response.status} ${await response.text()}`);
 }
 
+/**
+ * A request from a given loopback address (127.0.0.x: Linux answers the whole 127/8), for the
+ * tests of anonymous networks, trusted proxies and per-address rate limits; fetch cannot choose
+ * its source address, node:http can.
+ */
+function fromAddress(
+  url: string,
+  localAddress: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method, headers: init.headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers))
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+            headers.append(name, v);
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers }));
+      });
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
 /** A plain HTTP client logged in to the console: its session cookie and the page's CSRF token. */
 export class ConsoleClient {
   cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
+  /**
+   * @param from the client's own address (127.0.0.x), else the default (127.0.0.1 by fetch)
+   * @param headers sent with every request (e.g. X-Forwarded-For as a proxy would)
+   */
+  constructor(
+    private readonly base: string,
+    private readonly from?: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  private send(
+    path: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+  ): Promise<Response> {
+    const headers = { ...this.headers, ...init.headers };
+    if (this.from !== undefined) return fromAddress(this.base + path, this.from, { ...init, headers });
+    return fetch(this.base + path, { ...init, headers, redirect: "manual" });
+  }
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -107,10 +161,7 @@ export class ConsoleClient {
   }
 
   async get(path: string): Promise<{ status: number; body: string; response: Response }> {
-    const response = await fetch(this.base + path, {
-      headers: { cookie: this.cookieHeader() },
-      redirect: "manual",
-    });
+    const response = await this.send(path, { method: "GET", headers: { cookie: this.cookieHeader() } });
     this.keep(response);
     return { status: response.status, body: await response.text(), response };
   }
@@ -119,11 +170,10 @@ export class ConsoleClient {
     path: string,
     form: Record<string, string>,
   ): Promise<{ status: number; body: string; response: Response }> {
-    const response = await fetch(this.base + path, {
+    const response = await this.send(path, {
       method: "POST",
       headers: { cookie: this.cookieHeader(), "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form).toString(),
-      redirect: "manual",
     });
     this.keep(response);
     return { status: response.status, body: await response.text(), response };

@@ -121,7 +121,7 @@ describe("web console over HTTP", () => {
     const csrf = await client.csrf("/records/budget_execution_rate");
     const bad = await client.post("/records/budget_execution_rate", { value: "lots", csrf });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("budget_execution_rate (预算执行率)");
+    expect(bad.body).toContain("预算执行率（budget_execution_rate）：应为数字");
   });
 
   it("hostile text from outside (an incident title, a note) is shown as text", async () => {

@@ -32,6 +32,7 @@ export async function writeDemoDocuments(
   try {
     const indicators = indicatorsOf(config);
     const report = await writeMonthlyReport(store, config, indicators, {
+      by: "test",
       month: options.month,
       formats: ["html", "docx"],
       outDir,
@@ -39,6 +40,7 @@ export async function writeDemoDocuments(
       now: options.now,
     });
     const form = await writeFormExport(store, config, indicators, {
+      by: "test",
       period: options.period,
       formats: ["xlsx", "csv"],
       outDir,

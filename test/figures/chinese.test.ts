@@ -119,6 +119,7 @@ function setup() {
     ["2026-11", "2026-11-28T08:00:00+08:00"],
   ] as const)
     month.store.reports.record({
+      generatedBy: "test",
       kind: "monthly_report",
       period,
       format: "docx",

@@ -196,6 +196,7 @@ function generate(store: SqliteStore, clock: ManualClock): void {
   }
   const report = (period: string, generatedAt: string) =>
     store.reports.record({
+      generatedBy: "test",
       kind: "monthly_report",
       period,
       format: "html",
@@ -379,6 +380,7 @@ describe("one figure, one place", () => {
   it("a month's report counts once written after the month ended; a complete year is 12 and 达成, never 13", () => {
     const report = (period: string, generatedAt: string) =>
       store.reports.record({
+        generatedBy: "test",
         kind: "monthly_report",
         period,
         format: "docx",

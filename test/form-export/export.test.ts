@@ -102,6 +102,7 @@ describe("the half-year self-evaluation from generated data", () => {
     const fx = halfYear(tempDir());
     const out = join(fx.dir, "out");
     const files = await writeFormExport(fx.store, fx.config, fx.indicators, {
+      by: "test",
       period: "2026-H1",
       formats: ["xlsx", "csv"],
       outDir: out,
@@ -454,6 +455,7 @@ describe("the half-year self-evaluation from generated data", () => {
   it("writes the CSV with its BOM and formula starts as full-width signs (no visible apostrophe)", async () => {
     const fx = halfYear(tempDir());
     const [file] = await writeFormExport(fx.store, fx.config, fx.indicators, {
+      by: "test",
       period: "2026-H1",
       formats: ["csv"],
       outDir: fx.dir,
@@ -550,6 +552,7 @@ describe("a period without data", () => {
   it("says 无数据 on every automatic row, never 0", async () => {
     const fx = emptyStore(tempDir());
     const [file] = await writeFormExport(fx.store, fx.config, fx.indicators, {
+      by: "test",
       period: "2026-H1",
       formats: ["xlsx"],
       outDir: fx.dir,

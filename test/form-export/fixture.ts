@@ -186,6 +186,7 @@ export function halfYear(dir: string, path = join(dir, "h1.db")): Fixture {
   };
   const report = (month: string, format: string) =>
     store.reports.record({
+      generatedBy: "test",
       kind: "monthly_report",
       period: month,
       format,

@@ -124,6 +124,7 @@ describe.skipIf(!PEERS)("the self-evaluation rendered by LibreOffice", () => {
   it("prints the XLSX on sane A4 pages with no line of text over another", async () => {
     const fx = halfYear(tempDir());
     const [file] = await writeFormExport(fx.store, fx.config, fx.indicators, {
+      by: "test",
       period: "2026-H1",
       formats: ["xlsx"],
       outDir: fx.dir,
@@ -165,6 +166,7 @@ describe.skipIf(!PEERS)("the self-evaluation rendered by LibreOffice", () => {
   it("opens the CSV with =253个 as text and no visible apostrophe, where an ASCII = is evaluated", async () => {
     const fx = halfYear(tempDir());
     const [file] = await writeFormExport(fx.store, fx.config, fx.indicators, {
+      by: "test",
       period: "2026-H1",
       formats: ["csv"],
       outDir: fx.dir,

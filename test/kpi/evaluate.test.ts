@@ -124,6 +124,7 @@ function generate(until: string, reportsUpTo: number) {
   }
   for (let m = 1; m <= reportsUpTo; m++) {
     store.reports.record({
+      generatedBy: "test",
       kind: "monthly_report",
       period: `2028-${String(m).padStart(2, "0")}`,
       format: "html",

@@ -40,7 +40,7 @@ describe("recorded values", () => {
     ["=4次", "４次", 4],
   ])("%s ← %j", (targetText, input, expected) => {
     const parsed = parseRecordedValue(input, target(targetText));
-    if (typeof expected === "string") expect(parsed).toEqual({ error: expected });
+    if (typeof expected === "string") expect(parsed).toMatchObject({ error: expected });
     else expect(parsed).toBe(expected);
   });
 });
@@ -87,27 +87,41 @@ describe("recording", () => {
       ok: false,
       error:
         'unknown indicator "staff"; did you mean "videoconf_staff"? (ops-agent kpi --keys lists every key and name)',
+      refusal: { kind: "unknown_indicator", given: "staff" },
     });
     expect(tryRecord("vm_count", "253")).toEqual({
       ok: false,
       error:
         "vm_count (日常维护信息系统所使用的虚拟机数量) is measured by the agent (vm_count); it takes no manual records",
+      refusal: {
+        kind: "automatic",
+        indicator: { key: "vm_count", name: "日常维护信息系统所使用的虚拟机数量" },
+      },
     });
     expect(tryRecord("videoconf_staff", "7台")).toEqual({
       ok: false,
       error: 'videoconf_staff (视频会议运维服务人员): expected a number in 人 (e.g. "3人"), got "7台"',
+      // The same reason as data, for the console to say in the page's language.
+      refusal: {
+        kind: "value",
+        indicator: { key: "videoconf_staff", name: "视频会议运维服务人员" },
+        value: { kind: "unit", unit: "人", got: "7台" },
+      },
     });
     expect(tryRecord("videoconf_staff", "7", { date: "2026-02-30" })).toEqual({
       ok: false,
       error: '--date: expected a date like 2026-11-28, got "2026-02-30"',
+      refusal: { kind: "date_format", got: "2026-02-30" },
     });
     expect(tryRecord("videoconf_staff", "7", { date: "2026-11-29" })).toEqual({
       ok: false,
       error: "--date: 2026-11-29 is in the future",
+      refusal: { kind: "date_future", date: "2026-11-29" },
     });
     expect(tryRecord("videoconf_staff", "7", { corrects: 99 })).toEqual({
       ok: false,
       error: "--corrects: no manual record #99",
+      refusal: { kind: "corrects_missing", id: 99 },
     });
     expect(store.records.history()).toEqual([]);
 
@@ -145,7 +159,11 @@ describe("recording", () => {
         ...(corrects === undefined ? {} : { corrects }),
       });
     const evidenceDir = join(dir, "data", "evidence");
-    expect(record(42)).toEqual({ ok: false, error: "--corrects: no manual record #42" });
+    expect(record(42)).toEqual({
+      ok: false,
+      error: "--corrects: no manual record #42",
+      refusal: { kind: "corrects_missing", id: 42 },
+    });
     expect(existsSync(evidenceDir)).toBe(false);
     const first = record();
     if (!first.ok) throw new Error(first.error);

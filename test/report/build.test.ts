@@ -230,6 +230,7 @@ describe("the monthly report from the store", () => {
     const { store, config, indicators, now, dir } = setup();
     const out = join(dir, "reports");
     const first = await writeMonthlyReport(store, config, indicators, {
+      by: "test",
       month: "2026-10",
       formats: ["html", "md", "docx"],
       outDir: out,
@@ -241,6 +242,7 @@ describe("the monthly report from the store", () => {
       "2026-10-大平台月度运营报告.docx",
     ]);
     await writeMonthlyReport(store, config, indicators, {
+      by: "test",
       month: "2026-10",
       formats: ["html", "md", "docx"],
       outDir: out,

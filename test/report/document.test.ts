@@ -136,6 +136,7 @@ describe("the November report from the store", () => {
     const out = tempDir();
     for (let i = 0; i < 2; i++) {
       const files = await writeMonthlyReport(m.store, m.config, m.indicators, {
+        by: "test",
         month: "2026-11",
         formats: ["html"],
         outDir: out,
@@ -199,6 +200,7 @@ describe("a report of the running month", () => {
     expect(html).toContain('<p class="subtitle">2026年11月（截至11月20日）</p>');
     expect(html).toContain("本月尚未结束，本报告为截至生成时的草稿");
     await writeMonthlyReport(m.store, m.config, m.indicators, {
+      by: "test",
       month: "2026-11",
       formats: ["html"],
       outDir: tempDir(),

@@ -27,6 +27,39 @@ describe("store migrations", () => {
     again.close();
   });
 
+  it("v11 keeps the maintenance windows and reports of a v10 database, removals and authors unknown", () => {
+    const dir = tempDir();
+    const raw = new Database(join(dir, "agent.db"));
+    for (const m of migrations.filter((m) => m.version <= 10)) raw.exec(m.sql);
+    raw.pragma("user_version = 10");
+    raw
+      .prepare(
+        "INSERT INTO maintenance_windows (name, cron, duration_ms, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run("patching", "0 2 * * 6", 7_200_000, "alice", START.getTime());
+    raw
+      .prepare(
+        "INSERT INTO reports (kind, period, format, path, sha256, generated_at) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run("monthly_report", "2026-02", "html", "/r/2026-02.html", "ab".repeat(32), START.getTime());
+    raw.close();
+    const store = openStore(dir);
+    expect(store.listMaintenanceWindows()).toEqual([
+      { name: "patching", cron: "0 2 * * 6", durationMs: 7_200_000, createdBy: "alice", createdAt: START },
+    ]);
+    expect(store.reports.list("monthly_report")).toEqual([
+      {
+        kind: "monthly_report",
+        period: "2026-02",
+        format: "html",
+        path: "/r/2026-02.html",
+        sha256: "ab".repeat(32),
+        generatedAt: START,
+      },
+    ]);
+    store.close();
+  });
+
   it("refuses a database written by a newer agent and leaves it unchanged", () => {
     const dir = tempDir();
     const path = join(dir, "agent.db");

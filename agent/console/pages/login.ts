@@ -5,15 +5,7 @@
  * unknown user costs the same scrypt time as a known one.
  */
 import { randomBytes } from "node:crypto";
-import {
-  clientAddress,
-  cookie,
-  cookiesOf,
-  findUser,
-  LOGIN_COOKIE,
-  sameToken,
-  SESSION_COOKIE,
-} from "../auth.js";
+import { cookie, cookiesOf, findUser, LOGIN_COOKIE, sameToken, SESSION_COOKIE } from "../auth.js";
 import { link, type PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { readForm } from "../form-body.js";
@@ -30,13 +22,20 @@ function safeNext(next: string | null | undefined): string {
   return next !== null && next !== undefined && /^\/(?![/\\])/.test(next) ? next : "/";
 }
 
-function form(ctx: BaseContext, next: string, error?: string, status = 200): Reply {
+function form(
+  ctx: BaseContext,
+  next: string,
+  error?: string,
+  status = 200,
+  headers: Record<string, string> = {},
+): Reply {
   const { t } = ctx;
   const token = randomBytes(24).toString("base64url");
   return {
     kind: "page",
     status,
-    cookie: cookie(ctx.request, LOGIN_COOKIE, token, 3600),
+    headers,
+    cookie: cookie(ctx.client, LOGIN_COOKIE, token, 3600),
     html: html`<!doctype html>
       <html lang="${ctx.lang === "zh" ? "zh-CN" : "en"}">
         <head>
@@ -100,12 +99,14 @@ export async function loginSubmit(
   if (fields === undefined || !sameToken(fields.csrf, cookiesOf(ctx.request).get(LOGIN_COOKIE) ?? ""))
     return form(ctx, next, t.csrf_failed, 403);
   const name = (fields.user ?? "").trim();
-  const address = clientAddress(ctx.request);
+  const address = ctx.client.address;
   const keys = [`user:${name}`, `address:${address}`];
   const now = ctx.now.getTime();
-  if (!limiter.allowed(keys, now)) {
+  const wait = limiter.retryAfterMs(keys, now);
+  if (wait > 0) {
     deps.log.warn({ user: name.slice(0, 64), address }, "console login refused: too many failed attempts");
-    return form(ctx, next, t.login_limited, 429);
+    // Retry-After: when the oldest failure that holds the limit leaves the window.
+    return form(ctx, next, t.login_limited, 429, { "retry-after": String(Math.ceil(wait / 1000)) });
   }
   const user = findUser(name, deps.config().console, deps.extraUsers());
   const ok = await verifyPassword(fields.password ?? "", user?.password_hash ?? (await decoyHash()));
@@ -123,11 +124,11 @@ export async function loginSubmit(
     kind: "redirect",
     to: next,
     // No Max-Age: the server's sliding idle timeout ends the session (see cookie()).
-    cookie: cookie(ctx.request, SESSION_COOKIE, id),
+    cookie: cookie(ctx.client, SESSION_COOKIE, id),
   };
 }
 
 export function logoutSubmit(deps: ConsoleDeps, ctx: BaseContext, sessionId: string): Reply {
   deps.store.consoleSessions.end(sessionId);
-  return { kind: "redirect", to: link(ctx, "/login"), cookie: cookie(ctx.request, SESSION_COOKIE, "", 0) };
+  return { kind: "redirect", to: link(ctx, "/login"), cookie: cookie(ctx.client, SESSION_COOKIE, "", 0) };
 }

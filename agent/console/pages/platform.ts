@@ -303,7 +303,7 @@ export function maintenanceRemoveSubmit(
   form: Readonly<Record<string, string>>,
 ): Reply {
   const name = (form.name ?? "").trim();
-  if (!deps.store.removeMaintenanceWindow(name))
+  if (!deps.store.removeMaintenanceWindow(name, ctx.viewer.name, ctx.now))
     return platformView(
       deps,
       ctx,

@@ -12,6 +12,7 @@ import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
 import { csrfField, page } from "../layout.js";
 import { recordTable } from "../record-table.js";
+import { formIssueText, refusalText } from "../refusal-text.js";
 import type { MultipartLimits, UploadedFile } from "../multipart.js";
 import type { Reply } from "../reply.js";
 import { EVIDENCE_MAX_BYTES, EvidenceFileError, readEvidence } from "../../store/evidence-files.js";
@@ -146,14 +147,19 @@ function indicatorOf(deps: ConsoleDeps, key: string | undefined): Indicator | un
   return manualIndicators(deps).find((i) => i.key === key);
 }
 
+/** A row key that is no manual row of the targets file: 404, saying which key, in the page's language. */
+function unknownRow(ctx: PageContext, key: string | undefined): Reply {
+  const text = ctx.t.unknown_row.replace("{key}", key ?? "");
+  return {
+    kind: "page",
+    status: 404,
+    html: page(ctx, ctx.t.not_found, html`<section><p>${text}</p></section>`, { ok: false, text }),
+  };
+}
+
 export function recordPage(deps: ConsoleDeps, ctx: PageContext, params: readonly string[]): Reply {
   const indicator = indicatorOf(deps, params[0]);
-  if (indicator === undefined)
-    return {
-      kind: "page",
-      status: 404,
-      html: page(ctx, ctx.t.not_found, html`<section><p>${ctx.t.not_found}</p></section>`),
-    };
+  if (indicator === undefined) return unknownRow(ctx, params[0]);
   const saved = ctx.url.searchParams.get("saved");
   return recordView(
     deps,
@@ -172,15 +178,10 @@ export function recordSubmit(
   files: readonly UploadedFile[] = [],
 ): Reply {
   const indicator = indicatorOf(deps, params[0]);
-  if (indicator === undefined)
-    return {
-      kind: "page",
-      status: 404,
-      html: page(ctx, ctx.t.not_found, html`<section><p>${ctx.t.not_found}</p></section>`),
-    };
+  if (indicator === undefined) return unknownRow(ctx, params[0]);
   const parsed = recordForm.safeParse(form);
   if (!parsed.success) {
-    const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const error = formIssueText(ctx.lang, parsed.error.issues);
     return recordView(deps, ctx, indicator, form, { ok: false, text: error }, 400);
   }
   const evidence = files.find((f) => f.field === "evidence");
@@ -197,7 +198,11 @@ export function recordSubmit(
         }),
     by: ctx.viewer.name,
   });
-  if (!result.ok) return recordView(deps, ctx, indicator, form, { ok: false, text: result.error }, 400);
+  if (!result.ok) {
+    const nameOf = (key: string) => deps.indicators().find((i) => i.key === key)?.name;
+    const text = refusalText(ctx.lang, result, nameOf);
+    return recordView(deps, ctx, indicator, form, { ok: false, text }, 400);
+  }
   deps.log.info(
     {
       user: ctx.viewer.name,

@@ -42,6 +42,12 @@ async function formExportKind(): Promise<string> {
   return (await import("../../form-export/build.js")).FORM_EXPORT_KIND;
 }
 
+/** Who generated a file: a login name, the daemon's schedule (in words), or unknown (before v11). */
+function generatedBy(ctx: PageContext, f: GeneratedReport): string {
+  if (f.generatedBy === undefined) return "—";
+  return f.generatedBy === "schedule" ? ctx.t.by_schedule : f.generatedBy;
+}
+
 function fileTable(ctx: PageContext, files: readonly GeneratedReport[]): Html {
   const { t } = ctx;
   if (files.length === 0) return html`<p class="muted">${t.nothing_yet}</p>`;
@@ -51,6 +57,7 @@ function fileTable(ctx: PageContext, files: readonly GeneratedReport[]): Html {
         <th>${t.month}</th>
         <th>${t.file}</th>
         <th>${t.generated_at}</th>
+        <th>${t.generated_by}</th>
         <th class="wide">SHA-256</th>
       </tr>
     </thead>
@@ -65,6 +72,7 @@ function fileTable(ctx: PageContext, files: readonly GeneratedReport[]): Html {
               >
             </td>
             <td>${consoleTime(f.generatedAt, ctx.timeZone)}</td>
+            <td>${generatedBy(ctx, f)}</td>
             <td class="wide muted">${f.sha256.slice(0, 16)}…</td>
           </tr>`,
       )}
@@ -164,6 +172,7 @@ export async function reportGenerateSubmit(
             month: period,
             formats: config.report.formats,
             now: ctx.now,
+            by: ctx.viewer.name,
           })
         : await (
             await import("../../form-export/write.js")
@@ -171,6 +180,7 @@ export async function reportGenerateSubmit(
             period,
             formats: config.form_export.formats,
             now: ctx.now,
+            by: ctx.viewer.name,
           });
     deps.log.info(
       { user: ctx.viewer.name, kind, period, files: written.map((w) => w.path) },
