@@ -111,6 +111,15 @@ const zh = {
   reason: "原因",
   system: "系统",
   vm: "虚拟机",
+  // 机房、平台、视频会议 read-only pages: the columns the report's labels do not name.
+  vm_id: "虚拟机编号",
+  outage_end: "恢复时间",
+  health_now: "当前健康状况",
+  // The signed-in user's role as the header shows it on every page.
+  role_viewer: "查看",
+  role_recorder: "填报",
+  role_operator: "值班运维",
+  role_admin: "管理员",
   videoconf_title: "视频会议",
   health: "健康状况",
   endpoints_online: "在线终端",
@@ -235,6 +244,15 @@ const en: Messages = {
   reason: "Reason",
   system: "System",
   vm: "VM",
+  // 机房、平台、视频会议 read-only pages: the columns the report's labels do not name.
+  vm_id: "VM id",
+  outage_end: "Ended",
+  health_now: "Health now",
+  // The signed-in user's role as the header shows it on every page.
+  role_viewer: "viewer",
+  role_recorder: "recorder",
+  role_operator: "operator",
+  role_admin: "admin",
   videoconf_title: "Video conference",
   health: "Health",
   endpoints_online: "Endpoints online",

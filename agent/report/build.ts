@@ -12,7 +12,6 @@ import type { StoredIncident } from "../store/incident-store.js";
 import { COVERAGE_METRIC } from "../figures/antivirus.js";
 import { Figures } from "../figures/index.js";
 import { VMS_IN_SCOPE_METRIC } from "../figures/inventory.js";
-import { videoconfHealth } from "../figures/videoconf.js";
 import { errorBudget } from "../kpi/availability.js";
 import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { FULL_YEAR_TARGET } from "../kpi/availability-report.js";
@@ -28,11 +27,10 @@ import type {
   MonthlyReport,
   SummaryPeriod,
 } from "./model.js";
-import { outagesOfApplications } from "./outages.js";
 import { dailyPoints, dailyPointsBySeries, daysOf } from "./series.js";
-import { unprotectedVms } from "../figures/unprotected.js";
 import { previousMonth as monthBefore } from "../local-time.js";
 import { applicationNames, displayName } from "../figures/names.js";
+import { labels } from "./labels.js";
 import { accountingRules } from "../figures/rules.js";
 import type { ManualRecordRow, SectionNote } from "./model.js";
 
@@ -87,16 +85,7 @@ export function buildMonthlyReport(
   const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
   // One daily rollup query for every application's chart.
   const dailyBySeries = dailyPointsBySeries(store, AVAILABILITY_METRIC, from, to, "up");
-  const outages = outagesOfApplications(
-    store,
-    AVAILABILITY_METRIC,
-    apps.flatMap((app) => {
-      const seriesId = seriesByApp.get(app.application);
-      return seriesId === undefined ? [] : [{ ...app, seriesId }];
-    }),
-    from,
-    to,
-  );
+  const outages = figures.outages({ from, to });
   const applications = monthResults.map((a) => {
     const ytd = ytdResults.find((y) => y.application === a.application);
     const spec = apps.find((x) => x.application === a.application);
@@ -127,7 +116,7 @@ export function buildMonthlyReport(
   const vmCount = figures.vmsInScope(span);
   const vmExpected = figures.vmsExpected(span);
   const coverage = figures.antivirusCoverage(span);
-  const unprotected = unprotectedVms(store, from, to);
+  const unprotected = figures.unprotectedVms(span);
   const states = figures.powerStates(span);
   const changes = store
     .listEvents(new Date(from * 1000), new Date(to * 1000))
@@ -185,7 +174,7 @@ export function buildMonthlyReport(
             },
     },
     videoconf: {
-      systems: videoconfHealth(store, span),
+      systems: figures.videoconfHealth(span),
       incidents: started
         .filter((i) => i.category === "videoconf")
         .map((i) => incidentRow(i, config, options.now)),
@@ -374,7 +363,7 @@ function maintenanceRows(config: Config, store: SqliteStore, from: number, to: n
   });
   const describe = (w: MaintenanceWindowSpec): string =>
     w.cron !== undefined
-      ? `cron "${w.cron}"，每次 ${Math.round((w.durationMs ?? 0) / 60_000)} 分钟`
+      ? labels("zh").cronWindow(w.cron, Math.round((w.durationMs ?? 0) / 60_000))
       : `${fmt.format(w.start as Date)} – ${fmt.format(w.end as Date)}`;
   const inMonth = (w: MaintenanceWindowSpec) =>
     w.cron !== undefined ||

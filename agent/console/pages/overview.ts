@@ -5,6 +5,7 @@
  */
 import type { IndicatorResult, KpiStatus } from "../../kpi/evaluate.js";
 import { formatValue } from "../../form/value.js";
+import { statusCounts } from "../../kpi/kpi-report.js";
 import { link, type PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { formStatus } from "../form-status.js";
@@ -61,8 +62,7 @@ export function overviewPage(deps: ConsoleDeps, ctx: PageContext): Reply {
       status: 503,
       html: page(ctx, t.nav_overview, html`<section><p>${report.error}</p></section>`),
     };
-  const counts = new Map<KpiStatus, number>();
-  for (const r of report.results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const counts = statusCounts(report.results);
   const rows = report.results.map(
     (r) =>
       html`<tr data-key="${r.key}">
