@@ -114,6 +114,7 @@ const zh = {
   // 机房、平台、视频会议 read-only pages: the columns the report's labels do not name.
   vm_id: "虚拟机编号",
   outage_end: "恢复时间",
+  outage_ongoing: "尚未恢复",
   health_now: "当前健康状况",
   // The signed-in user's role as the header shows it on every page.
   role_viewer: "查看",
@@ -247,6 +248,7 @@ const en: Messages = {
   // 机房、平台、视频会议 read-only pages: the columns the report's labels do not name.
   vm_id: "VM id",
   outage_end: "Ended",
+  outage_ongoing: "still down",
   health_now: "Health now",
   // The signed-in user's role as the header shows it on every page.
   role_viewer: "viewer",

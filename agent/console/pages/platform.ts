@@ -228,8 +228,12 @@ function platformView(
                     html`<tr>
                       <td title="${o.application}">${nameOf(o.application)}</td>
                       <td>${consoleTime(o.start, ctx.timeZone)}</td>
-                      <td>${consoleTime(o.end, ctx.timeZone)}</td>
-                      <td class="num">${formatMinutes(o.durationMinutes, ctx.lang)}</td>
+                      <td>
+                        ${o.openAtEnd === true ? html`<span class="s s-not_met">${t.outage_ongoing}</span>` : consoleTime(o.end, ctx.timeZone)}
+                      </td>
+                      <td class="num">
+                        ${o.openAtEnd === true ? `≥ ${formatMinutes(o.durationMinutes, ctx.lang)}` : formatMinutes(o.durationMinutes, ctx.lang)}
+                      </td>
                       <td>${causeOf(o.reason, o.detail)}</td>
                     </tr>`,
                 )}
