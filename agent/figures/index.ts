@@ -9,6 +9,7 @@ import { antivirusCoverage, type CoverageFigure } from "./antivirus.js";
 import type { FigureContext } from "./context.js";
 import { powerStates, type PowerStatesFigure } from "./power-states.js";
 import { monthlyReports, type MonthlyReportsFigure } from "./monthly-reports.js";
+import { maintenanceWindows, type MaintenanceEntry } from "./maintenance.js";
 import { applicationOutages } from "./outages.js";
 import { unprotectedVms, type UnprotectedVm } from "./unprotected.js";
 import { videoconfHealth, type VideoconfSystemHealth } from "./videoconf.js";
@@ -50,6 +51,11 @@ export class Figures {
   /** The education applications' outages (runs of down probes outside maintenance), oldest first. */
   outages(span: Span): Outage[] {
     return applicationOutages(this.ctx, span);
+  }
+
+  /** The maintenance windows (config and run time); within a span, and open or not at `now`. */
+  maintenanceWindows(options: { span?: Span; now?: Date } = {}): MaintenanceEntry[] {
+    return maintenanceWindows(this.ctx, options);
   }
 
   /** The running VMs without antivirus protection at the span's end, with their reason codes. */

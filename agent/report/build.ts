@@ -17,7 +17,7 @@ import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { FULL_YEAR_TARGET } from "../kpi/availability-report.js";
 import { kpiReport } from "../kpi/kpi-report.js";
 import { monthRange, yearRange } from "../kpi/periods.js";
-import { windowSpec, type MaintenanceWindowSpec } from "../maintenance.js";
+import type { MaintenanceWindowSpec } from "../maintenance.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type {
   FaultSummary,
@@ -180,7 +180,7 @@ export function buildMonthlyReport(
         .map((i) => incidentRow(i, config, options.now)),
     },
     faults,
-    maintenance: maintenanceRows(config, store, from, to),
+    maintenance: maintenanceRows(config, figures, span),
     records: recordsInForce(store, indicators, from, to),
     rules: accountingRules(config, options.lang),
     previous: {
@@ -355,7 +355,11 @@ function faultSummary(
   };
 }
 
-function maintenanceRows(config: Config, store: SqliteStore, from: number, to: number): MaintenanceRow[] {
+function maintenanceRows(
+  config: Config,
+  figures: Figures,
+  span: { from: number; to: number },
+): MaintenanceRow[] {
   const fmt = new Intl.DateTimeFormat("sv-SE", {
     timeZone: config.timezone,
     dateStyle: "short",
@@ -365,18 +369,10 @@ function maintenanceRows(config: Config, store: SqliteStore, from: number, to: n
     w.cron !== undefined
       ? labels("zh").cronWindow(w.cron, Math.round((w.durationMs ?? 0) / 60_000))
       : `${fmt.format(w.start as Date)} – ${fmt.format(w.end as Date)}`;
-  const inMonth = (w: MaintenanceWindowSpec) =>
-    w.cron !== undefined ||
-    ((w.end as Date).getTime() > from * 1000 && (w.start as Date).getTime() < to * 1000);
-  const rows = (specs: readonly MaintenanceWindowSpec[], source: "config" | "cli") =>
-    specs.filter(inMonth).map((w) => ({
-      name: w.name,
-      when: describe(w),
-      applications: w.applications?.join(", ") ?? "全部应用 all",
-      source,
-    }));
-  return [
-    ...rows(config.maintenance.map(windowSpec), "config"),
-    ...rows(store.listMaintenanceWindows(), "cli"),
-  ];
+  return figures.maintenanceWindows({ span }).map(({ window: w, source }) => ({
+    name: w.name,
+    when: describe(w),
+    applications: w.applications?.join(", ") ?? "全部应用 all",
+    source,
+  }));
 }

@@ -9,10 +9,10 @@ import { Figures } from "../../figures/index.js";
 import { parseWindowArgs } from "../../cli/maintenance.js";
 import { applicationsNow } from "../../figures/current.js";
 import { applicationNames, displayName } from "../../figures/names.js";
-import { MaintenanceCalendar, windowSpec, type MaintenanceWindowSpec } from "../../maintenance.js";
+import type { MaintenanceWindowSpec } from "../../maintenance.js";
 import { formatMinutes } from "../../report/format.js";
 import { labels } from "../../report/labels.js";
-import { DuplicateWindowError, type StoredMaintenanceWindow } from "../../store/sqlite.js";
+import { DuplicateWindowError } from "../../store/sqlite.js";
 import { link, type PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html, type Html } from "../html.js";
@@ -48,20 +48,13 @@ function maintenanceSection(
 ): Html {
   const { t } = ctx;
   const config = deps.config();
-  const stored: StoredMaintenanceWindow[] = deps.store.listMaintenanceWindows();
-  const all = [
-    ...config.maintenance.map((w) => ({
-      w: windowSpec(w) as MaintenanceWindowSpec & Partial<StoredMaintenanceWindow>,
-      fromConfig: true,
-    })),
-    ...stored.map((w) => ({ w, fromConfig: false })),
-  ];
+  const lookups = deps.lookups();
+  const figures = new Figures({ store: deps.store, config, ...(lookups === undefined ? {} : { lookups }) });
+  const all = figures.maintenanceWindows({ now: ctx.now });
   const canEdit = may(ctx.viewer.role, "maintenance");
   const names = applicationNames(config);
-  const rows = all.map(({ w, fromConfig }) => {
-    const calendar = new MaintenanceCalendar([w], config.timezone);
-    const open = calendar.active(ctx.now).length > 0;
-    calendar.close();
+  const rows = all.map(({ window: w, source, open }) => {
+    const fromConfig = source === "config";
     return html`<tr data-window="${w.name}">
       <td>${w.name}</td>
       <td>${w.applications?.map((a) => displayName(names, a)).join("、") ?? t.every_application}</td>
