@@ -64,7 +64,7 @@ const OUTAGE_CAUSES_EN: Readonly<Record<string, string>> = {
 /** The videoconf collector's health causes (collectors/videoconf/health.ts), said for a person. */
 const HEALTH_REASONS_ZH: Readonly<Record<string, string>> = {
   mcu_down: "MCU 无 SIP 应答",
-  mcu_degraded: "MCU 部分端口未正常应答",
+  mcu_degraded: "MCU 忙或部分端口无应答",
   mcu_icmp: "MCU 不可 ping 通",
   endpoints: "终端在线率低于阈值",
   management_web: "管理平台探测失败",
@@ -72,7 +72,7 @@ const HEALTH_REASONS_ZH: Readonly<Record<string, string>> = {
 
 const HEALTH_REASONS_EN: Readonly<Record<string, string>> = {
   mcu_down: "no SIP answer from an MCU",
-  mcu_degraded: "an MCU answers on some ports only",
+  mcu_degraded: "an MCU is busy or answers on some ports only",
   mcu_icmp: "an MCU does not answer ping",
   endpoints: "endpoints online below the bound",
   management_web: "management web probe failed",

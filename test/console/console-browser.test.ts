@@ -398,7 +398,7 @@ ${app("bigplatform", "智慧教育大平台", ok)}${app("ecard", "E卡通", ok)}
     const busy = page.locator("tr", { hasText: "区县互动课堂系统" });
     // The district system's MCU answers 486 Busy Here: degraded, said in Chinese.
     await expect(busy.textContent()).resolves.toContain("降级");
-    await expect(busy.textContent()).resolves.toContain("MCU 部分端口未正常应答");
+    await expect(busy.textContent()).resolves.toContain("MCU 忙或部分端口无应答");
     await expect(busy.textContent()).resolves.toContain("mcu-2");
     await shot("videoconf");
     await page.goto(`${running.base}/platform`);

@@ -346,14 +346,14 @@ describe("the console's read-only pages show the report's figures, in the report
     expect(system?.system).toBe(SYSTEM);
     expect(system!.degraded).toBeCloseTo(0.25, 2);
     const shares = [system!.healthy, system!.degraded, system!.down, system!.endpointsOnline]
-      .map((v) => formatRatio(v, 1))
+      .map((v) => formatRatio(v))
       .join(" ");
-    expect(zh).toContain(`${SYSTEM} 降级 MCU 部分端口未正常应答 ${shares}`);
-    expect(zh).toContain(`mcu-2 · ${formatRatio(system!.mcus[0]!.sipUp, 1)} · 4 ms`);
+    expect(zh).toContain(`${SYSTEM} 降级 MCU 忙或部分端口无应答 ${shares}`);
+    expect(zh).toContain(`mcu-2 · ${formatRatio(system!.mcus[0]!.sipUp)} · 4 ms`);
     for (const raw of ["mcu_degraded", "Busy Here", "degraded"]) expect(zh, raw).not.toContain(raw);
     const en = render(videoconfPage, "/videoconf", "en");
     expect(en).toContain(
-      "degraded an MCU answers on some ports only (MCU mcu-2 udp/15062: status 486 Busy Here)",
+      "degraded an MCU is busy or answers on some ports only (MCU mcu-2 udp/15062: status 486 Busy Here)",
     );
   });
 });

@@ -6,6 +6,7 @@
 import type { IndicatorResult, KpiStatus } from "../../kpi/evaluate.js";
 import { formatValue } from "../../form/value.js";
 import { statusCounts } from "../../kpi/kpi-report.js";
+import { formatRatio } from "../../report/format.js";
 import { link, type PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { formStatus } from "../form-status.js";
@@ -40,7 +41,8 @@ export function valueText(r: IndicatorResult, t: Messages): string {
     : `${value} → ${formatValue(r.target, r.projected)}`;
 }
 
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+/** A coverage as the report and 平台 write it (two decimals). */
+const pct = (v: number | null) => formatRatio(v);
 
 function periodTabs(ctx: PageContext, current: ConsolePeriod, path: string): Html {
   return html`<p>

@@ -10,7 +10,7 @@ import { parseWindowArgs } from "../../cli/maintenance.js";
 import { applicationsNow } from "../../figures/current.js";
 import { applicationNames, displayName } from "../../figures/names.js";
 import type { MaintenanceWindowSpec } from "../../maintenance.js";
-import { formatMinutes } from "../../report/format.js";
+import { formatMinutes, formatRatio } from "../../report/format.js";
 import { labels } from "../../report/labels.js";
 import { DuplicateWindowError } from "../../store/sqlite.js";
 import { link, type PageContext } from "../context.js";
@@ -23,8 +23,8 @@ import { may } from "../roles.js";
 import { spanOf } from "../spans.js";
 import { consoleTime, localInputToIso } from "../time.js";
 
-const pct = (v: number | null | undefined) =>
-  v === null || v === undefined ? "—" : `${(v * 100).toFixed(2)}%`;
+/** Ratios as the report writes them. */
+const pct = (v: number | null | undefined) => formatRatio(v ?? null);
 
 const addForm = z.object({
   name: z.string().trim().min(1, { message: "give the window a name" }).max(100),

@@ -6,7 +6,7 @@
  */
 import { videoconfNow } from "../../figures/current.js";
 import { Figures } from "../../figures/index.js";
-import { formatRatio } from "../../report/format.js";
+import { formatNumber, formatRatio } from "../../report/format.js";
 import { labels } from "../../report/labels.js";
 import type { PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
@@ -15,8 +15,6 @@ import { page } from "../layout.js";
 import type { Reply } from "../reply.js";
 import { spanOf } from "../spans.js";
 
-const pct = (v: number | null) => formatRatio(v, 1);
-
 export function videoconfPage(deps: ConsoleDeps, ctx: PageContext): Reply {
   const { t } = ctx;
   const words = labels(ctx.lang);
@@ -24,6 +22,8 @@ export function videoconfPage(deps: ConsoleDeps, ctx: PageContext): Reply {
   const figures = new Figures({ store: deps.store, config: deps.config() });
   const systems = figures.videoconfHealth({ from: month.from, to: month.to });
   const current = videoconfNow(deps.latest());
+  // Numbers as the report's 视频会议 section writes them.
+  const pct = (v: number | null) => (v === null ? words.noData : formatRatio(v));
   const badge = { healthy: "s-met", degraded: "s-at_risk", down: "s-not_met" } as const;
   const body = html`<section>
     <h2>${t.videoconf_title} · ${month.label}</h2>
@@ -62,7 +62,7 @@ export function videoconfPage(deps: ConsoleDeps, ctx: PageContext): Reply {
                   <td class="num">${pct(s.down)}</td>
                   <td class="num">${pct(s.endpointsOnline)}</td>
                   <td class="wide">
-                    ${s.mcus.map((m) => html`${m.name} · ${pct(m.sipUp)}${m.meanRttMs === null ? "" : ` · ${m.meanRttMs.toFixed(0)} ms`}<br />`)}
+                    ${s.mcus.map((m) => html`${m.name} · ${pct(m.sipUp)}${m.meanRttMs === null ? "" : ` · ${formatNumber(m.meanRttMs, 1)} ms`}<br />`)}
                   </td>
                 </tr>`;
               })}
