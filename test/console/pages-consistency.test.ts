@@ -338,6 +338,7 @@ describe("the console's read-only pages show the report's figures, in the report
     expect(en).toContain("anti-malware module off");
     expect(en).toContain("network unreachable (ICMP Host Unreachable from 127.0.0.1)");
     expect(en).toContain("powered on: 3");
+    expect(en).toContain("Unreachable VMs (1)");
   });
 
   it("视频会议: the month's health shares are the report's; the current cause in Chinese", () => {

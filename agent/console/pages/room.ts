@@ -28,6 +28,8 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
   const unprotected = figures.unprotectedVms(span);
   const unreachable = unreachableVms(deps.latest());
   const words = labels(ctx.lang);
+  // A heading with its count: full-width brackets in Chinese text, plain ones in English.
+  const counted = (title: string, n: number) => (ctx.lang === "zh" ? `${title}（${n}）` : `${title} (${n})`);
   const count = (v: number | null) => (v === null ? t.no_data : String(v));
   const body = html`<section>
       <h2>${t.room_title} · ${month.label}</h2>
@@ -55,7 +57,7 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
       </div>
     </section>
     <section>
-      <h2>${t.unprotected}（${unprotected.length}）</h2>
+      <h2>${counted(t.unprotected, unprotected.length)}</h2>
       ${
         unprotected.length === 0
           ? html`<p class="muted">${t.none}</p>`
@@ -83,7 +85,7 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
       }
     </section>
     <section>
-      <h2>${t.unreachable}（${unreachable.length}）</h2>
+      <h2>${counted(t.unreachable, unreachable.length)}</h2>
       ${
         unreachable.length === 0
           ? html`<p class="muted">${t.none}</p>`
