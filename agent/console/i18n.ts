@@ -49,6 +49,8 @@ const zh = {
   no_data: "无数据",
   not_applicable: "不适用",
   summary: "汇总",
+  // 总览 when the targets file (the form's rows and targets) did not load.
+  targets_not_loaded: "指标目标文件未能加载，请查看代理日志",
   records_title: "手工填报",
   records_hint: "每次填报都是一条新记录；更正也是一条新记录，历史全部保留。",
   record_value: "数值",
@@ -183,6 +185,8 @@ const en: Messages = {
   no_data: "no data",
   not_applicable: "n/a",
   summary: "Summary",
+  // 总览 when the targets file (the form's rows and targets) did not load.
+  targets_not_loaded: "The targets file is not loaded; see the agent's log",
   records_title: "Manual records",
   records_hint: "Every entry is a new record; a correction is a new record too, and the history is kept.",
   record_value: "Value",

@@ -16,6 +16,7 @@ import { ManualClock } from "../../agent/clock.js";
 import type { PageContext } from "../../agent/console/context.js";
 import type { ConsoleDeps } from "../../agent/console/deps.js";
 import { messages, type Lang } from "../../agent/console/i18n.js";
+import { overviewPage } from "../../agent/console/pages/overview.js";
 import { platformPage } from "../../agent/console/pages/platform.js";
 import { roomPage } from "../../agent/console/pages/room.js";
 import { videoconfPage } from "../../agent/console/pages/videoconf.js";
@@ -356,5 +357,13 @@ describe("the console's read-only pages show the report's figures, in the report
     expect(en).toContain(
       "degraded an MCU is busy or answers on some ports only (MCU mcu-2 udp/15062: status 486 Busy Here)",
     );
+  });
+
+  it("总览 without its targets file says so in Chinese", () => {
+    // deps() gives no indicators: the agent could not load the targets file.
+    const zh = render(overviewPage, "/", "zh");
+    expect(zh).toContain("指标目标文件未能加载，请查看代理日志（");
+    expect(zh).not.toContain("is not loaded");
+    expect(render(overviewPage, "/", "en")).toContain("The targets file is not loaded");
   });
 });

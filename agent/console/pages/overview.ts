@@ -62,7 +62,15 @@ export function overviewPage(deps: ConsoleDeps, ctx: PageContext): Reply {
     return {
       kind: "page",
       status: 503,
-      html: page(ctx, t.nav_overview, html`<section><p>${report.error}</p></section>`),
+      html: page(
+        ctx,
+        t.nav_overview,
+        html`<section>
+          <p>
+            ${report.targetsFile === undefined ? report.error : `${t.targets_not_loaded}（${report.targetsFile}）`}
+          </p>
+        </section>`,
+      ),
     };
   const counts = statusCounts(report.results);
   const rows = report.results.map(
