@@ -10,11 +10,14 @@ export function formStatus(
   deps: ConsoleDeps,
   period: ConsolePeriod,
   now: Date,
-): KpiReport | { error: string } {
+): KpiReport | { error: string; targetsFile?: string } {
   const config = deps.config();
   const indicators = deps.indicators();
   if (indicators.length === 0)
-    return { error: `targets file ${config.targets_file} is not loaded; see the agent's log` };
+    return {
+      error: `targets file ${config.targets_file} is not loaded; see the agent's log`,
+      targetsFile: config.targets_file,
+    };
   const lookups = deps.lookups();
   return kpiReport(
     deps.store,

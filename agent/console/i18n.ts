@@ -49,6 +49,8 @@ const zh = {
   no_data: "无数据",
   not_applicable: "不适用",
   summary: "汇总",
+  // 总览 when the targets file (the form's rows and targets) did not load.
+  targets_not_loaded: "指标目标文件未能加载，请查看代理日志",
   records_title: "手工填报",
   records_hint: "每次填报都是一条新记录；更正也是一条新记录，历史全部保留。",
   record_value: "数值",
@@ -111,6 +113,16 @@ const zh = {
   reason: "原因",
   system: "系统",
   vm: "虚拟机",
+  // 机房、平台、视频会议 read-only pages: the columns the report's labels do not name.
+  vm_id: "虚拟机编号",
+  outage_end: "恢复时间",
+  outage_ongoing: "尚未恢复",
+  health_now: "当前健康状况",
+  // The signed-in user's role as the header shows it on every page.
+  role_viewer: "查看",
+  role_recorder: "填报",
+  role_operator: "值班运维",
+  role_admin: "管理员",
   videoconf_title: "视频会议",
   health: "健康状况",
   endpoints_online: "在线终端",
@@ -177,6 +189,8 @@ const en: Messages = {
   no_data: "no data",
   not_applicable: "n/a",
   summary: "Summary",
+  // 总览 when the targets file (the form's rows and targets) did not load.
+  targets_not_loaded: "The targets file is not loaded; see the agent's log",
   records_title: "Manual records",
   records_hint: "Every entry is a new record; a correction is a new record too, and the history is kept.",
   record_value: "Value",
@@ -239,6 +253,16 @@ const en: Messages = {
   reason: "Reason",
   system: "System",
   vm: "VM",
+  // 机房、平台、视频会议 read-only pages: the columns the report's labels do not name.
+  vm_id: "VM id",
+  outage_end: "Ended",
+  outage_ongoing: "still down",
+  health_now: "Health now",
+  // The signed-in user's role as the header shows it on every page.
+  role_viewer: "viewer",
+  role_recorder: "recorder",
+  role_operator: "operator",
+  role_admin: "admin",
   videoconf_title: "Video conference",
   health: "Health",
   endpoints_online: "Endpoints online",

@@ -56,7 +56,7 @@ export function page(
   const who =
     ctx.viewer.role === "anonymous"
       ? html`<span>${t.anonymous}</span><a href="${link(ctx, "/login")}">${t.login}</a>`
-      : html`<span>${ctx.viewer.display}（${ctx.viewer.role}）</span>
+      : html`<span>${ctx.viewer.display}（${t[`role_${ctx.viewer.role}`]}）</span>
           <form method="post" action="${link(ctx, "/logout")}">
             ${csrfField(ctx)}<button>${t.logout}</button>
           </form>`;

@@ -8,7 +8,12 @@ import { formatDuration } from "../../config/duration.js";
 import type { Config } from "../../config/schema.js";
 import { nominalPeriodMs } from "../schedule-spec.js";
 import { overallAvailability, type ApplicationAvailability } from "../kpi/availability.js";
-import { applicationsOf, availabilityForPeriod, type ApplicationSpec } from "../kpi/availability-store.js";
+import {
+  AVAILABILITY_METRIC,
+  applicationsOf,
+  availabilityForPeriod,
+  type ApplicationSpec,
+} from "../kpi/availability-store.js";
 import type { FigureContext } from "./context.js";
 import { applicationNames, displayName } from "./names.js";
 import type { Evidence, Figure, Span } from "./types.js";
@@ -89,10 +94,12 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
   };
   const missing = applications.filter((r) => r.ratio === null).map((r) => r.application);
   const nothingStored = applications.every((r) => r.up + r.down + r.maintenance === 0);
+  const lastMeasuredAt = nothingStored ? undefined : lastProbe(ctx, specs, span);
   return {
     value: nothingStored ? null : value,
     coverage,
     evidence,
+    ...(lastMeasuredAt === undefined ? {} : { lastMeasuredAt }),
     applications,
     specs,
     judged,
@@ -114,6 +121,36 @@ export function availabilityFigure(ctx: FigureContext, span: Span & { end?: numb
         `${missing.length > 0 ? `; no figure for ${missing.join(", ")}` : ""}; DESIGN.md, Availability)`,
     );
   }
+}
+
+const DAY = 86_400;
+
+/**
+ * Unix seconds of the newest probe of a counted application in the span (总览's 最近测量), from
+ * the daily rollups: the span's last two days first — where a running agent's probe is — and the
+ * whole span only when those hold none.
+ */
+function lastProbe(ctx: FigureContext, specs: readonly ApplicationSpec[], span: Span): number | undefined {
+  const counted = new Set(specs.map((s) => s.application));
+  const series = new Set(
+    ctx.store
+      .listSeries(AVAILABILITY_METRIC)
+      .filter((s) => counted.has(s.targetName))
+      .map((s) => s.seriesId),
+  );
+  const newest = (from: number) => {
+    let last: number | undefined;
+    for (const r of ctx.store.queryRollups({
+      resolution: "day",
+      from,
+      to: span.to,
+      metric: AVAILABILITY_METRIC,
+    }))
+      if (series.has(r.seriesId) && r.lastTs !== null) last = Math.max(last ?? 0, r.lastTs);
+    return last;
+  };
+  const recent = Math.max(span.from, span.to - 2 * DAY);
+  return newest(recent) ?? (recent > span.from ? newest(span.from) : undefined);
 }
 
 function noProbeYet(applications: number, hint: Bilingual): Bilingual {

@@ -9,6 +9,11 @@ import { antivirusCoverage, type CoverageFigure } from "./antivirus.js";
 import type { FigureContext } from "./context.js";
 import { powerStates, type PowerStatesFigure } from "./power-states.js";
 import { monthlyReports, type MonthlyReportsFigure } from "./monthly-reports.js";
+import { maintenanceWindows, type MaintenanceEntry } from "./maintenance.js";
+import { applicationOutages } from "./outages.js";
+import { unprotectedVms, type UnprotectedVm } from "./unprotected.js";
+import { videoconfHealth, type VideoconfSystemHealth } from "./videoconf.js";
+import type { Outage } from "../report/model.js";
 import { faultTimeliness, type TimelinessFigure } from "./timeliness.js";
 import { vmsExpected, vmsInScope, type VmCountFigure } from "./inventory.js";
 import type { Span } from "./types.js";
@@ -41,6 +46,26 @@ export class Figures {
 
   faultTimeliness(category: Category, span: Span, asOf: Date): TimelinessFigure {
     return faultTimeliness(this.ctx, category, span, asOf);
+  }
+
+  /** The education applications' outages (runs of down probes outside maintenance), oldest first. */
+  outages(span: Span): Outage[] {
+    return applicationOutages(this.ctx, span);
+  }
+
+  /** The maintenance windows (config and run time); within a span, and open or not at `now`. */
+  maintenanceWindows(options: { span?: Span; now?: Date } = {}): MaintenanceEntry[] {
+    return maintenanceWindows(this.ctx, options);
+  }
+
+  /** The running VMs without antivirus protection at the span's end, with their reason codes. */
+  unprotectedVms(span: Span): UnprotectedVm[] {
+    return unprotectedVms(this.ctx.store, span.from, span.to);
+  }
+
+  /** Each video-conference system's share of healthy / degraded / down, endpoints and MCUs. */
+  videoconfHealth(span: Span): VideoconfSystemHealth[] {
+    return videoconfHealth(this.ctx.store, span);
   }
 
   /** Months with a counted report between two YYYY-MM labels (inclusive), as of `now`. */

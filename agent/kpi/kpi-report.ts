@@ -7,7 +7,7 @@ import { loadTargets } from "../form/targets-file.js";
 import type { Indicator } from "../form/types.js";
 import { BucketCalendar } from "../store/buckets.js";
 import type { SqliteStore } from "../store/sqlite.js";
-import { evaluate, type IndicatorResult } from "./evaluate.js";
+import { evaluate, type IndicatorResult, type KpiStatus } from "./evaluate.js";
 import { parseKpiPeriod, type KpiPeriod } from "./kpi-period.js";
 import type { AvailabilityLookups } from "./availability-store.js";
 import { Figures } from "../figures/index.js";
@@ -15,6 +15,13 @@ import { Figures } from "../figures/index.js";
 export interface KpiReport {
   period: KpiPeriod;
   results: IndicatorResult[];
+}
+
+/** How many rows of the form have each status (达成 N, 有风险 N…): the console's 总览 prints this tally. */
+export function statusCounts(results: readonly IndicatorResult[]): Map<KpiStatus, number> {
+  const counts = new Map<KpiStatus, number>();
+  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  return counts;
 }
 
 export class TargetsFileError extends Error {

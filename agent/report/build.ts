@@ -12,13 +12,12 @@ import type { StoredIncident } from "../store/incident-store.js";
 import { COVERAGE_METRIC } from "../figures/antivirus.js";
 import { Figures } from "../figures/index.js";
 import { VMS_IN_SCOPE_METRIC } from "../figures/inventory.js";
-import { videoconfHealth } from "../figures/videoconf.js";
 import { errorBudget } from "../kpi/availability.js";
 import { AVAILABILITY_METRIC } from "../kpi/availability-store.js";
 import { FULL_YEAR_TARGET } from "../kpi/availability-report.js";
 import { kpiReport } from "../kpi/kpi-report.js";
 import { monthRange, yearRange } from "../kpi/periods.js";
-import { windowSpec, type MaintenanceWindowSpec } from "../maintenance.js";
+import type { MaintenanceWindowSpec } from "../maintenance.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import type {
   FaultSummary,
@@ -28,11 +27,10 @@ import type {
   MonthlyReport,
   SummaryPeriod,
 } from "./model.js";
-import { outagesOfApplications } from "./outages.js";
 import { dailyPoints, dailyPointsBySeries, daysOf } from "./series.js";
-import { unprotectedVms } from "../figures/unprotected.js";
 import { previousMonth as monthBefore } from "../local-time.js";
 import { applicationNames, displayName } from "../figures/names.js";
+import { labels } from "./labels.js";
 import { accountingRules } from "../figures/rules.js";
 import type { ManualRecordRow, SectionNote } from "./model.js";
 
@@ -87,16 +85,7 @@ export function buildMonthlyReport(
   const seriesByApp = new Map(store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]));
   // One daily rollup query for every application's chart.
   const dailyBySeries = dailyPointsBySeries(store, AVAILABILITY_METRIC, from, to, "up");
-  const outages = outagesOfApplications(
-    store,
-    AVAILABILITY_METRIC,
-    apps.flatMap((app) => {
-      const seriesId = seriesByApp.get(app.application);
-      return seriesId === undefined ? [] : [{ ...app, seriesId }];
-    }),
-    from,
-    to,
-  );
+  const outages = figures.outages({ from, to });
   const applications = monthResults.map((a) => {
     const ytd = ytdResults.find((y) => y.application === a.application);
     const spec = apps.find((x) => x.application === a.application);
@@ -127,7 +116,7 @@ export function buildMonthlyReport(
   const vmCount = figures.vmsInScope(span);
   const vmExpected = figures.vmsExpected(span);
   const coverage = figures.antivirusCoverage(span);
-  const unprotected = unprotectedVms(store, from, to);
+  const unprotected = figures.unprotectedVms(span);
   const states = figures.powerStates(span);
   const changes = store
     .listEvents(new Date(from * 1000), new Date(to * 1000))
@@ -185,13 +174,13 @@ export function buildMonthlyReport(
             },
     },
     videoconf: {
-      systems: videoconfHealth(store, span),
+      systems: figures.videoconfHealth(span),
       incidents: started
         .filter((i) => i.category === "videoconf")
         .map((i) => incidentRow(i, config, options.now)),
     },
     faults,
-    maintenance: maintenanceRows(config, store, from, to),
+    maintenance: maintenanceRows(config, figures, span),
     records: recordsInForce(store, indicators, from, to),
     rules: accountingRules(config, options.lang),
     previous: {
@@ -366,7 +355,11 @@ function faultSummary(
   };
 }
 
-function maintenanceRows(config: Config, store: SqliteStore, from: number, to: number): MaintenanceRow[] {
+function maintenanceRows(
+  config: Config,
+  figures: Figures,
+  span: { from: number; to: number },
+): MaintenanceRow[] {
   const fmt = new Intl.DateTimeFormat("sv-SE", {
     timeZone: config.timezone,
     dateStyle: "short",
@@ -374,20 +367,12 @@ function maintenanceRows(config: Config, store: SqliteStore, from: number, to: n
   });
   const describe = (w: MaintenanceWindowSpec): string =>
     w.cron !== undefined
-      ? `cron "${w.cron}"，每次 ${Math.round((w.durationMs ?? 0) / 60_000)} 分钟`
+      ? labels("zh").cronWindow(w.cron, Math.round((w.durationMs ?? 0) / 60_000))
       : `${fmt.format(w.start as Date)} – ${fmt.format(w.end as Date)}`;
-  const inMonth = (w: MaintenanceWindowSpec) =>
-    w.cron !== undefined ||
-    ((w.end as Date).getTime() > from * 1000 && (w.start as Date).getTime() < to * 1000);
-  const rows = (specs: readonly MaintenanceWindowSpec[], source: "config" | "cli") =>
-    specs.filter(inMonth).map((w) => ({
-      name: w.name,
-      when: describe(w),
-      applications: w.applications?.join(", ") ?? "全部应用 all",
-      source,
-    }));
-  return [
-    ...rows(config.maintenance.map(windowSpec), "config"),
-    ...rows(store.listMaintenanceWindows(), "cli"),
-  ];
+  return figures.maintenanceWindows({ span }).map(({ window: w, source }) => ({
+    name: w.name,
+    when: describe(w),
+    applications: w.applications?.join(", ") ?? "全部应用 all",
+    source,
+  }));
 }

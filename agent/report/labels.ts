@@ -27,7 +27,10 @@ const UNPROTECTED_REASONS_EN: Readonly<Record<CoverageReason, string>> = {
   protection_unknown: "the manager reports no protection state",
 };
 
-/** The http probe's failure reasons (collectors/http/reasons.ts), as the cause of an outage. */
+/**
+ * The probes' failure reasons (collectors/http/reasons.ts; the icmp collector's dns, unreachable,
+ * timeout and error), as the cause of an outage or of a VM not answering ping.
+ */
 const OUTAGE_CAUSES_ZH: Readonly<Record<string, string>> = {
   status: "状态码异常",
   timeout: "响应超时",
@@ -40,6 +43,7 @@ const OUTAGE_CAUSES_ZH: Readonly<Record<string, string>> = {
   response: "响应无效",
   error: "其他错误",
   down: "探测异常",
+  unreachable: "网络不可达",
 };
 
 const OUTAGE_CAUSES_EN: Readonly<Record<string, string>> = {
@@ -54,6 +58,36 @@ const OUTAGE_CAUSES_EN: Readonly<Record<string, string>> = {
   response: "invalid response",
   error: "other error",
   down: "probe failed",
+  unreachable: "network unreachable",
+};
+
+/** The videoconf collector's health causes (collectors/videoconf/health.ts), said for a person. */
+const HEALTH_REASONS_ZH: Readonly<Record<string, string>> = {
+  mcu_down: "MCU 无 SIP 应答",
+  mcu_degraded: "MCU 忙或部分端口无应答",
+  mcu_icmp: "MCU 不可 ping 通",
+  endpoints: "终端在线率低于阈值",
+  management_web: "管理平台探测失败",
+};
+
+const HEALTH_REASONS_EN: Readonly<Record<string, string>> = {
+  mcu_down: "no SIP answer from an MCU",
+  mcu_degraded: "an MCU is busy or answers on some ports only",
+  mcu_icmp: "an MCU does not answer ping",
+  endpoints: "endpoints online below the bound",
+  management_web: "management web probe failed",
+};
+
+/** A video-conference system's health state (collectors/videoconf/health.ts). */
+const HEALTH_STATES_ZH: Readonly<Record<string, string>> = {
+  healthy: "正常",
+  degraded: "降级",
+  down: "中断",
+};
+const HEALTH_STATES_EN: Readonly<Record<string, string>> = {
+  healthy: "healthy",
+  degraded: "degraded",
+  down: "down",
 };
 
 const CHANGE_KINDS_ZH: Readonly<Record<string, string>> = {
@@ -103,6 +137,10 @@ export interface Labels {
   changeKind: (kind: string) => string;
   powerState: (state: string) => string;
   unprotectedReason: (code: string) => string;
+  healthReason: (code: string) => string;
+  healthState: (state: string) => string;
+  /** A recurring maintenance window: its cron schedule and how long each time lasts. */
+  cronWindow: (cron: string, minutes: number) => string;
   noData: string;
   none: string;
   // columns
@@ -227,6 +265,9 @@ const ZH: Labels = {
   changeKind: (kind) => reasonText(kind, CHANGE_KINDS_ZH),
   powerState: (state) => reasonText(state, POWER_STATES_ZH),
   unprotectedReason: (code) => reasonText(code, UNPROTECTED_REASONS_ZH),
+  healthReason: (code) => reasonText(code, HEALTH_REASONS_ZH),
+  healthState: (state) => reasonText(state, HEALTH_STATES_ZH),
+  cronWindow: (cron, minutes) => `定时“${cron}”，每次 ${minutesZh(minutes)}`,
   noData: "无数据",
   none: "无",
   indicator: "指标",
@@ -353,6 +394,9 @@ const EN: Labels = {
   changeKind: (kind) => kind.replace(/_/g, " "),
   powerState: (state) => state.toLowerCase().replace(/_/g, " "),
   unprotectedReason: (code) => reasonText(code, UNPROTECTED_REASONS_EN),
+  healthReason: (code) => reasonText(code, HEALTH_REASONS_EN),
+  healthState: (state) => reasonText(state, HEALTH_STATES_EN),
+  cronWindow: (cron, minutes) => `cron "${cron}", ${minutesEn(minutes)} each`,
   noData: "no data",
   none: "none",
   indicator: "Indicator",

@@ -52,6 +52,11 @@ export interface Outage {
   reason: string;
   /** Raw detail (e.g. "status 502, expected 200") when known. */
   detail?: string;
+  /**
+   * Still down at the range's end (no sample that is not down followed): `end` is where the range
+   * stopped looking, not a recovery. For a range that ends now, the outage is going on.
+   */
+  openAtEnd?: true;
 }
 
 export interface ApplicationAvailabilityRow {

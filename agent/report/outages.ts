@@ -79,11 +79,11 @@ class RunTracker {
 
   /** No sample follows before the range's end: the run lasted one interval past its last sample. */
   finish(): Outage[] {
-    if (this.open !== undefined) this.close(Math.min(this.to, this.open.last + this.intervalSeconds));
+    if (this.open !== undefined) this.close(Math.min(this.to, this.open.last + this.intervalSeconds), true);
     return this.outages;
   }
 
-  private close(endTs: number): void {
+  private close(endTs: number, openAtEnd = false): void {
     const open = this.open;
     if (open === undefined) return;
     this.outages.push({
@@ -92,6 +92,7 @@ class RunTracker {
       end: new Date(endTs * 1000),
       durationMinutes: (endTs - open.start) / 60,
       reason: open.reason,
+      ...(openAtEnd ? { openAtEnd: true as const } : {}),
     });
     this.open = undefined;
   }

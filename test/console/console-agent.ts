@@ -35,8 +35,13 @@ export async function startConsoleAgent(
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const port = await freePort();
   const hash = await hashPassword(PASSWORD);
+  // Chinese display names, as the centre's staff are called: the pages' header shows these.
+  const display = { viewer: "查看员", recorder: "财务处填报员", operator: "值班工程师", admin: "系统管理员" };
   const users = (["viewer", "recorder", "operator", "admin"] as const)
-    .map((role) => `    - { name: ${role}1, role: ${role}, password_hash: "${hash}" }\n`)
+    .map(
+      (role) =>
+        `    - { name: ${role}1, role: ${role}, display_name: ${display[role]}, password_hash: "${hash}" }\n`,
+    )
     .join("");
   const config = writeConfig(
     dir,

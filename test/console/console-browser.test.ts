@@ -4,8 +4,10 @@
  * `ops-agent kpi`, the monthly report and the self-evaluation (the built CLI on the same config,
  * beside the running agent: issue 19's "done when"); acknowledge an incident (also at phone
  * width); add a maintenance window; generate and download a report; a VM named like markup in a
- * simulated vCenter shows as text on 机房. With UPDATE_SCREENSHOTS=1 it also writes the pages'
- * screenshots to docs/console/ (shown in the README).
+ * simulated vCenter shows as text on 机房; every page reads in Chinese. The agent watches the
+ * simulated machine room's platforms and MCUs (simroom/) on loopback, so 平台 and 视频会议 show
+ * measured data. With UPDATE_SCREENSHOTS=1 it also writes the pages' screenshots to docs/console/
+ * (shown in the README).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +16,9 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
+import { DEMO_DIR } from "../../simroom/index.js";
+import { startMcu, type Mcu } from "../../simroom/mcu/index.js";
+import { startPlatforms, type Platforms } from "../../simroom/platforms/index.js";
 import { createTestCa, type TestCa } from "../../simroom/test-ca.js";
 import {
   deterministicUuid,
@@ -22,6 +27,7 @@ import {
   type VcenterSim,
 } from "../../simroom/vcenter/index.js";
 import { CLI, waitFor } from "../helpers/agent-process.js";
+import { englishWords } from "../helpers/documents.js";
 import { findPeer } from "../helpers/peers.js";
 import {
   ConsoleClient,
@@ -32,6 +38,23 @@ import {
 } from "./console-agent.js";
 
 const HOSTILE_VM = "<img src=x onerror=alert(1)>";
+
+/**
+ * Latin words a Chinese page may show: protocols and units the staff use by their Latin names (as
+ * the report's check allows them), the language switch, and the names this test's config and
+ * peers give (login names, VM and MCU names, the markup VM) — labels shown as written.
+ */
+const ALLOWED_LATIN = [
+  ...["SIP", "MCU", "HTTP", "HTTPS", "ms", "MB", "KB", "SHA", "AI", "vCenter"],
+  // File formats, as the download links name them.
+  ...["PDF", "HTML", "MD", "DOCX", "XLSX", "CSV"],
+  "English",
+  ...["admin", "viewer", "operator", "recorder"],
+  ...["vm", "jyj", "web", "mcu", "img", "src", "onerror", "alert"],
+];
+
+/** The English words of a page's visible text; an evidence file's SHA-256 prefix is not a word. */
+const englishOn = (text: string) => englishWords(text.replace(/\b[0-9a-f]{8,}…/g, " "), ALLOWED_LATIN);
 
 /** A running VM in folder jyj (the simulated vCenter's shape). */
 function simVm(id: string, name: string): SimVm {
@@ -76,6 +99,8 @@ describe.skipIf(chromiumPath === undefined)("web console in chromium", () => {
   let page: Page;
   let ca: TestCa;
   let vcenter: VcenterSim;
+  let platforms: Platforms;
+  let mcus: Mcu[] = [];
   const dialogs: string[] = [];
 
   beforeAll(async () => {
@@ -96,9 +121,51 @@ describe.skipIf(chromiumPath === undefined)("web console in chromium", () => {
       avExport,
       `Host Name,SMBIOS UUID,Status\n"${HOSTILE_VM}",${deterministicUuid("console/vm-3001")},off\njyj-web-01,${deterministicUuid("console/vm-3002")},protected\n`,
     );
+    // The simulated machine room's platforms (E卡通 flaps, 资源平台 answers 502 now and then, the
+    // videoconf web is slow) and its two MCUs (one answers 486 Busy Here): 平台 and 视频会议 show
+    // what the agent measured.
+    platforms = await startPlatforms({
+      tls: {
+        key: readFileSync(join(DEMO_DIR, "server.key"), "utf8"),
+        cert: readFileSync(join(DEMO_DIR, "server.pem"), "utf8"),
+      },
+    });
+    mcus = [await startMcu(), await startMcu({ optionsStatus: "486 Busy Here" })];
+    const [mcu1, mcu2] = mcus as [Mcu, Mcu];
+    const app = (name: keyof Platforms["platforms"], system: string, check: string) =>
+      `      - { name: ${name}, url: "${platforms.platforms[name].url}${name === "resources" ? "/" : "/health"}", ${check}, max_latency: 1s, labels: { system: ${system} } }\n`;
+    const ok = `assert: [{ json_path: "$.status", equals: "ok" }]`;
     running = await startConsoleAgent(
       "ops-agent-console-browser-",
-      `  - type: vcenter
+      `  - type: http
+    name: platforms
+    every: 15s
+    timeout: 10s
+    tls_ca_file: ${join(DEMO_DIR, "ca.pem")}
+    targets:
+${app("bigplatform", "智慧教育大平台", ok)}${app("ecard", "E卡通", ok)}${app("videoconf-web", "视频会议管理平台", ok)}${app("resources", "资源平台", "assert: [{ contains: 资源平台 }]")}${app("ai-platform", "人工智能平台", ok)}  - type: videoconf
+    name: videoconf
+    every: 30s
+    timeout: 20s
+    systems:
+      - name: 市教育视频会议系统
+        mcus:
+          - name: mcu-1
+            host: 127.0.0.1
+            sip: [{ port: ${mcu1.port}, transport: udp }, { port: ${mcu1.port}, transport: tcp }]
+        endpoints_file: ${join(DEMO_DIR, "videoconf-endpoints.csv")}
+      - name: 区县互动课堂系统
+        mcus:
+          - name: mcu-2
+            host: 127.0.0.1
+            sip: [{ port: ${mcu2.port}, transport: udp }]
+        management_web: { collector: platforms, target: videoconf-web }
+  - type: icmp
+    name: reachability
+    every: 30s
+    timeout: 20s
+    from_inventory: true
+  - type: vcenter
     name: vcenter
     every: 5m
     url: ${vcenter.url}
@@ -149,6 +216,8 @@ describe.skipIf(chromiumPath === undefined)("web console in chromium", () => {
     await browser?.close();
     await running?.stop();
     await vcenter?.close();
+    await platforms?.close();
+    for (const m of mcus) await m.close();
     ca?.cleanup();
   });
 
@@ -290,11 +359,6 @@ describe.skipIf(chromiumPath === undefined)("web console in chromium", () => {
     });
     expect(body).toContain("月度运营报告");
     await shot("reports");
-    for (const name of ["room", "videoconf"]) {
-      await page.goto(`${running.base}/${name}`);
-      expect(await page.locator("main h2").first().isVisible()).toBe(true);
-      await shot(name);
-    }
   });
 
   it("a VM named like markup in vCenter is text on 机房: shown as written, no script runs", async () => {
@@ -311,5 +375,67 @@ describe.skipIf(chromiumPath === undefined)("web console in chromium", () => {
     expect(await page.locator("main img").count()).toBe(0);
     expect(dialogs).toEqual([]);
     await shot("room");
+  });
+
+  it("平台 and 视频会议 show what the agent measured in the simulated machine room", async () => {
+    const client = new ConsoleClient(running.base);
+    await client.login("viewer1");
+    // The first runs of the platforms' and the MCUs' probes: 视频会议 then has the month's shares
+    // and each system's health now.
+    await waitFor(
+      async () => {
+        const body = (await client.get("/videoconf")).body;
+        return body.includes("区县互动课堂系统") &&
+          body.includes("市教育视频会议系统") &&
+          body.includes("降级")
+          ? true
+          : undefined;
+      },
+      120_000,
+      "both video-conference systems measured on 视频会议",
+    );
+    await page.goto(`${running.base}/videoconf`);
+    const busy = page.locator("tr", { hasText: "区县互动课堂系统" });
+    // The district system's MCU answers 486 Busy Here: degraded, said in Chinese.
+    await expect(busy.textContent()).resolves.toContain("降级");
+    await expect(busy.textContent()).resolves.toContain("MCU 忙或部分端口无应答");
+    await expect(busy.textContent()).resolves.toContain("mcu-2");
+    await shot("videoconf");
+    await page.goto(`${running.base}/platform`);
+    for (const system of ["智慧教育大平台", "E卡通", "资源平台", "人工智能平台"])
+      await expect(page.locator("tbody tr", { hasText: system }).first().textContent()).resolves.toMatch(
+        /\d+\.\d{2}%/,
+      );
+    await shot("platform");
+  }, 180_000);
+
+  it("every page reads in Chinese: no English word a person would have to read", async () => {
+    const paths = [
+      "/",
+      "/?period=month",
+      "/kpi/availability",
+      "/room",
+      "/platform",
+      "/videoconf",
+      "/incidents",
+      "/records",
+      "/records/budget_execution_rate",
+      "/reports",
+    ];
+    const found: Record<string, string[]> = {};
+    for (const path of paths) {
+      await page.goto(`${running.base}${path}`);
+      const text = await page.evaluate<string>("document.body.innerText");
+      const words = englishOn(text);
+      if (words.length > 0) found[path] = words;
+    }
+    expect(found).toEqual({});
+    // ?lang=en still gives the English page.
+    await page.goto(`${running.base}/room?lang=en`);
+    await expect(page.locator("main h2").first().textContent()).resolves.toContain("Machine room");
+    // The login page, signed out.
+    await browser.clearCookies();
+    await page.goto(`${running.base}/login`);
+    expect(englishOn(await page.evaluate<string>("document.body.innerText"))).toEqual([]);
   });
 });

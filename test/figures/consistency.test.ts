@@ -360,6 +360,10 @@ describe("one figure, one place", () => {
     expect(year.vm_count!.lastMeasuredAt).toBe(lastHour);
     expect(measuredAt.get(`indicator="vm_count"`)).toBe(lastHour);
     expect(measuredAt.get(`indicator="antivirus_coverage"`)).toBe(lastHour);
+    // The applications' newest probe (the agent's own /healthz probe is not one of them).
+    expect(year.availability!.lastMeasuredAt).toBe(lastHour);
+    expect(h1.availability!.lastMeasuredAt).toBeLessThan(Date.parse("2026-07-01T00:00:00+08:00") / 1000);
+    expect(measuredAt.get(`indicator="availability"`)).toBe(lastHour);
     const availability = new AvailabilityReport(store, clock, () => cfg);
     availability.refresh();
     const exposition = new AvailabilityExposition({

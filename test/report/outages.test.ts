@@ -100,7 +100,7 @@ function setup() {
 function walk(store: SqliteStore, spec: { application: string; seriesId: number }, from: number, to: number) {
   const out: Outage[] = [];
   let open: { start: number; last: number; reason: string } | undefined;
-  const close = (end: number) => {
+  const close = (end: number, openAtEnd = false) => {
     if (open === undefined) return;
     out.push({
       application: spec.application,
@@ -108,6 +108,7 @@ function walk(store: SqliteStore, spec: { application: string; seriesId: number 
       end: new Date(end * 1000),
       durationMinutes: (end - open.start) / 60,
       reason: open.reason,
+      ...(openAtEnd ? { openAtEnd: true as const } : {}),
     });
     open = undefined;
   };
@@ -117,7 +118,7 @@ function walk(store: SqliteStore, spec: { application: string; seriesId: number 
     else if (open === undefined) open = { start: s.ts, last: s.ts, reason: s.reason ?? "down" };
     else open.last = s.ts;
   }
-  if (open !== undefined) close(Math.min(to, open.last + 60));
+  if (open !== undefined) close(Math.min(to, open.last + 60), true);
   return out;
 }
 

@@ -5,6 +5,8 @@
  */
 import type { IndicatorResult, KpiStatus } from "../../kpi/evaluate.js";
 import { formatValue } from "../../form/value.js";
+import { statusCounts } from "../../kpi/kpi-report.js";
+import { formatRatio } from "../../report/format.js";
 import { link, type PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { formStatus } from "../form-status.js";
@@ -39,7 +41,8 @@ export function valueText(r: IndicatorResult, t: Messages): string {
     : `${value} → ${formatValue(r.target, r.projected)}`;
 }
 
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+/** A coverage as the report and 平台 write it (two decimals). */
+const pct = (v: number | null) => formatRatio(v);
 
 function periodTabs(ctx: PageContext, current: ConsolePeriod, path: string): Html {
   return html`<p>
@@ -59,10 +62,17 @@ export function overviewPage(deps: ConsoleDeps, ctx: PageContext): Reply {
     return {
       kind: "page",
       status: 503,
-      html: page(ctx, t.nav_overview, html`<section><p>${report.error}</p></section>`),
+      html: page(
+        ctx,
+        t.nav_overview,
+        html`<section>
+          <p>
+            ${report.targetsFile === undefined ? report.error : `${t.targets_not_loaded}（${report.targetsFile}）`}
+          </p>
+        </section>`,
+      ),
     };
-  const counts = new Map<KpiStatus, number>();
-  for (const r of report.results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const counts = statusCounts(report.results);
   const rows = report.results.map(
     (r) =>
       html`<tr data-key="${r.key}">

@@ -7,10 +7,12 @@
 import * as z from "zod";
 import { Figures } from "../../figures/index.js";
 import { parseWindowArgs } from "../../cli/maintenance.js";
-import { AVAILABILITY_METRIC } from "../../kpi/availability-store.js";
-import { MaintenanceCalendar, windowSpec, type MaintenanceWindowSpec } from "../../maintenance.js";
-import { outagesOfApplications } from "../../report/outages.js";
-import { DuplicateWindowError, type StoredMaintenanceWindow } from "../../store/sqlite.js";
+import { applicationsNow } from "../../figures/current.js";
+import { applicationNames, displayName } from "../../figures/names.js";
+import type { MaintenanceWindowSpec } from "../../maintenance.js";
+import { formatMinutes, formatRatio } from "../../report/format.js";
+import { labels } from "../../report/labels.js";
+import { DuplicateWindowError } from "../../store/sqlite.js";
 import { link, type PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html, type Html } from "../html.js";
@@ -21,8 +23,8 @@ import { may } from "../roles.js";
 import { spanOf } from "../spans.js";
 import { consoleTime, localInputToIso } from "../time.js";
 
-const pct = (v: number | null | undefined) =>
-  v === null || v === undefined ? "—" : `${(v * 100).toFixed(2)}%`;
+/** Ratios as the report writes them. */
+const pct = (v: number | null | undefined) => formatRatio(v ?? null);
 
 const addForm = z.object({
   name: z.string().trim().min(1, { message: "give the window a name" }).max(100),
@@ -33,7 +35,8 @@ const addForm = z.object({
 });
 
 function whenText(w: MaintenanceWindowSpec, ctx: PageContext): string {
-  if (w.cron !== undefined) return `cron "${w.cron}" · ${Math.round((w.durationMs ?? 0) / 60_000)} min`;
+  if (w.cron !== undefined)
+    return labels(ctx.lang).cronWindow(w.cron, Math.round((w.durationMs ?? 0) / 60_000));
   const show = (d: Date | undefined) => (d === undefined ? "?" : consoleTime(d, ctx.timeZone));
   return `${show(w.start)} – ${show(w.end)}`;
 }
@@ -45,22 +48,16 @@ function maintenanceSection(
 ): Html {
   const { t } = ctx;
   const config = deps.config();
-  const stored: StoredMaintenanceWindow[] = deps.store.listMaintenanceWindows();
-  const all = [
-    ...config.maintenance.map((w) => ({
-      w: windowSpec(w) as MaintenanceWindowSpec & Partial<StoredMaintenanceWindow>,
-      fromConfig: true,
-    })),
-    ...stored.map((w) => ({ w, fromConfig: false })),
-  ];
+  const lookups = deps.lookups();
+  const figures = new Figures({ store: deps.store, config, ...(lookups === undefined ? {} : { lookups }) });
+  const all = figures.maintenanceWindows({ now: ctx.now });
   const canEdit = may(ctx.viewer.role, "maintenance");
-  const rows = all.map(({ w, fromConfig }) => {
-    const calendar = new MaintenanceCalendar([w], config.timezone);
-    const open = calendar.active(ctx.now).length > 0;
-    calendar.close();
+  const names = applicationNames(config);
+  const rows = all.map(({ window: w, source, open }) => {
+    const fromConfig = source === "config";
     return html`<tr data-window="${w.name}">
       <td>${w.name}</td>
-      <td>${w.applications?.join(", ") ?? t.every_application}</td>
+      <td>${w.applications?.map((a) => displayName(names, a)).join("、") ?? t.every_application}</td>
       <td>${whenText(w, ctx)}</td>
       <td>${open ? t.open_now : ""}</td>
       <td>
@@ -157,27 +154,17 @@ function platformView(
     figure: figures.availability({ from: span.from, to: span.to, end: span.end }),
   }));
   const apps = byPeriod[0]?.figure.specs ?? [];
-  const latest = new Map<string, { up: boolean | undefined; reason: string | undefined; time: Date }>();
-  for (const v of deps.latest())
-    if (v.metric === AVAILABILITY_METRIC && v.target.name !== undefined)
-      latest.set(v.target.name, { up: v.up ?? v.value === 1, reason: v.reason, time: v.time });
+  const latest = applicationsNow(deps.latest());
   const month = spans[0]?.span;
-  const seriesByApp = new Map(
-    deps.store.listSeries(AVAILABILITY_METRIC).map((s) => [s.targetName, s.seriesId]),
-  );
-  const outages =
-    month === undefined
-      ? []
-      : outagesOfApplications(
-          deps.store,
-          AVAILABILITY_METRIC,
-          apps.flatMap((a) => {
-            const seriesId = seriesByApp.get(a.application);
-            return seriesId === undefined ? [] : [{ ...a, seriesId }];
-          }),
-          month.from,
-          month.to,
-        );
+  const outages = month === undefined ? [] : figures.outages({ from: month.from, to: month.to });
+  const words = labels(ctx.lang);
+  // An application is its probe target's name (the id); people read its `system:` name.
+  const names = applicationNames(config);
+  const nameOf = (id: string) => displayName(names, id);
+  const causeOf = (reason: string | undefined, detail: string | undefined) =>
+    html`<span title="${detail ?? ""}"
+      >${reason === undefined ? "" : words.outageCause(reason)}${ctx.lang === "en" && detail !== undefined ? ` (${detail})` : ""}</span
+    >`;
   const body = html`<section>
       <h2>${t.availability}</h2>
       <table>
@@ -193,9 +180,9 @@ function platformView(
           ${apps.map((a) => {
             const now = latest.get(a.application);
             return html`<tr>
-              <td>${a.application}</td>
+              <td title="${a.application}">${nameOf(a.application)}</td>
               <td>
-                ${now === undefined ? t.unknown : now.up ? html`<span class="s s-met">${t.up}</span>` : html`<span class="s s-not_met">${t.down}</span> <span class="muted">${now.reason ?? ""}</span>`}
+                ${now === undefined ? t.unknown : now.up ? html`<span class="s s-met">${t.up}</span>` : html`<span class="s s-not_met">${t.down}</span> <span class="muted">${causeOf(now.reason, now.detail)}</span>`}
               </td>
               ${byPeriod.map(({ figure }) => html`<td class="num">${pct(figure.applications.find((x) => x.application === a.application)?.ratio)}</td>`)}
               <td class="num wide">
@@ -222,21 +209,25 @@ function platformView(
               <thead>
                 <tr>
                   <th>${t.application}</th>
-                  <th>${t.started}</th>
-                  <th>${t.resolved}</th>
-                  <th class="num">min</th>
-                  <th>${t.reason}</th>
+                  <th>${words.start}</th>
+                  <th>${t.outage_end}</th>
+                  <th class="num">${words.duration}</th>
+                  <th>${words.cause}</th>
                 </tr>
               </thead>
               <tbody>
                 ${outages.map(
                   (o) =>
                     html`<tr>
-                      <td>${o.application}</td>
+                      <td title="${o.application}">${nameOf(o.application)}</td>
                       <td>${consoleTime(o.start, ctx.timeZone)}</td>
-                      <td>${consoleTime(o.end, ctx.timeZone)}</td>
-                      <td class="num">${o.durationMinutes}</td>
-                      <td>${o.reason}${o.detail === undefined ? "" : `（${o.detail}）`}</td>
+                      <td>
+                        ${o.openAtEnd === true ? html`<span class="s s-not_met">${t.outage_ongoing}</span>` : consoleTime(o.end, ctx.timeZone)}
+                      </td>
+                      <td class="num">
+                        ${o.openAtEnd === true ? `≥ ${formatMinutes(o.durationMinutes, ctx.lang)}` : formatMinutes(o.durationMinutes, ctx.lang)}
+                      </td>
+                      <td>${causeOf(o.reason, o.detail)}</td>
                     </tr>`,
                 )}
               </tbody>

@@ -1,11 +1,12 @@
 /**
  * 机房: VMs in scope against the VMs expected, power states (by VM id), running VMs without
- * antivirus protection with their reason, and VMs whose latest probe found them unreachable —
- * all from the figures read model for this month, plus the latest probe state.
+ * antivirus protection with their reason, and VMs whose latest ping went unanswered — every list
+ * and count from the figures read model (the month's figures the report shows; the latest state
+ * from figures/current.ts), said in the report's words (report/labels.ts).
  */
+import { unreachableVms } from "../../figures/current.js";
 import { Figures } from "../../figures/index.js";
-import { unprotectedVms } from "../../figures/unprotected.js";
-import { reasonText, UNPROTECTED_REASONS_ZH } from "../../report/labels.js";
+import { labels } from "../../report/labels.js";
 import type { PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
@@ -13,13 +14,6 @@ import { page } from "../layout.js";
 import type { Reply } from "../reply.js";
 import { spanOf } from "../spans.js";
 import { consoleTime } from "../time.js";
-
-/** vSphere's power states as the machine room says them. */
-const POWER_STATES_ZH: Readonly<Record<string, string>> = {
-  POWERED_ON: "运行中",
-  POWERED_OFF: "已关机",
-  SUSPENDED: "已挂起",
-};
 
 export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
   const { t } = ctx;
@@ -31,22 +25,11 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
   const inScope = figures.vmsInScope(span);
   const expected = figures.vmsExpected(span);
   const states = figures.powerStates(span);
-  const unprotected = unprotectedVms(deps.store, month.from, month.to);
-  // Unreachable: a VM target whose latest probe in any collector says down, by target key (id).
-  const unreachable = new Map<string, { name: string; reason: string; time: Date; collector: string }>();
-  // Only reachability probes say "unreachable": an antivirus series of a VM is down when the VM is
-  // unprotected, which is the table above, not this one.
-  const reachability = new Set(
-    config.collectors.filter((c) => c.type === "icmp").map((c) => c.name as string),
-  );
-  for (const v of deps.latest())
-    if (v.target.kind === "vm" && v.up === false && reachability.has(v.collector))
-      unreachable.set(v.target.key, {
-        name: v.target.name,
-        reason: v.reason ?? v.detail ?? "",
-        time: v.time,
-        collector: v.collector,
-      });
+  const unprotected = figures.unprotectedVms(span);
+  const unreachable = unreachableVms(deps.latest());
+  const words = labels(ctx.lang);
+  // A heading with its count: full-width brackets in Chinese text, plain ones in English.
+  const counted = (title: string, n: number) => (ctx.lang === "zh" ? `${title}（${n}）` : `${title} (${n})`);
   const count = (v: number | null) => (v === null ? t.no_data : String(v));
   const body = html`<section>
       <h2>${t.room_title} · ${month.label}</h2>
@@ -67,14 +50,14 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
             states.value === null
               ? html`<div class="big">${t.no_data}</div>`
               : html`<ul>
-                  ${Object.entries(states.byState).map(([state, n]) => html`<li>${ctx.lang === "zh" ? (POWER_STATES_ZH[state] ?? state) : state}: ${n}</li>`)}
+                  ${(states.evidence?.parts ?? []).map((p) => html`<li>${p.label[ctx.lang]}: ${p.numerator}</li>`)}
                 </ul>`
           }
         </div>
       </div>
     </section>
     <section>
-      <h2>${t.unprotected}（${unprotected.length}）</h2>
+      <h2>${counted(t.unprotected, unprotected.length)}</h2>
       ${
         unprotected.length === 0
           ? html`<p class="muted">${t.none}</p>`
@@ -82,7 +65,7 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
               <thead>
                 <tr>
                   <th>${t.vm}</th>
-                  <th class="wide">id</th>
+                  <th class="wide">${t.vm_id}</th>
                   <th>${t.system}</th>
                   <th>${t.reason}</th>
                 </tr>
@@ -94,9 +77,7 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
                       <td>${v.name}</td>
                       <td class="wide">${v.id ?? ""}</td>
                       <td>${v.system ?? ""}</td>
-                      <td>
-                        ${v.reason === undefined ? "" : ctx.lang === "zh" ? reasonText(v.reason, UNPROTECTED_REASONS_ZH) : v.reason}
-                      </td>
+                      <td>${v.reason === undefined ? "" : words.unprotectedReason(v.reason)}</td>
                     </tr>`,
                 )}
               </tbody>
@@ -104,26 +85,28 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
       }
     </section>
     <section>
-      <h2>${t.unreachable}（${unreachable.size}）</h2>
+      <h2>${counted(t.unreachable, unreachable.length)}</h2>
       ${
-        unreachable.size === 0
+        unreachable.length === 0
           ? html`<p class="muted">${t.none}</p>`
           : html`<table>
               <thead>
                 <tr>
                   <th>${t.vm}</th>
-                  <th class="wide">id</th>
+                  <th class="wide">${t.vm_id}</th>
                   <th>${t.reason}</th>
                   <th>${t.last_measured}</th>
                 </tr>
               </thead>
               <tbody>
-                ${[...unreachable].map(
-                  ([key, v]) =>
+                ${unreachable.map(
+                  (v) =>
                     html`<tr>
                       <td>${v.name}</td>
-                      <td class="wide">${key}</td>
-                      <td>${v.reason}</td>
+                      <td class="wide">${v.id}</td>
+                      <td title="${v.detail ?? ""}">
+                        ${v.reason === undefined ? "" : words.outageCause(v.reason)}${ctx.lang === "en" && v.detail !== undefined ? ` (${v.detail})` : ""}
+                      </td>
                       <td>${consoleTime(v.time, ctx.timeZone)}</td>
                     </tr>`,
                 )}
