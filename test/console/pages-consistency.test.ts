@@ -250,6 +250,7 @@ function render(view: (d: ConsoleDeps, c: PageContext) => Reply, path: string, l
   const url = new URL(`http://127.0.0.1${path}${lang === "en" ? "?lang=en" : ""}`);
   const ctx: PageContext = {
     request: {} as PageContext["request"],
+    client: { address: "127.0.0.1", tls: false },
     url,
     lang,
     langExplicit: lang === "en",
