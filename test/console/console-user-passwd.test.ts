@@ -38,7 +38,7 @@ describe("ops-agent user passwd", () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe("  - name: zhang.san");
     expect(lines[1]).toBe("    role: recorder");
-    const hash = /^ {4}password_hash: "(scrypt\$16384\$8\$5\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43})"$/.exec(
+    const hash = /^ {4}password_hash: "(scrypt\$8192\$8\$10\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43})"$/.exec(
       lines[2] ?? "",
     )?.[1];
     expect(hash).toBeDefined();

@@ -45,7 +45,9 @@ async function formExportKind(): Promise<string> {
 /** Who generated a file: a login name, the daemon's schedule (in words), or unknown (before v11). */
 function generatedBy(ctx: PageContext, f: GeneratedReport): string {
   if (f.generatedBy === undefined) return "—";
-  return f.generatedBy === "schedule" ? ctx.t.by_schedule : f.generatedBy;
+  // "schedule" and "cli" are the agent's own words (the daemon; a CLI run with no $USER), not names.
+  if (f.generatedBy === "schedule") return ctx.t.by_schedule;
+  return f.generatedBy === "cli" ? ctx.t.by_cli : f.generatedBy;
 }
 
 function fileTable(ctx: PageContext, files: readonly GeneratedReport[]): Html {
