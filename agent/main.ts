@@ -30,6 +30,7 @@
 /** The ops-agent command line. Each command lives in agent/cli/. */
 import { Command } from "commander";
 import { DEFAULT_CONFIG_PATH } from "./cli/default-config.js";
+import { consoleLanguageOption, type ConsoleLanguage } from "./cli/console-language-option.js";
 import type { AddOptions } from "./cli/maintenance.js";
 import { registerIncidentCommands } from "./cli/incident-commands.js";
 import { registerKpiCommands } from "./cli/kpi-commands.js";
@@ -65,7 +66,10 @@ program
   .command("run")
   .description("run the agent: schedule the collectors, store samples, serve /metrics and /healthz")
   .option("-c, --config <file>", "config file (YAML)", DEFAULT_CONFIG_PATH)
-  .action(async (opts: { config: string }) => (await import("./cli/run.js")).runCommand(opts.config));
+  .addOption(consoleLanguageOption())
+  .action(async (opts: { config: string; lang?: ConsoleLanguage }) =>
+    (await import("./cli/run.js")).runCommand(opts.config, { language: opts.lang }),
+  );
 
 program
   .command("demo")
@@ -79,6 +83,7 @@ program
   )
   .option("--no-history", "do not write the simulated history")
   .option("--history-only", "write the simulated history, then exit (no live agent)")
+  .addOption(consoleLanguageOption())
   .action(async (opts: DemoOptions) => (await import("./cli/demo.js")).demoCommand(opts));
 
 program

@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import { hashPassword } from "../console/password.js";
 import { loadOrExit } from "./config-arg.js";
 import { consoleUrl } from "./console-url.js";
+import type { ConsoleLanguage } from "./console-language-option.js";
 import { runCommand } from "./run.js";
 
 export interface DemoOptions {
@@ -26,6 +27,8 @@ export interface DemoOptions {
   history?: boolean;
   historyFrom?: string;
   historyOnly?: boolean;
+  /** --lang: the console's language whatever the browser prefers. */
+  lang?: ConsoleLanguage;
 }
 
 const historyFromSchema = z
@@ -86,6 +89,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   await runCommand(options.config, {
     afterStop: () => room.close(),
     agentOptions: { consoleUsers: [account] },
+    language: options.lang,
     afterStart: (agent) => {
       console.error(
         `ops-agent demo: 控制台 console: ${consoleUrl(agent.listenAddress)}  ` +

@@ -124,6 +124,10 @@ const ZH_ARGUMENTS: Readonly<Record<string, string>> = {
 
 /** Chinese descriptions of an option where one command means more than the shared text says. */
 const ZH_COMMAND_OPTIONS: Readonly<Record<string, string>> = {
+  "run --lang":
+    "Web 控制台的语言，不论浏览器偏好：zh、en 或 auto（默认：配置中的 console.language，即 auto）",
+  "demo --lang":
+    "Web 控制台的语言，不论浏览器偏好：zh、en 或 auto（默认：配置中的 console.language，即 auto）",
   "backup --out": "把副本写入此文件（从不覆盖已有文件）",
   "targets import --out": "写到哪里（默认：config/targets-<年份>.yaml）",
   "targets import --year": "绩效目标表的年份（默认：从表中读取）",

@@ -3,6 +3,8 @@
  * file — a config with errors is rejected, its errors logged, and the running one kept.
  */
 import { databasePath, loadConfigFile } from "../../config/load.js";
+import type { Config } from "../../config/schema.js";
+import type { ConsoleLanguage } from "./console-language-option.js";
 import { systemClock } from "../clock.js";
 import { Agent, type AgentOptions } from "../daemon.js";
 import { createLogger } from "../log.js";
@@ -17,10 +19,19 @@ export interface RunHooks {
   agentOptions?: AgentOptions;
   /** Runs once the agent listens (the demo prints the console's address and login). */
   afterStart?: (agent: Agent) => void;
+  /** The command line's settings over the file's (`--lang`), at start and at every SIGHUP reload. */
+  language?: ConsoleLanguage;
+}
+
+/** The file's config with the command line's settings over it. */
+function withCommandLine(config: Config, hooks: RunHooks): Config {
+  return hooks.language === undefined
+    ? config
+    : { ...config, console: { ...config.console, language: hooks.language } };
 }
 
 export async function runCommand(path: string, hooks: RunHooks = {}): Promise<void> {
-  const config = loadOrExit(path, "resolve");
+  const config = withCommandLine(loadOrExit(path, "resolve"), hooks);
   const log = createLogger(config.log);
   let agent: Agent;
   let started: Agent | undefined;
@@ -100,6 +111,8 @@ export async function runCommand(path: string, hooks: RunHooks = {}): Promise<vo
       log.error({ file: path, errors: result.errors }, "new configuration rejected; the running one is kept");
       return;
     }
-    agent.reload(result.config).catch((error: unknown) => log.error({ err: error }, "reload failed"));
+    agent
+      .reload(withCommandLine(result.config, hooks))
+      .catch((error: unknown) => log.error({ err: error }, "reload failed"));
   });
 }

@@ -96,7 +96,7 @@ export class ConsoleApp {
     const deps = this.deps;
     const config = deps.config();
     const url = new URL(request.url ?? "/", "http://console");
-    const { lang, explicit } = languageOf(request, url.searchParams);
+    const { lang, explicit } = languageOf(request, url.searchParams, config.console.language);
     const t = messages(lang);
     const now = deps.clock.now();
     const client = clientOf(request, config.console.trusted_proxies);

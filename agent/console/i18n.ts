@@ -292,13 +292,18 @@ export function messages(lang: Lang): Messages {
   return MESSAGES[lang];
 }
 
-/** The language asked for: `?lang=` first, then the browser's order of preference; Chinese by default. */
+/**
+ * The language asked for: `?lang=` first, then the configured language (`console.language`,
+ * `--lang`) when it is not auto, then the browser's order of preference; Chinese by default.
+ */
 export function languageOf(
   request: IncomingMessage,
   query: URLSearchParams,
+  configured: Lang | "auto" = "auto",
 ): { lang: Lang; explicit: boolean } {
   const asked = query.get("lang");
   if (asked === "en" || asked === "zh") return { lang: asked, explicit: true };
+  if (configured !== "auto") return { lang: configured, explicit: false };
   const ranked = (request.headers["accept-language"] ?? "")
     .split(",")
     .map((part, index) => {

@@ -39,7 +39,7 @@ function subcommands(text: string): string[] {
 const AS_WRITTEN = new Set(
   (
     "ops-agent SQLite Prometheus vCenter Deep Security Manager Alertmanager JSON YAML CSV XLSX DOCX " +
-    "HTML Markdown UTF GBK SLA SHA MB Web scrypt cron ID KEY ROUTE FILE N YYYY MM DD USER cli zh en " +
+    "HTML Markdown UTF GBK SLA SHA MB Web scrypt cron ID KEY ROUTE FILE N YYYY MM DD USER cli zh en auto " +
     "open acknowledged resolved unresolved videoconf platform machine_room antivirus " +
     "day month half_year year_to_date viewer recorder operator admin"
   ).split(" "),

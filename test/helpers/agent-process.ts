@@ -33,8 +33,8 @@ export interface RunningAgent {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startAgent(configPath: string): RunningAgent {
-  const child = spawn(process.execPath, [CLI, "run", "--config", configPath], {
+export function startAgent(configPath: string, extraArgs: readonly string[] = []): RunningAgent {
+  const child = spawn(process.execPath, [CLI, "run", "--config", configPath, ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
