@@ -104,6 +104,14 @@ const zh = {
   every_application: "全部应用",
   from_config: "配置文件",
   open_now: "进行中",
+  // 平台's maintenance form, when a window is refused.
+  maintenance_need_name: "请填写维护窗口名称（不超过 100 字）。",
+  maintenance_too_long: "应用或说明过长（各不超过 2000 字）。",
+  maintenance_bad_start: "开始时间应为本地时间，如 2026-12-05 22:00；收到",
+  maintenance_bad_end: "结束时间应为本地时间，如 2026-12-06 02:00；收到",
+  maintenance_invalid: "维护窗口无效：",
+  maintenance_name_used: "已有同名的维护窗口（含配置文件中的），请换一个名称：",
+  maintenance_not_added: "没有在此添加的这个维护窗口（配置文件中的窗口请在配置文件中修改）：",
   room_title: "机房",
   vms_in_scope: "纳入范围的虚拟机",
   vms_expected: "应有虚拟机",
@@ -245,6 +253,16 @@ const en: Messages = {
   every_application: "every application",
   from_config: "config file",
   open_now: "open now",
+  // 平台's maintenance form, when a window is refused.
+  maintenance_need_name: "Give the window a name (at most 100 characters).",
+  maintenance_too_long: "Applications or note too long (at most 2000 characters each).",
+  maintenance_bad_start: "start: expected a local time like 2026-12-05 22:00, got ",
+  maintenance_bad_end: "end: expected a local time like 2026-12-06 02:00, got ",
+  maintenance_invalid: "",
+  maintenance_name_used:
+    "A maintenance window with this name exists (the config's count too); choose another name: ",
+  maintenance_not_added:
+    "No maintenance window of this name was added here (config windows are edited in the config file): ",
   room_title: "Machine room",
   vms_in_scope: "VMs in scope",
   vms_expected: "VMs expected",

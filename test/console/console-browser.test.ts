@@ -401,8 +401,20 @@ ${app("bigplatform", "智慧教育大平台", ok)}${app("ecard", "E卡通", ok)}
     await expect(busy.textContent()).resolves.toContain("MCU 忙或部分端口无应答");
     await expect(busy.textContent()).resolves.toContain("mcu-2");
     await shot("videoconf");
+    // Each platform's first probe (the HTTPS one and the slow one take their time): a row with a figure.
+    const systems = ["智慧教育大平台", "E卡通", "资源平台", "人工智能平台"];
+    await waitFor(
+      async () => {
+        const rows = (await client.get("/platform")).body.split("<tr");
+        return systems.every((s) => rows.some((r) => r.includes(s) && /\d+\.\d{2}%/.test(r)))
+          ? true
+          : undefined;
+      },
+      60_000,
+      "a figure for each platform on 平台",
+    );
     await page.goto(`${running.base}/platform`);
-    for (const system of ["智慧教育大平台", "E卡通", "资源平台", "人工智能平台"])
+    for (const system of systems)
       await expect(page.locator("tbody tr", { hasText: system }).first().textContent()).resolves.toMatch(
         /\d+\.\d{2}%/,
       );

@@ -17,7 +17,11 @@ import type { PageContext } from "../../agent/console/context.js";
 import type { ConsoleDeps } from "../../agent/console/deps.js";
 import { messages, type Lang } from "../../agent/console/i18n.js";
 import { overviewPage } from "../../agent/console/pages/overview.js";
-import { platformPage } from "../../agent/console/pages/platform.js";
+import {
+  maintenanceAddSubmit,
+  maintenanceRemoveSubmit,
+  platformPage,
+} from "../../agent/console/pages/platform.js";
 import { roomPage } from "../../agent/console/pages/room.js";
 import { videoconfPage } from "../../agent/console/pages/videoconf.js";
 import type { Reply } from "../../agent/console/reply.js";
@@ -245,7 +249,7 @@ function deps(): ConsoleDeps {
   };
 }
 
-/** A page's visible text (tags dropped, entities decoded) and its HTML, as a viewer sees it. */
+/** A page's visible text (tags dropped, entities decoded), as a viewer sees it. */
 function render(view: (d: ConsoleDeps, c: PageContext) => Reply, path: string, lang: Lang): string {
   const url = new URL(`http://127.0.0.1${path}${lang === "en" ? "?lang=en" : ""}`);
   const ctx: PageContext = {
@@ -366,5 +370,26 @@ describe("the console's read-only pages show the report's figures, in the report
     expect(zh).toContain("指标目标文件未能加载，请查看代理日志（");
     expect(zh).not.toContain("is not loaded");
     expect(render(overviewPage, "/", "en")).toContain("The targets file is not loaded");
+  });
+
+  it("平台's maintenance form refuses a window in Chinese, and keeps nothing", () => {
+    const submit = (handler: typeof maintenanceAddSubmit, form: Record<string, string>, lang: Lang): string =>
+      render((d, c) => handler(d, c, [], form), "/platform/maintenance", lang);
+    const before = store.listMaintenanceWindows().length;
+    const window = { name: "机房空调检修", start: "明天晚上", end: "2026-12-06T02:00" };
+    expect(submit(maintenanceAddSubmit, window, "zh")).toContain(
+      "开始时间应为本地时间，如 2026-12-05 22:00；收到“明天晚上”",
+    );
+    expect(submit(maintenanceAddSubmit, { ...window, name: "" }, "zh")).toContain("请填写维护窗口名称");
+    expect(
+      submit(maintenanceAddSubmit, { ...window, name: "每周例行维护", start: "2026-12-05T22:00" }, "zh"),
+    ).toContain("已有同名的维护窗口（含配置文件中的），请换一个名称：“每周例行维护”");
+    expect(submit(maintenanceRemoveSubmit, { name: "每周例行维护" }, "zh")).toContain(
+      "没有在此添加的这个维护窗口（配置文件中的窗口请在配置文件中修改）：“每周例行维护”",
+    );
+    expect(submit(maintenanceAddSubmit, window, "en")).toContain(
+      'start: expected a local time like 2026-12-05 22:00, got "明天晚上"',
+    );
+    expect(store.listMaintenanceWindows()).toHaveLength(before);
   });
 });

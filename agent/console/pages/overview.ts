@@ -67,7 +67,7 @@ export function overviewPage(deps: ConsoleDeps, ctx: PageContext): Reply {
         t.nav_overview,
         html`<section>
           <p>
-            ${report.targetsFile === undefined ? report.error : `${t.targets_not_loaded}（${report.targetsFile}）`}
+            ${report.targetsFile === undefined ? report.error : ctx.lang === "zh" ? `${t.targets_not_loaded}（${report.targetsFile}）` : `${t.targets_not_loaded} (${report.targetsFile})`}
           </p>
         </section>`,
       ),

@@ -256,21 +256,40 @@ export function maintenanceAddSubmit(
 ): Reply {
   const fail = (text: string) => platformView(deps, ctx, form, { ok: false, text }, 400);
   const parsed = addForm.safeParse(form);
+  const { t } = ctx;
+  const zh = ctx.lang === "zh";
   if (!parsed.success)
-    return fail(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    return fail(
+      zh
+        ? parsed.error.issues.some((i) => i.path[0] === "name")
+          ? t.maintenance_need_name
+          : t.maintenance_too_long
+        : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    );
   const { name, applications, note } = parsed.data;
   const start = localInputToIso(parsed.data.start, ctx.timeZone);
   const end = localInputToIso(parsed.data.end, ctx.timeZone);
   if (start === undefined)
-    return fail(`start: expected a local time like 2026-12-05 22:00, got "${parsed.data.start}"`);
+    return fail(
+      zh
+        ? `${t.maintenance_bad_start}“${parsed.data.start}”`
+        : `start: expected a local time like 2026-12-05 22:00, got "${parsed.data.start}"`,
+    );
   if (end === undefined)
-    return fail(`end: expected a local time like 2026-12-06 02:00, got "${parsed.data.end}"`);
+    return fail(
+      zh
+        ? `${t.maintenance_bad_end}“${parsed.data.end}”`
+        : `end: expected a local time like 2026-12-06 02:00, got "${parsed.data.end}"`,
+    );
   const apps = applications.split(/[,，\s]+/).filter((a) => a !== "");
   const window = parseWindowArgs(name, { start, end, ...(apps.length === 0 ? {} : { application: apps }) });
-  if (!window.ok) return fail(window.errors.join("; "));
+  // The window's own checks (end after start, known applications) are the CLI's, in its words.
+  if (!window.ok) return fail(`${zh ? t.maintenance_invalid : ""}${window.errors.join("; ")}`);
   if (deps.config().maintenance.some((w) => w.name === name))
     return fail(
-      `name: a maintenance window named "${name}" is already in the config file; choose another name`,
+      zh
+        ? `${t.maintenance_name_used}“${name}”`
+        : `name: a maintenance window named "${name}" is already in the config file; choose another name`,
     );
   try {
     deps.store.addMaintenanceWindow({
@@ -280,7 +299,8 @@ export function maintenanceAddSubmit(
       createdAt: ctx.now,
     });
   } catch (error) {
-    if (error instanceof DuplicateWindowError) return fail(`name: ${error.message}; choose another name`);
+    if (error instanceof DuplicateWindowError)
+      return fail(zh ? `${t.maintenance_name_used}“${name}”` : `name: ${error.message}; choose another name`);
     throw error;
   }
   deps.log.info({ user: ctx.viewer.name, window: name }, "console: maintenance window added");
@@ -301,7 +321,10 @@ export function maintenanceRemoveSubmit(
       undefined,
       {
         ok: false,
-        text: `name: no maintenance window "${name}" added here (config windows are edited in the config file)`,
+        text:
+          ctx.lang === "zh"
+            ? `${ctx.t.maintenance_not_added}“${name}”`
+            : `name: no maintenance window "${name}" added here (config windows are edited in the config file)`,
       },
       404,
     );
