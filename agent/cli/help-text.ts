@@ -202,18 +202,41 @@ const ZH_HEADINGS: readonly [RegExp, string][] = [
 const zhTerm = (text: string) => text.replaceAll("[options]", "[选项]").replaceAll("[command]", "[命令]");
 const zhDefault = (text: string) => text.replace(/ \(default: ([^)\n]*)\)$/, "（默认：$1）");
 
+/** Characters a terminal shows two columns wide (CJK, Hangul, full-width forms). */
+const WIDE =
+  "\\u1100-\\u115f\\u2e80-\\ua4cf\\uac00-\\ud7a3\\uf900-\\ufaff\\ufe30-\\ufe4f\\uff00-\\uff60\\uffe0-\\uffe6";
+/**
+ * The pieces a line may break between: a word of Latin text, or one Chinese character (Chinese
+ * has no spaces, and commander breaks only at spaces), never before a closing sign (，。）…) nor
+ * after an opening one (（「…).
+ */
+const WIDE_CHAR = new RegExp(`[${WIDE}]`, "u");
+const PIECES = new RegExp(`\\s*[（「『《〈“]*(?:[${WIDE}]|[^\\s${WIDE}]+)[，。、；：！？）」』》〉”]*`, "gu");
+
+/** commander's boxWrap, breaking Chinese between characters as well as at spaces. */
+function boxWrap(text: string, width: number): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => {
+      const lines: string[] = [];
+      let current = "";
+      for (const piece of line.match(PIECES) ?? []) {
+        if (current !== "" && displayWidth(current + piece) > width) {
+          lines.push(current);
+          current = piece.trimStart();
+        } else current += piece;
+      }
+      lines.push(current);
+      return lines.join("\n");
+    })
+    .join("\n");
+}
+
 /** Columns a string takes on a terminal: a Chinese character or full-width sign takes two. */
 function displayWidth(text: string): number {
   let width = 0;
   // eslint-disable-next-line no-control-regex -- ANSI colour codes take no columns
-  for (const char of text.replace(/\x1b\[[0-9;]*m/g, "")) {
-    width +=
-      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
-        char,
-      )
-        ? 2
-        : 1;
-  }
+  for (const char of text.replace(/\x1b\[[0-9;]*m/g, "")) width += WIDE_CHAR.test(char) ? 2 : 1;
   return width;
 }
 
@@ -250,6 +273,7 @@ export function applyHelpText(program: Command, env: NodeJS.ProcessEnv): void {
       // The terms are changed before commander lays out its columns, so they stay aligned.
       command.configureHelp({
         displayWidth,
+        boxWrap,
         subcommandTerm: (cmd) => zhTerm(Help.prototype.subcommandTerm.call(new Help(), cmd)),
         commandUsage: (cmd) => zhTerm(Help.prototype.commandUsage.call(new Help(), cmd)),
         optionDescription: (option) => zhDefault(Help.prototype.optionDescription.call(new Help(), option)),

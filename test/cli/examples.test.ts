@@ -197,6 +197,17 @@ describe("the CLI's examples", () => {
   it("the README's Commands table names real commands and options", () => {
     const readme = readFileSync(join(REPO, "README.md"), "utf8");
     const table = /## Commands\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+    // It says how to run the CLI from a checkout (the npx test above runs it so).
+    expect(table).toMatch(/From a checkout, after `npm ci && npm run build`, the CLI is `npx ops-agent …`/);
+    for (const command of [
+      "backup",
+      "restore",
+      "notify test",
+      "report note",
+      "user passwd",
+      "tickets import",
+    ])
+      expect(table).toContain(`\`ops-agent ${command} `);
     const synopses = [...table.matchAll(/`((?:npx )?ops-agent [^`]+)`/g)].map((m) => m[1] ?? "");
     expect(synopses.length).toBeGreaterThan(15);
     const problems: string[] = [];

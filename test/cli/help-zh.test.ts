@@ -120,6 +120,30 @@ describe("help in Chinese where LANG is zh_CN", () => {
     ).toEqual(["copy", "the", "database", "write", "the", "copy"]);
   });
 
+  it("fits an 80-column terminal: Chinese wraps between characters, two columns each, terms aligned", () => {
+    const columns = (line: string) =>
+      [...line].reduce((n, c) => n + (/[\u2e80-\ua4cf\uff00-\uff60]/u.test(c) ? 2 : 1), 0);
+    const tooWide = paths.flatMap((path) =>
+      (zhHelp.get(path)!.split("\n示例：")[0] ?? "")
+        .split("\n")
+        .filter((line) => columns(line) > 80)
+        .map((line) => `${path}: ${line}`),
+    );
+    expect(tooWide).toEqual([]);
+    // The descriptions of the top level's commands start in one column, after [选项] (4 columns).
+    const starts = zhHelp
+      .get("")!
+      .split("\n")
+      .filter((line) => /^ {2}(run|backup|restore|kpi) /.test(line))
+      .map((line) => columns(/^ {2}\S.*? {2,}/.exec(line)![0]));
+    expect(new Set(starts).size).toBe(1);
+    // No line starts with a closing sign or ends with an opening one.
+    for (const text of zhHelp.values()) {
+      expect(text).not.toMatch(/\n\s*[，。、；：）]/);
+      expect(text).not.toMatch(/[（「]\n/);
+    }
+  });
+
   it("LANG=C keeps English; LC_ALL outranks LANG, LC_MESSAGES too", () => {
     const english = help("kpi", { LANG: "C.UTF-8" });
     expect(english).toMatch(/^Usage: ops-agent kpi \[options\]\n/);

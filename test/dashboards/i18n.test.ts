@@ -20,12 +20,12 @@ const zh = loadDashboards("zh");
 const en = loadDashboards("en");
 
 /**
- * Units in the Chinese folder: Grafana's unit ids that print no English word (%, byte symbols,
- * plain numbers) and the Chinese custom units of the word table. Grafana's time units print English
- * (s: "s", "min", "hour", "day"; dateTimeFromNow: "2 hours ago"), so a duration is scaled in its
- * query and shown as 毫秒 / 分钟 / 小时 / 天.
+ * Units in the Chinese folder: Grafana's unit ids that print no English word (%, the IEC byte
+ * symbols B/KiB/MiB, plain numbers) and the Chinese custom units of the word table. Grafana's time
+ * units print English (s: "s", "min", "hour", "day"; dateTimeFromNow: "2 hours ago") and so does
+ * "short" ("Mil", "Bil"), so a duration is scaled in its query and shown as 毫秒 / 分钟 / 小时 / 天.
  */
-const UNITS = /^(?:percentunit|percent|bytes|none|short|suffix: [^A-Za-z]+)$/;
+const UNITS = /^(?:percentunit|percent|bytes|none|suffix: [^A-Za-z]+)$/;
 /** Units in the English folder: Grafana's ids, the durations among them scaled in the query. */
 const EN_UNITS = /^(?:percentunit|percent|bytes|none|short|ops|ms|m|h|d)$/;
 
