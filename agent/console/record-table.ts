@@ -47,7 +47,9 @@ function evidenceCell(ctx: PageContext, r: ManualRecord): Html | string {
       ? `${(e.size / 1024 / 1024).toFixed(1)} MB`
       : e.size >= 1024
         ? `${Math.round(e.size / 1024)} KB`
-        : `${e.size} B`;
+        : ctx.lang === "zh"
+          ? `${e.size} 字节`
+          : `${e.size} B`;
   const name =
     ctx.viewer.role === "anonymous"
       ? html`${e.fileName}`

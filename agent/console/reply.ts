@@ -41,8 +41,22 @@ export function toResponse(reply: Reply): HttpResponse {
         body: typeof reply.body === "string" ? reply.body : [reply.body],
         headers: {
           ...SECURITY_HEADERS,
-          "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(reply.fileName)}`,
+          "content-disposition": contentDisposition(reply.fileName),
         },
       };
   }
+}
+
+/**
+ * RFC 6266: the UTF-8 name in filename*, and a plain-ASCII filename beside it for clients that
+ * do not read filename* (curl -OJ, older tools). encodeURIComponent leaves ' ( ) * unescaped,
+ * which filename* does not allow.
+ */
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -47,7 +47,7 @@ const HOSTILE_VM = "<img src=x onerror=alert(1)>";
 const ALLOWED_LATIN = [
   ...["SIP", "MCU", "HTTP", "HTTPS", "ms", "MB", "KB", "SHA", "AI", "vCenter"],
   // File formats, as the download links name them.
-  ...["PDF", "HTML", "MD", "DOCX", "XLSX", "CSV"],
+  ...["PDF", "HTML", "Markdown", "DOCX", "XLSX", "CSV"],
   "English",
   ...["admin", "viewer", "operator", "recorder"],
   ...["vm", "jyj", "web", "mcu", "img", "src", "onerror", "alert"],
@@ -189,6 +189,11 @@ ${app("bigplatform", "智慧教育大平台", ok)}${app("ecard", "E卡通", ok)}
     browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "ops-agent-chromium-")), {
       executablePath: chromiumPath,
       locale: "zh-CN",
+      // The browser's own widgets (date field, file picker) take their words from LANGUAGE (with
+      // Debian's chromium-l10n); --lang alone leaves them in English. LANG stays C.UTF-8: a clean
+      // machine has no zh_CN locale, and Chromium without a UTF-8 locale names every download
+      // with a Chinese file name "download".
+      env: { ...process.env, LANG: "C.UTF-8", LANGUAGE: "zh_CN:zh" },
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,
       args: [

@@ -333,8 +333,8 @@ describe("the console's read-only pages show the report's figures, in the report
     for (const u of room.unprotected)
       expect(zh).toContain(`${u.name} ${u.id} 教务系统 ${labels("zh").unprotectedReason(u.reason!)}`);
     expect(room.powerStates).toEqual({ on: 3, off: 1, suspended: 0 });
-    expect(zh).toContain(`运行: ${room.powerStates!.on}`);
-    expect(zh).toContain(`关机: ${room.powerStates!.off}`);
+    expect(zh).toContain(`运行：${room.powerStates!.on}`);
+    expect(zh).toContain(`关机：${room.powerStates!.off}`);
     // The VM that does not answer ping, by id, with its cause in Chinese.
     expect(zh).toContain("不可达的虚拟机（1）");
     expect(zh).toContain("jw-db vm-202 网络不可达");

@@ -174,7 +174,7 @@ export function evidencePage(deps: ConsoleDeps, ctx: PageContext, params: readon
                     e.parts === undefined
                       ? ""
                       : html`<ul>
-                          ${e.parts.map((p) => html`<li>${p.label[ctx.lang]}: ${String(tidy(p.numerator))} / ${p.denominator === null ? "—" : String(tidy(p.denominator))} ${p.unit[ctx.lang]}</li>`)}
+                          ${e.parts.map((p) => html`<li>${p.label[ctx.lang]}${ctx.t.colon}${String(tidy(p.numerator))} / ${p.denominator === null ? "—" : String(tidy(p.denominator))} ${p.unit[ctx.lang]}</li>`)}
                         </ul>`
                   }
                 </td>

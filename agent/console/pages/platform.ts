@@ -198,7 +198,7 @@ function platformView(
           </tr>
         </tbody>
       </table>
-      <p class="muted">${t.rule}: ${byPeriod[2]?.figure.how[ctx.lang] ?? ""}</p>
+      <p class="muted">${t.rule}${t.colon}${byPeriod[2]?.figure.how[ctx.lang] ?? ""}</p>
     </section>
     <section>
       <h2>${t.outages}</h2>
@@ -244,7 +244,7 @@ export function platformPage(deps: ConsoleDeps, ctx: PageContext): Reply {
     deps,
     ctx,
     undefined,
-    done === null ? undefined : { ok: true, text: `${ctx.t.done}: ${done}` },
+    done === null ? undefined : { ok: true, text: `${ctx.t.done}${ctx.t.colon}${done}` },
   );
 }
 

@@ -109,7 +109,7 @@ function recordView(
       >
         ${csrfField(ctx)}
         <label
-          >${t.record_value}（${t.target}: ${indicator.full.text}）<br /><input
+          >${t.record_value}（${t.target}${t.colon}${indicator.full.text}）<br /><input
             name="value"
             required
             value="${entered.value ?? ""}"

@@ -50,13 +50,25 @@ function generatedBy(ctx: PageContext, f: GeneratedReport): string {
   return f.generatedBy === "cli" ? ctx.t.by_cli : f.generatedBy;
 }
 
-function fileTable(ctx: PageContext, files: readonly GeneratedReport[]): Html {
+/** A self-evaluation's period as a person says it: 2026-H1 → 2026年上半年, 2026 → 2026年全年. */
+function periodLabel(ctx: PageContext, period: string): string {
+  const [year = period, half] = period.split("-");
+  if (half === "H1") return ctx.t.half_year_of.replace("{year}", year);
+  return /^\d{4}$/.test(period) ? ctx.t.whole_year_of.replace("{year}", year) : period;
+}
+
+/** How a format is named to a person (MD is a file extension, Markdown the format). */
+function formatName(format: string): string {
+  return format === "md" ? "Markdown" : format.toUpperCase();
+}
+
+function fileTable(ctx: PageContext, files: readonly GeneratedReport[], monthly: boolean): Html {
   const { t } = ctx;
   if (files.length === 0) return html`<p class="muted">${t.nothing_yet}</p>`;
   return html`<table>
     <thead>
       <tr>
-        <th>${t.month}</th>
+        <th>${monthly ? t.month : t.period}</th>
         <th>${t.file}</th>
         <th>${t.generated_at}</th>
         <th>${t.generated_by}</th>
@@ -67,10 +79,10 @@ function fileTable(ctx: PageContext, files: readonly GeneratedReport[]): Html {
       ${[...files].reverse().map(
         (f) =>
           html`<tr>
-            <td>${f.period}</td>
+            <td>${monthly ? f.period : periodLabel(ctx, f.period)}</td>
             <td>
               <a href="${link(ctx, "/reports/file", { kind: f.kind, period: f.period, format: f.format })}"
-                >${f.format.toUpperCase()} · ${t.download}</a
+                >${formatName(f.format)} · ${t.download}</a
               >
             </td>
             <td>${consoleTime(f.generatedAt, ctx.timeZone)}</td>
@@ -95,24 +107,36 @@ async function reportsView(
     may(ctx.viewer.role, "report")
       ? html`<form method="post" action="${link(ctx, "/reports/generate")}">
           ${csrfField(ctx)}<input type="hidden" name="kind" value="${kind}" />
-          <label>${t.month}: <input name="period" value="${period}" size="10" required /></label>
+          <label
+            >${kind === MONTHLY_REPORT_KIND ? t.month : t.period}${t.colon}<input
+              name="period"
+              value="${period}"
+              size="10"
+              required
+              title="${kind === MONTHLY_REPORT_KIND ? "" : t.period_hint}"
+          /></label>
+          ${kind === MONTHLY_REPORT_KIND ? "" : html`<span class="muted">${t.period_hint}</span>`}
           <button>${t.generate}</button>
         </form>`
       : "";
   const body = html`<section>
       <h2>${t.monthly_reports}</h2>
-      ${generate(MONTHLY_REPORT_KIND, previousMonth(ctx.now, ctx.timeZone))}${fileTable(ctx, deps.store.reports.list(MONTHLY_REPORT_KIND))}
+      ${generate(MONTHLY_REPORT_KIND, previousMonth(ctx.now, ctx.timeZone))}${fileTable(ctx, deps.store.reports.list(MONTHLY_REPORT_KIND), true)}
     </section>
     <section>
       <h2>${t.self_evaluations}</h2>
-      ${generate(exportKind, `${year}-H1`)}${fileTable(ctx, deps.store.reports.list(exportKind))}
+      ${generate(exportKind, `${year}-H1`)}${fileTable(ctx, deps.store.reports.list(exportKind), false)}
     </section>`;
   return { kind: "page", status, html: page(ctx, t.reports_title, body, flash) };
 }
 
 export function reportsPage(deps: ConsoleDeps, ctx: PageContext): Promise<Reply> {
   const done = ctx.url.searchParams.get("done");
-  return reportsView(deps, ctx, done === null ? undefined : { ok: true, text: `${ctx.t.done}: ${done}` });
+  return reportsView(
+    deps,
+    ctx,
+    done === null ? undefined : { ok: true, text: ctx.t.generated_flash.replace("{period}", done) },
+  );
 }
 
 /** A file the report log lists (by kind, period and format: never a path from the request). */

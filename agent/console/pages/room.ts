@@ -50,7 +50,7 @@ export function roomPage(deps: ConsoleDeps, ctx: PageContext): Reply {
             states.value === null
               ? html`<div class="big">${t.no_data}</div>`
               : html`<ul>
-                  ${(states.evidence?.parts ?? []).map((p) => html`<li>${p.label[ctx.lang]}: ${p.numerator}</li>`)}
+                  ${(states.evidence?.parts ?? []).map((p) => html`<li>${p.label[ctx.lang]}${ctx.t.colon}${p.numerator}</li>`)}
                 </ul>`
           }
         </div>
