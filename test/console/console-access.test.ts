@@ -56,6 +56,31 @@ describe("console access over HTTP", () => {
     expect(incidents.map((i) => i.status)).toEqual(["open"]);
   });
 
+  it("an evidence file is not among the anonymous pages: it needs a login", async () => {
+    const recorder = new ConsoleClient(running.base);
+    await recorder.login("recorder1");
+    const csrf = await recorder.csrf("/records/videoconf_warranty_renewal");
+    const saved = await recorder.upload(
+      "/records/videoconf_warranty_renewal",
+      { csrf, value: "100%" },
+      { name: "续保合同.pdf", data: Buffer.from("%PDF-1.4 contract") },
+    );
+    expect(saved.status).toBe(303);
+    const [record] = (await (
+      await fetch(`${running.base}/api/records?key=videoconf_warranty_renewal`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      })
+    ).json()) as { id: number }[];
+    const href = `/records/videoconf_warranty_renewal/evidence/${record?.id}`;
+    const anonymous = new ConsoleClient(running.base, "127.0.0.2");
+    const history = await anonymous.get("/records/videoconf_warranty_renewal");
+    expect(history.status).toBe(200);
+    const download = await anonymous.get(href);
+    expect(download.status).toBe(303);
+    expect(download.response.headers.get("location")).toMatch(/^\/login\?next=/);
+    expect((await recorder.get(href)).status).toBe(200);
+  });
+
   it("X-Forwarded-For is believed from the trusted proxy only, read from the right", async () => {
     const cases: { from: string; forwarded: string; status: number }[] = [
       // A client claiming an anonymous address: ignored.
@@ -129,7 +154,9 @@ describe("console access over HTTP", () => {
       }
     }
     const records = (await (
-      await fetch(`${running.base}/api/records`, { headers: { authorization: `Bearer ${API_TOKEN}` } })
+      await fetch(`${running.base}/api/records?key=budget_execution_rate`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      })
     ).json()) as unknown[];
     expect(records).toEqual([]);
   });

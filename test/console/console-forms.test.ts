@@ -11,6 +11,7 @@ import {
   API_TOKEN,
   ConsoleClient,
   openIncident,
+  PASSWORD,
   startConsoleAgent,
   type ConsoleAgent,
 } from "./console-agent.js";
@@ -85,6 +86,19 @@ describe("console forms over HTTP", () => {
         expect(refused.status, `${form.what} with csrf ${String(token)}`).toBe(403);
         expect(refused.body, form.what).toContain("CSRF");
       }
+    }
+
+    // The login form's own token (bound to its cookie): missing or not the cookie's, refused.
+    const stranger = new ConsoleClient(running.base);
+    const loginToken = await stranger.csrf("/login");
+    for (const token of [undefined, `${loginToken}x`]) {
+      const fields = { user: "admin1", password: PASSWORD, next: "/" };
+      const refused = await stranger.post(
+        "/login",
+        token === undefined ? fields : { ...fields, csrf: token },
+      );
+      expect(refused.status, `login with csrf ${String(token)}`).toBe(403);
+      expect(stranger.cookies.has("opsagent_session")).toBe(false);
     }
 
     // Nothing changed: still logged in, the window kept and no other added, no document written,

@@ -11,6 +11,7 @@ import { buildFormExport } from "../../agent/form-export/build.js";
 import { FormExportSchedule, lastEndedPeriod, nextExportDue } from "../../agent/form-export/schedule.js";
 import { localMidnight } from "../../agent/kpi/periods.js";
 import { silentLogger } from "../../agent/log.js";
+import { SqliteStore } from "../../agent/store/sqlite.js";
 import { databasePath } from "../../config/load.js";
 import { tempDir } from "../helpers/tmp.js";
 import { configText, halfYear, loadConfig, NOW } from "./fixture.js";
@@ -53,6 +54,8 @@ describe("when the export is due", () => {
       "2026-H1/csv",
       "2026-H1/xlsx",
     ]);
+    // Recorded as the daemon's own (the console shows 定时任务).
+    expect(fx.store.reports.list("form_export").map((r) => r.generatedBy)).toEqual(["schedule", "schedule"]);
     // Written again: replaced, still one row per format.
     await schedule.runOnce(fx.config, { enabled: true, formats: ["xlsx", "csv"], out_dir: join(dir, "o") });
     expect(fx.store.reports.list("form_export")).toHaveLength(2);
@@ -75,6 +78,18 @@ describe("ops-agent form export", () => {
       expect(await formExportCommand({ config: configPath, period: "2026-H1", out, now: NOW })).toBe(0);
       expect(existsSync(join(out, "2026-H1-绩效自评表.xlsx"))).toBe(true);
       expect(existsSync(join(out, "2026-H1-绩效自评表.csv"))).toBe(true);
+      // Recorded under the CLI's user, as every CLI change is.
+      const reopened = SqliteStore.open({
+        path: databasePath(loadConfig(dir)),
+        clock: new ManualClock(NOW),
+        timeZone: TZ,
+        role: "reader",
+      });
+      expect(reopened.reports.list("form_export").map((r) => r.generatedBy)).toEqual([
+        process.env.USER || "cli",
+        process.env.USER || "cli",
+      ]);
+      reopened.close();
       expect(await formExportCommand({ config: configPath, format: "csv", out, json: true, now: NOW })).toBe(
         0,
       );
