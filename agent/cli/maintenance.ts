@@ -22,7 +22,7 @@ import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
 import { knownTargetNames } from "./target-names.js";
 import { isoWithOffset, localDateTimeWithOffset, parseLocalDateTime } from "../local-time.js";
-import { nearest } from "../nearest.js";
+import { unknownApplications } from "../maintenance-applications.js";
 
 export interface AddOptions {
   config: string;
@@ -91,7 +91,7 @@ export function maintenanceAddCommand(name: string, options: AddOptions): number
     printConfigErrors("maintenance add", parsed.errors);
     return EXIT_CONFIG;
   }
-  const unknown = unknownApplications(options.application ?? [], knownTargetNames(config));
+  const unknown = unknownApplicationLines(options.application ?? [], knownTargetNames(config));
   if (unknown.length > 0) {
     printConfigErrors("maintenance add", unknown);
     return EXIT_CONFIG;
@@ -128,17 +128,13 @@ export function maintenanceAddCommand(name: string, options: AddOptions): number
 }
 
 /** An --application no collector of the config probes covers nothing: refused, with the nearest name. */
-function unknownApplications(given: readonly string[], known: readonly string[]): string[] {
-  return given
-    .filter((name) => !known.includes(name))
-    .map((name) => {
-      const hint = nearest(name, known);
-      return (
-        `--application: no target named "${name}" in the config` +
-        (hint === undefined ? "" : `; did you mean "${hint}"?`) +
-        ` (targets: ${known.join(", ") || "none"})`
-      );
-    });
+function unknownApplicationLines(given: readonly string[], known: readonly string[]): string[] {
+  return unknownApplications(given, known).map(
+    ({ name, hint }) =>
+      `--application: no target named "${name}" in the config` +
+      (hint === undefined ? "" : `; did you mean "${hint}"?`) +
+      ` (targets: ${known.join(", ") || "none"})`,
+  );
 }
 
 export interface ListedWindow {

@@ -110,6 +110,10 @@ const zh = {
   maintenance_bad_start: "开始时间应为本地时间，如 2026-12-05 22:00；收到",
   maintenance_bad_end: "结束时间应为本地时间，如 2026-12-06 02:00；收到",
   maintenance_invalid: "维护窗口无效：",
+  maintenance_end_before_start: "结束时间须晚于开始时间",
+  maintenance_unknown_application: "配置中没有名为“{name}”的监测目标",
+  maintenance_did_you_mean: "，是否要找“{hint}”？",
+  list_separator: "；",
   maintenance_name_used: "已有同名的维护窗口（含配置文件中的），请换一个名称：",
   maintenance_not_added: "没有在此添加的这个维护窗口（配置文件中的窗口请在配置文件中修改）：",
   room_title: "机房",
@@ -265,6 +269,10 @@ const en: Messages = {
   maintenance_bad_start: "start: expected a local time like 2026-12-05 22:00, got ",
   maintenance_bad_end: "end: expected a local time like 2026-12-06 02:00, got ",
   maintenance_invalid: "",
+  maintenance_end_before_start: "end: must be after start",
+  maintenance_unknown_application: 'no target named "{name}" in the config',
+  maintenance_did_you_mean: '; did you mean "{hint}"?',
+  list_separator: "; ",
   maintenance_name_used:
     "A maintenance window with this name exists (the config's count too); choose another name: ",
   maintenance_not_added:

@@ -249,10 +249,10 @@ function deps(): ConsoleDeps {
   };
 }
 
-/** A page's visible text (tags dropped, entities decoded), as a viewer sees it. */
-function render(view: (d: ConsoleDeps, c: PageContext) => Reply, path: string, lang: Lang): string {
+/** The context a page is rendered in: a viewer, in the given language, at NOW. */
+function pageContext(path: string, lang: Lang): PageContext {
   const url = new URL(`http://127.0.0.1${path}${lang === "en" ? "?lang=en" : ""}`);
-  const ctx: PageContext = {
+  return {
     request: {} as PageContext["request"],
     client: { address: "127.0.0.1", tls: false },
     url,
@@ -263,7 +263,11 @@ function render(view: (d: ConsoleDeps, c: PageContext) => Reply, path: string, l
     now: NOW,
     timeZone: "Asia/Shanghai",
   };
-  const reply = view(deps(), ctx);
+}
+
+/** A page's visible text (tags dropped, entities decoded), as a viewer sees it. */
+function render(view: (d: ConsoleDeps, c: PageContext) => Reply, path: string, lang: Lang): string {
+  const reply = view(deps(), pageContext(path, lang));
   if (reply.kind !== "page") throw new Error(`${path}: ${reply.kind}`);
   return String(reply.html)
     .replace(/<style>[\s\S]*?<\/style>/g, " ")
@@ -391,5 +395,36 @@ describe("the console's read-only pages show the report's figures, in the report
       'start: expected a local time like 2026-12-05 22:00, got "明天晚上"',
     );
     expect(store.listMaintenanceWindows()).toHaveLength(before);
+  });
+
+  it("平台's maintenance form checks what the CLI checks (end after start, known applications), in the page's language", () => {
+    const submit = (form: Record<string, string>, lang: Lang): string =>
+      render((d, c) => maintenanceAddSubmit(d, c, [], form), "/platform/maintenance", lang);
+    const before = store.listMaintenanceWindows().length;
+    const base = { name: "交换机升级", start: "2026-12-06T22:00", end: "2026-12-07T02:00" };
+    expect(submit({ ...base, end: "2026-12-06T21:00" }, "zh")).toContain("结束时间须晚于开始时间");
+    expect(submit({ ...base, end: "2026-12-06T21:00" }, "en")).toContain("end: must be after start");
+    // A misspelt id: refused with the nearest, as `maintenance add --application` does.
+    expect(submit({ ...base, applications: "ecrad" }, "zh")).toContain(
+      "配置中没有名为“ecrad”的监测目标，是否要找“ecard”？",
+    );
+    expect(submit({ ...base, applications: "ecrad" }, "en")).toContain(
+      'no target named "ecrad" in the config; did you mean "ecard"?',
+    );
+    expect(store.listMaintenanceWindows()).toHaveLength(before);
+  });
+
+  it("平台's maintenance form takes a system's name as the pages show it and stores the target's id", () => {
+    const form = {
+      name: "E卡通升级",
+      start: "2026-12-06T22:00",
+      end: "2026-12-07T02:00",
+      applications: "E卡通",
+    };
+    const reply = maintenanceAddSubmit(deps(), pageContext("/platform/maintenance", "zh"), [], form);
+    expect(reply.kind).toBe("redirect");
+    const stored = store.listMaintenanceWindows().find((w) => w.name === "E卡通升级");
+    expect(stored?.applications).toEqual(["ecard"]);
+    store.removeMaintenanceWindow("E卡通升级", "test", NOW);
   });
 });

@@ -7,6 +7,8 @@
 import * as z from "zod";
 import { Figures } from "../../figures/index.js";
 import { parseWindowArgs } from "../../cli/maintenance.js";
+import { knownTargetNames } from "../../cli/target-names.js";
+import { unknownApplications } from "../../maintenance-applications.js";
 import { applicationsNow } from "../../figures/current.js";
 import { applicationNames, displayName } from "../../figures/names.js";
 import type { MaintenanceWindowSpec } from "../../maintenance.js";
@@ -121,8 +123,14 @@ function maintenanceSection(
                 >${t.maintenance_apps}<br /><input
                   name="applications"
                   size="40"
+                  list="maintenance-applications"
                   value="${entered.applications ?? ""}"
               /></label>
+              <datalist id="maintenance-applications">
+                ${[...new Set(knownTargetNames(config).map((id) => displayName(names, id)))].map(
+                  (name) => html`<option value="${name}"></option>`,
+                )}
+              </datalist>
               <label
                 >${t.record_note}<br /><input
                   name="note"
@@ -281,7 +289,28 @@ export function maintenanceAddSubmit(
         ? `${t.maintenance_bad_end}“${parsed.data.end}”`
         : `end: expected a local time like 2026-12-06 02:00, got "${parsed.data.end}"`,
     );
-  const apps = applications.split(/[,，\s]+/).filter((a) => a !== "");
+  // A person types what the pages show, the system's name (智慧教育大平台), or the target's id;
+  // the window stores ids (identity by id), every target a system name stands for.
+  const known = knownTargetNames(deps.config());
+  const apps = resolveApplications(
+    applications.split(/[,，、\s]+/).filter((a) => a !== ""),
+    known,
+    applicationNames(deps.config()),
+  );
+  // The same checks as `ops-agent maintenance add`, said in the page's language.
+  if (Date.parse(end) <= Date.parse(start))
+    return fail(zh ? t.maintenance_end_before_start : "end: must be after start");
+  const unknown = unknownApplications(apps, known);
+  if (unknown.length > 0)
+    return fail(
+      unknown
+        .map(
+          ({ name, hint }) =>
+            t.maintenance_unknown_application.replace("{name}", name) +
+            (hint === undefined ? "" : t.maintenance_did_you_mean.replace("{hint}", hint)),
+        )
+        .join(t.list_separator),
+    );
   const window = parseWindowArgs(name, { start, end, ...(apps.length === 0 ? {} : { application: apps }) });
   // The window's own checks (end after start, known applications) are the CLI's, in its words.
   if (!window.ok) return fail(`${zh ? t.maintenance_invalid : ""}${window.errors.join("; ")}`);
@@ -330,4 +359,18 @@ export function maintenanceRemoveSubmit(
     );
   deps.log.info({ user: ctx.viewer.name, window: name }, "console: maintenance window removed");
   return { kind: "redirect", to: link(ctx, "/platform", { done: name }) };
+}
+
+/** Names as typed → target ids: an id stays; a system name becomes every target of that system. */
+function resolveApplications(
+  typed: readonly string[],
+  known: readonly string[],
+  names: ReadonlyMap<string, string>,
+): string[] {
+  const ids = typed.flatMap((name) => {
+    if (known.includes(name)) return [name];
+    const bySystem = known.filter((id) => names.get(id) === name);
+    return bySystem.length > 0 ? bySystem : [name];
+  });
+  return [...new Set(ids)];
 }
