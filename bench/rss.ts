@@ -13,6 +13,10 @@
  * the response's last byte: median and slowest — the /metrics target of 150 ms at 10,000 targets,
  * applied to the real agent — then with the client's own gunzip and decode, and http_probe_up
  * lines) and VmRSS is read after that.
+ *
+ * With `openConsole` (the default config's second case) a person uses the web console while the
+ * agent runs: a login a third of the way through (its scrypt check is the peak to watch), every
+ * page then and every minute after; the same targets judge it.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
