@@ -425,6 +425,12 @@ describe("the console's read-only pages show the report's figures, in the report
     expect(reply.kind).toBe("redirect");
     const stored = store.listMaintenanceWindows().find((w) => w.name === "E卡通升级");
     expect(stored?.applications).toEqual(["ecard"]);
-    store.removeMaintenanceWindow("E卡通升级", "test", NOW);
+    store.removeMaintenanceWindow("E卡通升级", "operator1", NOW);
+    // Removed, it is out of the windows in force and in the audit trail with who and when.
+    const page = render(platformPage, "/platform", "zh");
+    expect(page).toContain("已删除的维护窗口（1 个）");
+    const trail = page.slice(page.indexOf("已删除的维护窗口"));
+    expect(trail).toContain("E卡通升级");
+    expect(trail).toMatch(/operator1 · 2026-\d\d-\d\d \d\d:\d\d \+08:00/);
   });
 });

@@ -71,6 +71,42 @@ function maintenanceSection(
       </td>
     </tr>`;
   });
+  // The audit trail of removals (the same as `ops-agent maintenance list --removed`): a removed
+  // window no longer excludes anything, but who took it out of force and when stays visible.
+  const removed = deps.store.listRemovedMaintenanceWindows();
+  const removedList =
+    removed.length === 0
+      ? ""
+      : html`<details>
+          <summary>${t.maintenance_removed_list.replace("{n}", String(removed.length))}</summary>
+          <table>
+            <thead>
+              <tr>
+                <th>${t.maintenance_name}</th>
+                <th>${t.application}</th>
+                <th>${t.at}</th>
+                <th>${t.by}</th>
+                <th>${t.maintenance_removed_by}</th>
+                <th>${t.record_note}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${[...removed].reverse().map(
+                (w) =>
+                  html`<tr>
+                    <td>${w.name}</td>
+                    <td>
+                      ${w.applications?.map((a) => displayName(names, a)).join("、") ?? t.every_application}
+                    </td>
+                    <td>${whenText(w, ctx)}</td>
+                    <td>${w.createdBy} · ${consoleTime(w.createdAt, ctx.timeZone)}</td>
+                    <td>${w.removedBy} · ${consoleTime(w.removedAt, ctx.timeZone)}</td>
+                    <td>${w.note ?? ""}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </details>`;
   return html`<section>
     <h2>${t.maintenance}</h2>
     ${
@@ -93,6 +129,7 @@ function maintenanceSection(
             </tbody>
           </table>`
     }
+    ${removedList}
     ${
       canEdit
         ? html`<h3>${t.maintenance_add}</h3>
