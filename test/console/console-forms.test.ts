@@ -134,7 +134,12 @@ describe("console forms over HTTP", () => {
     const before = Date.now();
     const removed = await operator.post("/platform/maintenance/remove", { csrf, name: "audit-window" });
     expect(removed.status).toBe(303);
-    expect((await operator.get("/platform")).body).not.toContain("audit-window");
+    // Out of the windows in force; in the removal trail below them, with who removed it.
+    const platform = (await operator.get("/platform")).body;
+    expect(platform).not.toContain('data-window="audit-window"');
+    const trail = platform.slice(platform.indexOf("已删除的维护窗口"));
+    expect(trail).toContain("audit-window");
+    expect(trail).toContain("operator1 · ");
     // Removing it again: it is no longer in force.
     expect((await operator.post("/platform/maintenance/remove", { csrf, name: "audit-window" })).status).toBe(
       404,
