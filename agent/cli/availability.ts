@@ -13,10 +13,17 @@ import { periodAt, type PeriodKind } from "../kpi/periods.js";
 import { SqliteStore } from "../store/sqlite.js";
 import { loadOrExit } from "./config-arg.js";
 import { renderTable } from "./table.js";
+import { cliLang, headers } from "./cli-text.js";
 import { isoWithOffset } from "../local-time.js";
 import { ruleOf } from "../figures/rules.js";
+import { applicationNames, displayName } from "../figures/names.js";
 
-const pct = (v: number | null) => (v === null ? "unknown" : `${(v * 100).toFixed(3)}%`);
+const WINDOW_ZH: Readonly<Record<PeriodKind, string>> = {
+  day: "今日",
+  month: "本月",
+  half_year: "上半年",
+  year_to_date: "年初至今",
+};
 
 export function availabilityCommand(path: string, options: { window?: string; json?: boolean }): number {
   const config = loadOrExit(path, "defer");
@@ -72,27 +79,30 @@ export function availabilityCommand(path: string, options: { window?: string; js
       console.log(JSON.stringify({ rule, windows: result }, null, 2));
       return 0;
     }
+    const zh = cliLang() === "zh";
+    // No measurement is 无数据 / unknown, never 0%.
+    const pct = (v: number | null) => (v === null ? (zh ? "无数据" : "unknown") : `${(v * 100).toFixed(3)}%`);
+    const windowText = (w: PeriodKind) => (zh ? WINDOW_ZH[w] : w);
+    // In Chinese a system is named by its config `system:` label; the id stays in --json.
+    const names = applicationNames(config);
     const rows = result.flatMap((w) => [
       ...w.applications.map((a) => [
-        w.window,
-        a.application,
+        windowText(w.window),
+        zh ? displayName(names, a.application) : a.application,
         pct(a.ratio),
         pct(a.coverage),
         String(a.up),
         String(a.down),
         String(a.maintenance),
-        "budget_left_minutes" in a ? `${Math.round(a.budget_left_minutes as number)} min` : "",
+        "budget_left_minutes" in a
+          ? `${Math.round(a.budget_left_minutes as number)} ${zh ? "分钟" : "min"}`
+          : "",
       ]),
-      [w.window, "(mean)", pct(w.overall), "", "", "", "", ""],
+      [windowText(w.window), zh ? "（平均）" : "(mean)", pct(w.overall), "", "", "", "", ""],
     ]);
-    console.log(
-      renderTable(
-        ["WINDOW", "APPLICATION", "AVAILABILITY", "COVERAGE", "UP", "DOWN", "MAINT", "BUDGET LEFT"],
-        rows,
-      ),
-    );
+    console.log(renderTable(headers("availability"), rows));
     const empty = result.find((w) => w.overall === null);
-    if (empty !== undefined) console.log(`\n${empty.window}：${empty.how.zh}`);
+    if (empty !== undefined) console.log(`\n${windowText(empty.window)}：${empty.how.zh}`);
     console.log(`\n口径：${rule.zh}\n全年目标 ${FULL_YEAR_TARGET * 100}%；时间按 ${config.timezone}。`);
     return 0;
   } finally {

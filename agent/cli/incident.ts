@@ -18,6 +18,8 @@ import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
 import { printJson } from "./print-json.js";
 import { localDateTimeWithOffset } from "../local-time.js";
+import { cliLang, headers, incidentWords } from "./cli-text.js";
+import { ruleOf } from "../figures/rules.js";
 
 export interface CliOptions {
   config: string;
@@ -43,8 +45,6 @@ function withStore(
     store.close();
   }
 }
-
-const minutes = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 60_000).toFixed(1)} min`);
 
 /** "2026-11-30 14:05 +08:00": in the centre's zone, with its offset. */
 function local(at: Date | undefined, timeZone: string): string {
@@ -81,22 +81,21 @@ export function incidentListCommand(
       );
       return 0;
     }
+    const w = incidentWords();
     const rows = list.map((i) => {
       const judged = judgeResponse(i, config.incidents.sla, now);
       return [
         `#${i.id}`,
-        i.status,
-        i.category,
+        w.status(i.status),
+        w.category(i.category),
         i.priority,
         local(i.startedAt, config.timezone),
-        minutes(judged.responseMs),
-        judged.verdict,
+        w.minutes(judged.responseMs),
+        w.verdict(judged.verdict),
         i.title,
       ];
     });
-    console.log(
-      renderTable(["ID", "STATUS", "CATEGORY", "PRIORITY", "STARTED", "RESPONSE", "SLA", "TITLE"], rows),
-    );
+    console.log(renderTable(headers("incidents"), rows));
     return 0;
   });
 }
@@ -111,15 +110,19 @@ export function incidentShowCommand(id: string, options: CliOptions): number {
       printJson({ ...incident, sla: judged, events }, config.timezone);
       return 0;
     }
+    const w = incidentWords();
     printIncident(incident, config.timezone);
     console.log(
-      `response   ${minutes(judged.responseMs)} (bound ${minutes(judged.boundMs)}: ${judged.verdict})` +
-        `\nresolution ${minutes(judged.resolutionMs)}\n`,
+      cliLang() === "zh"
+        ? `响应用时 ${w.minutes(judged.responseMs)}（时限 ${w.minutes(judged.boundMs)}：${w.verdict(judged.verdict)}）` +
+            `\n恢复用时 ${w.minutes(judged.resolutionMs)}\n`
+        : `response   ${w.minutes(judged.responseMs)} (bound ${w.minutes(judged.boundMs)}: ${judged.verdict})` +
+            `\nresolution ${w.minutes(judged.resolutionMs)}\n`,
     );
     console.log(
       renderTable(
-        ["AT", "EVENT", "BY", "TEXT"],
-        events.map((e) => [local(e.at, config.timezone), e.kind, e.actor, e.text ?? ""]),
+        headers("incidentEvents"),
+        events.map((e) => [local(e.at, config.timezone), w.event(e.kind), e.actor, e.text ?? ""]),
       ),
     );
     return 0;
@@ -127,6 +130,21 @@ export function incidentShowCommand(id: string, options: CliOptions): number {
 }
 
 function printIncident(i: StoredIncident, timeZone: string): void {
+  if (cliLang() === "zh") {
+    const w = incidentWords("zh");
+    const by = (who: string | undefined) => (who ? `（${who}）` : "");
+    console.log(
+      [
+        `#${i.id} ${i.title}`,
+        `状态     ${w.status(i.status)}（来源：${i.source}）`,
+        `类别     ${w.category(i.category)}，优先级 ${i.priority}，对象 ${i.target}`,
+        `开始时间 ${local(i.startedAt, timeZone)}`,
+        `确认时间 ${local(i.acknowledgedAt, timeZone)}${by(i.acknowledgedBy)}`,
+        `恢复时间 ${local(i.resolvedAt, timeZone)}${by(i.resolvedBy)}`,
+      ].join("\n"),
+    );
+    return;
+  }
   console.log(
     [
       `#${i.id} ${i.title}`,
@@ -187,23 +205,35 @@ export function incidentTimelinessCommand(options: CliOptions & { window?: strin
       console.log(JSON.stringify(report, null, 2));
       return 0;
     }
+    const lang = cliLang();
+    const w = incidentWords(lang);
     const rows = report.categories.map((c) => [
-      c.category,
+      w.category(c.category),
       String(c.incidents),
       String(c.within),
       String(c.late),
       String(c.pending),
       c.share === null ? "-" : `${(c.share * 100).toFixed(1)}%`,
-      c.noData ? "及时 (no faults)" : c.timely ? "及时" : "不及时",
+      w.timely(c.noData, c.timely),
     ]);
-    console.log(
-      `${window}: ${local(new Date(report.from), config.timezone)} – ${local(new Date(report.to), config.timezone)}`,
-    );
-    console.log(renderTable(["CATEGORY", "FAULTS", "WITHIN", "LATE", "PENDING", "SHARE", "TIMELY"], rows));
-    console.log(`\nRule: ${report.rule}`);
+    const span = `${local(new Date(report.from), config.timezone)} – ${local(new Date(report.to), config.timezone)}`;
+    console.log(lang === "zh" ? `${WINDOW_ZH[window]}：${span}` : `${window}: ${span}`);
+    console.log(renderTable(headers("timeliness", lang), rows));
+    // The rule in Chinese is the read model's (the form's and the report's 口径), not a translation.
+    const rule =
+      lang === "zh"
+        ? ruleOf({ source: "fault_timeliness", category: "platform" }, config, "zh")
+        : report.rule;
+    console.log(lang === "zh" ? `\n口径：${rule}` : `\nRule: ${rule}`);
     return 0;
   });
 }
+
+const WINDOW_ZH: Readonly<Record<TimelinessWindow, string>> = {
+  month: "本月",
+  half_year: "上半年",
+  year_to_date: "年初至今",
+};
 
 export async function ticketsImportCommand(file: string, options: CliOptions): Promise<number> {
   const config = loadOrExit(options.config, "defer");

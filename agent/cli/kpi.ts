@@ -18,8 +18,19 @@ import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
 import { printJson } from "./print-json.js";
 import { indicatorsOrReport } from "./indicators-arg.js";
-import { localYearMonth } from "../local-time.js";
+import { isoWithOffset, localYearMonth } from "../local-time.js";
 import type { Indicator } from "../form/types.js";
+import type { KpiPeriod } from "../kpi/kpi-period.js";
+import { cliLang, headers, kpiPeriodLine, kpiStatusText, sourceText } from "./cli-text.js";
+
+/**
+ * The period with its bounds also as local times with their offset (from_time, end_time,
+ * to_time: "2026-01-01T00:00:00+08:00"), beside the Unix seconds scripts already read.
+ */
+function withLocalTimes(period: KpiPeriod, timeZone: string) {
+  const at = (seconds: number) => isoWithOffset(new Date(seconds * 1000), timeZone);
+  return { ...period, from_time: at(period.from), end_time: at(period.end), to_time: at(period.to) };
+}
 
 /** `kpi --keys`: every row's key (what `record` and the API take) beside its Chinese name. */
 function printKeys(indicators: readonly Indicator[], json: boolean): number {
@@ -35,20 +46,12 @@ function printKeys(indicators: readonly Indicator[], json: boolean): number {
   }
   console.log(
     renderTable(
-      ["KEY", "指标 INDICATOR", "SOURCE", "TARGET"],
-      indicators.map((i) => [i.key, i.name, i.binding.source === "manual" ? "manual" : "auto", i.full.text]),
+      headers("kpiKeys"),
+      indicators.map((i) => [i.key, i.name, sourceText(i.binding.source !== "manual"), i.full.text]),
     ),
   );
   return 0;
 }
-
-const STATUS_TEXT: Readonly<Record<IndicatorResult["status"], string>> = {
-  met: "达成 met",
-  not_met: "未达成 NOT MET",
-  at_risk: "有风险 at risk",
-  no_data: "无数据 no data",
-  "n/a": "—",
-};
 
 export function valueText(r: IndicatorResult): string {
   if (r.value === null) return "-";
@@ -78,18 +81,19 @@ export function kpiCommand(options: {
       console.error(`kpi: --period: ${report.error}`);
       return 78;
     }
-    if (options.json) printJson(report, config.timezone);
+    if (options.json)
+      printJson({ ...report, period: withLocalTimes(report.period, config.timezone) }, config.timezone);
     else {
       const rows = report.results.map((r) => [
         r.name,
-        r.automatic ? "auto" : "manual",
+        sourceText(r.automatic),
         valueText(r),
         r.target.text,
-        STATUS_TEXT[r.status],
+        kpiStatusText(r.status),
         r.coverage === null ? "" : `${(r.coverage * 100).toFixed(1)}%`,
       ]);
-      console.log(`${report.period.label}${report.period.running ? " (so far)" : ""}`);
-      console.log(renderTable(["指标 INDICATOR", "SOURCE", "VALUE", "TARGET", "STATUS", "COVERAGE"], rows));
+      console.log(kpiPeriodLine(report.period));
+      console.log(renderTable(headers("kpi"), rows));
       // 计算说明: the read model's Chinese, for every row with a measurement or a record behind it
       // (`--json` carries how.zh and how.en of every row).
       const explained = report.results.filter((r) => r.automatic || r.value !== null);
@@ -143,9 +147,17 @@ export function recordCommand(
     const r = result.record;
     const name = indicators.find((i) => i.key === r.indicator)?.name ?? "";
     console.log(
-      `recorded #${r.id}: ${name} (${r.indicator}) = ${r.value} on ${r.day}` +
-        (r.corrects === undefined ? "" : ` (corrects #${r.corrects})`) +
-        (r.evidence === undefined ? "" : `, evidence ${r.evidence.fileName} (SHA-256 ${r.evidence.sha256})`),
+      cliLang() === "zh"
+        ? `已记录 #${r.id}：${name}（${r.indicator}）= ${r.value}，日期 ${r.day}` +
+            (r.corrects === undefined ? "" : `，更正 #${r.corrects}`) +
+            (r.evidence === undefined
+              ? ""
+              : `，证明材料 ${r.evidence.fileName}（SHA-256 ${r.evidence.sha256}）`)
+        : `recorded #${r.id}: ${name} (${r.indicator}) = ${r.value} on ${r.day}` +
+            (r.corrects === undefined ? "" : ` (corrects #${r.corrects})`) +
+            (r.evidence === undefined
+              ? ""
+              : `, evidence ${r.evidence.fileName} (SHA-256 ${r.evidence.sha256})`),
     );
     return 0;
   } finally {
@@ -165,9 +177,10 @@ export function recordListCommand(
     if (options.json) printJson(history, config.timezone);
     else {
       const corrected = new Set(history.flatMap((r) => (r.corrects === undefined ? [] : [r.corrects])));
+      const zh = cliLang() === "zh";
       console.log(
         renderTable(
-          ["ID", "INDICATOR", "DATE", "VALUE", "BY", "NOTE", "STATE"],
+          headers("records"),
           history.map((r) => [
             `#${r.id}`,
             r.indicator,
@@ -175,7 +188,15 @@ export function recordListCommand(
             r.value,
             r.recordedBy,
             r.note ?? "",
-            corrected.has(r.id) ? "corrected" : r.corrects === undefined ? "" : `corrects #${r.corrects}`,
+            corrected.has(r.id)
+              ? zh
+                ? "已被更正"
+                : "corrected"
+              : r.corrects === undefined
+                ? ""
+                : zh
+                  ? `更正 #${r.corrects}`
+                  : `corrects #${r.corrects}`,
           ]),
         ),
       );

@@ -20,6 +20,8 @@ import {
 import { loadOrExit, printConfigErrors } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { cliLang, headers, yesNo } from "./cli-text.js";
+import { labels } from "../report/labels.js";
 import { knownTargetNames } from "./target-names.js";
 import { isoWithOffset, localDateTimeWithOffset, parseLocalDateTime } from "../local-time.js";
 import { unknownApplications } from "../maintenance-applications.js";
@@ -211,19 +213,22 @@ export function maintenanceListCommand(options: {
     console.log(JSON.stringify(listed, null, 2));
     return 0;
   }
+  const zh = cliLang() === "zh";
   if (listed.length === 0) {
-    console.log("no maintenance windows");
+    console.log(zh ? "没有维护窗口" : "no maintenance windows");
     return 0;
   }
+  const sourceText = (source: "config" | "cli") =>
+    zh ? (source === "config" ? "配置文件" : "命令行/控制台") : source;
   console.log(
     renderTable(
-      ["NAME", "SOURCE", "APPLICATIONS", "WHEN", "OPEN NOW", "BY", "NOTE"],
+      headers("maintenance"),
       all.map(({ w, source }, i) => [
         w.name,
-        source,
-        w.applications?.join(",") ?? "*",
+        sourceText(source),
+        w.applications?.join(",") ?? (zh ? "全部" : "*"),
         describeWhen(w, config.timezone),
-        listed[i]?.open_now ? "yes" : "no",
+        yesNo(listed[i]?.open_now === true),
         w.createdBy ?? "",
         w.note ?? "",
       ]),
@@ -252,13 +257,13 @@ function printRemoved(removed: readonly RemovedMaintenanceWindow[], timeZone: st
     return 0;
   }
   if (removed.length === 0) {
-    console.log("no removed maintenance windows");
+    console.log(cliLang() === "zh" ? "没有已移除的维护窗口" : "no removed maintenance windows");
     return 0;
   }
   const local = (d: Date) => localDateTimeWithOffset(d, timeZone);
   console.log(
     renderTable(
-      ["NAME", "WHEN", "ADDED BY", "ADDED", "REMOVED BY", "REMOVED"],
+      headers("maintenanceRemoved"),
       removed.map((w) => [
         w.name,
         describeWhen(w, timeZone),
@@ -307,7 +312,9 @@ export function maintenanceRemoveCommand(name: string, options: { config: string
 /** "2026-12-05 22:00 +08:00 – 2026-12-06 02:00 +08:00" or 'cron "0 2 * * 6" for 2h (Asia/Shanghai)'. */
 function describeWhen(w: MaintenanceWindowSpec, timeZone: string): string {
   if (w.cron !== undefined) {
-    return `cron "${w.cron}" for ${formatDuration(w.durationMs ?? 0)} (${timeZone})`;
+    return cliLang() === "zh"
+      ? `${labels("zh").cronWindow(w.cron, Math.round((w.durationMs ?? 0) / 60_000))}（${timeZone}）`
+      : `cron "${w.cron}" for ${formatDuration(w.durationMs ?? 0)} (${timeZone})`;
   }
   const show = (d: Date | undefined) => (d === undefined ? "?" : localDateTimeWithOffset(d, timeZone));
   return `${show(w.start)} – ${show(w.end)}`;

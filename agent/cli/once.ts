@@ -16,6 +16,7 @@ import { createLogger } from "../log.js";
 import { runCollectorsOnce } from "../run-once.js";
 import { formatValue } from "./format-value.js";
 import { renderTable } from "./table.js";
+import { headers } from "./cli-text.js";
 import { loadOrExit } from "./config-arg.js";
 import { EXIT_CONFIG } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
@@ -85,7 +86,8 @@ export async function onceCommand(path: string, options: OnceOptions): Promise<n
     { level: config.log.level === "info" ? "warn" : config.log.level, format: "json" },
     process.stderr,
   );
-  const lines = progressLines(options.chinese ?? wantsChinese(process.env));
+  const chinese = options.chinese ?? wantsChinese(process.env);
+  const lines = progressLines(chinese);
   progress?.write(lines.start(selected.map(instanceName)));
   const outcomes = await runCollectorsOnce(config, {
     clock: systemClock,
@@ -111,10 +113,18 @@ export async function onceCommand(path: string, options: OnceOptions): Promise<n
       ),
     );
   } else {
+    const zh = chinese;
     const rows: string[][] = [];
     for (const o of outcomes) {
       if (o.status !== "ok") {
-        rows.push([o.collector, "(all targets)", "-", "", "unknown", `${o.status}: ${o.error ?? ""}`]);
+        rows.push([
+          o.collector,
+          zh ? "（全部目标）" : "(all targets)",
+          "-",
+          "",
+          zh ? "未知" : "unknown",
+          `${o.status}: ${o.error ?? ""}`,
+        ]);
         continue;
       }
       for (const s of o.samples) {
@@ -125,8 +135,10 @@ export async function onceCommand(path: string, options: OnceOptions): Promise<n
           s.up === undefined
             ? ""
             : s.up
-              ? "up"
-              : `down (${s.reason ?? "?"}${s.detail ? `: ${s.detail}` : ""})`;
+              ? zh
+                ? "正常"
+                : "up"
+              : `${zh ? "异常" : "down"} (${s.reason ?? "?"}${s.detail ? `: ${s.detail}` : ""})`;
         rows.push([
           o.collector,
           s.target.name,
@@ -137,10 +149,12 @@ export async function onceCommand(path: string, options: OnceOptions): Promise<n
         ]);
       }
     }
-    console.log(renderTable(["COLLECTOR", "TARGET", "METRIC", "LABELS", "VALUE", "STATE"], rows));
+    console.log(renderTable(headers("once", zh ? "zh" : "en"), rows));
     for (const o of outcomes) {
       console.log(
-        `${o.collector}: ${o.status}, ${o.samples.length} samples in ${Math.round(o.durationMs)} ms`,
+        zh
+          ? `${o.collector}：${o.status === "ok" ? "正常" : o.status}，${o.samples.length} 个样本，用时 ${Math.round(o.durationMs)} 毫秒`
+          : `${o.collector}: ${o.status}, ${o.samples.length} samples in ${Math.round(o.durationMs)} ms`,
       );
     }
   }

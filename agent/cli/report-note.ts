@@ -18,6 +18,7 @@ import { noteSection, noteSectionChoices } from "../report/note-sections.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { cliLang, headers } from "./cli-text.js";
 
 export interface ReportNoteOptions {
   config: string;
@@ -88,11 +89,12 @@ export function reportNoteCommand(text: string | undefined, options: ReportNoteO
     try {
       const notes = store.reportNotes.list(month.data);
       if (options.json) console.log(JSON.stringify(notes, null, 2));
-      else if (notes.length === 0) console.log(`${month.data}: no notes`);
+      else if (notes.length === 0)
+        console.log(cliLang() === "zh" ? `${month.data}：没有备注` : `${month.data}: no notes`);
       else
         console.log(
           renderTable(
-            ["ID", "SECTION", "MODE", "BY", "WHEN", "TEXT"],
+            headers("reportNotes"),
             notes.map((n) => [
               String(n.id),
               noteSection(n.section)?.heading ?? n.section,

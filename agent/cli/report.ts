@@ -11,6 +11,7 @@ import { outputErrorLine } from "./output-error.js";
 import { loadOrExit } from "./config-arg.js";
 import { openStoreForCli } from "./open-store.js";
 import { renderTable } from "./table.js";
+import { cliLang, headers } from "./cli-text.js";
 import { printJson } from "./print-json.js";
 import { localDateTimeWithOffset } from "../local-time.js";
 import { indicatorsOrReport } from "./indicators-arg.js";
@@ -100,7 +101,7 @@ function listReports(options: ReportOptions, config: ReturnType<typeof loadOrExi
     }
     console.log(
       renderTable(
-        ["MONTH", "FORMAT", "GENERATED", "FILE"],
+        headers("reports"),
         files.map((f) => [
           f.period,
           f.format,
@@ -109,7 +110,11 @@ function listReports(options: ReportOptions, config: ReturnType<typeof loadOrExi
         ]),
       ),
     );
-    console.log(`\n${year}: ${months.length} monthly report(s) — the value of 大平台月度运营报告`);
+    console.log(
+      cliLang() === "zh"
+        ? `\n${year}年：已生成 ${months.length} 个月的月度报告（即指标“大平台月度运营报告”的取值来源）`
+        : `\n${year}: ${months.length} monthly report(s) — the value of 大平台月度运营报告`,
+    );
     return 0;
   } finally {
     store.close();
