@@ -259,6 +259,7 @@ export class Agent {
           const report = computeHealth({
             now: this.clock.now(),
             startedAt: this.startedAt,
+            timeZone: this.config.timezone,
             staleAfterPeriods: this.config.stale_after_periods,
             collectors: this.configured.map((c) => ({
               name: c.instance.name,

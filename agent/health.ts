@@ -2,7 +2,11 @@
  * /healthz: is the agent doing its job? The database must take a write, and every enabled
  * collector must have had a good run recently — within `stale_after_periods` of its schedule's
  * period (plus its timeout), counted from the agent's start for one that has not run yet.
+ * Times are ISO 8601 in the configured zone with its offset and milliseconds
+ * ("2026-06-01T18:00:00.000+08:00"): the local time the person checking the agent reads, the exact
+ * instant for a monitor's script.
  */
+import { isoWithOffset } from "./local-time.js";
 import type { CollectorStatus } from "./recorder.js";
 
 export interface CollectorHealthInput {
@@ -33,6 +37,8 @@ export interface HealthReport {
 export interface HealthInput {
   now: Date;
   startedAt: Date;
+  /** The agent's `timezone`, for the times in the report. */
+  timeZone: string;
   staleAfterPeriods: number;
   collectors: readonly CollectorHealthInput[];
   /** Throws when the database does not take a write. */
@@ -41,6 +47,7 @@ export interface HealthInput {
 }
 
 export function computeHealth(input: HealthInput): HealthReport {
+  const iso = (at: Date) => isoWithOffset(at, input.timeZone, "milliseconds");
   let database: HealthReport["database"];
   try {
     input.probeDatabase();
@@ -59,7 +66,7 @@ export function computeHealth(input: HealthInput): HealthReport {
       name: c.name,
       healthy,
       last_status: c.status?.lastStatus ?? "not run yet",
-      last_success: lastSuccess?.toISOString() ?? null,
+      last_success: lastSuccess === undefined ? null : iso(lastSuccess),
       // Never negative: after the clock steps back, the last success is "just now", not in the future.
       last_success_age_seconds: lastSuccess
         ? Math.max(0, Math.round((input.now.getTime() - lastSuccess.getTime()) / 1000))
@@ -71,8 +78,8 @@ export function computeHealth(input: HealthInput): HealthReport {
   const ok = database.writable && collectors.every((c) => c.healthy);
   return {
     status: ok ? "ok" : "unhealthy",
-    time: input.now.toISOString(),
-    started: input.startedAt.toISOString(),
+    time: iso(input.now),
+    started: iso(input.startedAt),
     database,
     collectors,
   };

@@ -68,12 +68,20 @@ export function localDateTimeWithOffset(at: Date, timeZone: string): string {
 
 /**
  * "2026-11-30T14:05:07+08:00": ISO 8601 in the zone, for `--json` output — machine-readable and
- * the same instant as toISOString(), but showing the local time a person compares it with.
+ * the same instant as toISOString() to the second, but showing the local time a person compares it with.
+ * "milliseconds" keeps the fraction ("…14:05:07.123+08:00"), exactly toISOString()'s instant: the
+ * HTTP API, the webhook and /healthz, whose readers compare times to the millisecond
+ * (response_seconds, an Alertmanager alert's startsAt).
  */
-export function isoWithOffset(at: Date, timeZone: string): string {
+export function isoWithOffset(
+  at: Date,
+  timeZone: string,
+  precision: "seconds" | "milliseconds" = "seconds",
+): string {
   const p = partsOf(at, timeZone);
   const seconds = String(at.getUTCSeconds()).padStart(2, "0");
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${seconds}${utcOffset(at, timeZone)}`;
+  const fraction = precision === "milliseconds" ? `.${String(at.getUTCMilliseconds()).padStart(3, "0")}` : "";
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${seconds}${fraction}${utcOffset(at, timeZone)}`;
 }
 
 /**

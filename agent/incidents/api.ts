@@ -13,6 +13,10 @@
  *   GET  /api/timeliness?window=month|half_year|year_to_date
  *   POST /api/alertmanager            Alertmanager webhook payload (version 4), up to 10,000
  *                                     alerts, stored whole or not at all (alertmanager-ingest.ts)
+ *
+ * Times are ISO 8601 in the configured zone with its offset and milliseconds
+ * ("2026-11-30T08:00:00.000+08:00"): what the operator compares with the console and the chat
+ * message, and still the exact instant for a script (response_seconds is computed from it).
  */
 import type { IncomingMessage } from "node:http";
 import * as z from "zod";
@@ -20,6 +24,7 @@ import type { IncidentsConfig } from "../../config/incidents.js";
 import { bearerGuard } from "../api-auth.js";
 import type { Clock } from "../clock.js";
 import { json, readBody, type HttpResponse, type PatternRoutes, type Routes } from "../http.js";
+import { isoWithOffset } from "../local-time.js";
 import type { Logger } from "../log.js";
 import { NoSuchIncidentError, type IncidentStore, type StoredIncident } from "../store/incident-store.js";
 import { ALERTMANAGER_MAX_BODY_BYTES } from "./alertmanager.js";
@@ -63,8 +68,13 @@ async function jsonBody(request: IncomingMessage): Promise<{ value: unknown } | 
   }
 }
 
-function view(incident: StoredIncident, config: IncidentsConfig, now: Date) {
+function iso(at: Date, timeZone: string): string {
+  return isoWithOffset(at, timeZone, "milliseconds");
+}
+
+function view(incident: StoredIncident, config: IncidentsConfig, now: Date, timeZone: string) {
   const judged = judgeResponse(incident, config.sla, now);
+  const at = (d: Date | undefined) => (d === undefined ? null : iso(d, timeZone));
   return {
     id: incident.id,
     source: incident.source,
@@ -73,10 +83,10 @@ function view(incident: StoredIncident, config: IncidentsConfig, now: Date) {
     title: incident.title,
     target: incident.target,
     status: incident.status,
-    started_at: incident.startedAt.toISOString(),
-    acknowledged_at: incident.acknowledgedAt?.toISOString() ?? null,
+    started_at: iso(incident.startedAt, timeZone),
+    acknowledged_at: at(incident.acknowledgedAt),
     acknowledged_by: incident.acknowledgedBy ?? null,
-    resolved_at: incident.resolvedAt?.toISOString() ?? null,
+    resolved_at: at(incident.resolvedAt),
     resolved_by: incident.resolvedBy ?? null,
     response_seconds: judged.responseMs === undefined ? null : judged.responseMs / 1000,
     resolution_seconds: judged.resolutionMs === undefined ? null : judged.resolutionMs / 1000,
@@ -85,8 +95,8 @@ function view(incident: StoredIncident, config: IncidentsConfig, now: Date) {
   };
 }
 
-function eventView(e: IncidentEvent) {
-  return { at: e.at.toISOString(), kind: e.kind, actor: e.actor, text: e.text ?? null };
+function eventView(e: IncidentEvent, timeZone: string) {
+  return { at: iso(e.at, timeZone), kind: e.kind, actor: e.actor, text: e.text ?? null };
 }
 
 export function incidentRoutes(deps: IncidentApiDeps): { routes: Routes; patterns: PatternRoutes } {
@@ -114,16 +124,17 @@ export function incidentRoutes(deps: IncidentApiDeps): { routes: Routes; pattern
       if (!parsed.success) return json(400, { error: issues(parsed.error) });
       const now = deps.clock.now();
       const config = deps.config();
+      const timeZone = deps.timeZone();
       const data = parsed.data as { by: string; note?: string; text?: string };
       if (kind === "note") {
-        return json(200, view(deps.store.note(id, data.by, now, data.text as string), config, now));
+        return json(200, view(deps.store.note(id, data.by, now, data.text as string), config, now, timeZone));
       }
       const result =
         kind === "ack"
           ? deps.store.acknowledge(id, data.by, now, data.note)
           : deps.store.resolve(id, data.by, now, data.note);
       if (result.first) deps.changed(kind, result.incident, data.by);
-      return json(200, { ...view(result.incident, config, now), changed: result.first });
+      return json(200, { ...view(result.incident, config, now, timeZone), changed: result.first });
     });
 
   const routes: Routes = {
@@ -143,9 +154,10 @@ export function incidentRoutes(deps: IncidentApiDeps): { routes: Routes; pattern
         if (!query.success) return json(400, { error: issues(query.error) });
         const now = deps.clock.now();
         const config = deps.config();
+        const timeZone = deps.timeZone();
         return json(
           200,
-          deps.store.list(query.data).map((i) => view(i, config, now)),
+          deps.store.list(query.data).map((i) => view(i, config, now, timeZone)),
         );
       },
     },
@@ -189,9 +201,10 @@ export function incidentRoutes(deps: IncidentApiDeps): { routes: Routes; pattern
           const incident = deps.store.get(id);
           if (incident === undefined) throw new NoSuchIncidentError(id);
           const now = deps.clock.now();
+          const timeZone = deps.timeZone();
           return json(200, {
-            ...view(incident, deps.config(), now),
-            events: deps.store.events(id).map(eventView),
+            ...view(incident, deps.config(), now, timeZone),
+            events: deps.store.events(id).map((e) => eventView(e, timeZone)),
           });
         }),
       },

@@ -44,7 +44,7 @@ export interface NotifierOptions {
   hooks?: Partial<NotifierHooks>;
   /** Rate limits and signing timestamps; default the system clock. */
   clock?: Clock;
-  /** Times in messages; the agent's `timezone` (default Asia/Shanghai). */
+  /** Times in messages and the webhook's JSON; the agent's `timezone` (default Asia/Shanghai). */
   timeZone?: string;
   /**
    * Waits for backoff and rate limits; rejects when `signal` aborts. Tests pass one that moves a
@@ -107,7 +107,7 @@ export class Notifier {
     ];
     if (channel.type === "feishu") windows.push({ limit: FEISHU_PER_SECOND, windowMs: 1_000 });
     return {
-      ...createRoute(channel, this.#log),
+      ...createRoute(channel, this.#log, this.#timeZone),
       limiter: new RateLimiter(windows, this.#clock),
       events: new Set(channel.events),
       categories: channel.categories === undefined ? undefined : new Set(channel.categories),

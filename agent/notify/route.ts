@@ -45,10 +45,11 @@ function createDriver(
   channel: NotificationChannelConfig,
   url: string,
   secret: string | undefined,
+  timeZone: string,
 ): ChannelDriver {
   switch (channel.type) {
     case "webhook":
-      return webhookChannel(url);
+      return webhookChannel(url, timeZone);
     case "wecom":
       return wecomChannel(url, channel.format);
     case "dingtalk":
@@ -58,15 +59,18 @@ function createDriver(
   }
 }
 
-/** Built once per config: a bad tls_ca_file is a start-up error, like a collector's. */
-export function createRoute(channel: NotificationChannelConfig, log: Logger): Route {
+/**
+ * Built once per config: a bad tls_ca_file is a start-up error, like a collector's. `timeZone` is
+ * the agent's `timezone`, for the times in the generic webhook's JSON.
+ */
+export function createRoute(channel: NotificationChannelConfig, log: Logger, timeZone: string): Route {
   const url = channel.url.reveal().trim();
   const secret = channel.secret?.reveal();
   return {
     name: channel.name,
     type: channel.type,
     format: channel.format,
-    driver: createDriver(channel, url, secret),
+    driver: createDriver(channel, url, secret, timeZone),
     sensitive: sensitiveParts(url, secret),
     timeoutMs: channel.timeout,
     tls: loadTlsSettings(

@@ -51,7 +51,7 @@ export async function notifyTest(
   const log = createLogger({ level: "warn", format: "json" }, process.stderr);
   let failed = 0;
   for (const channel of channels) {
-    const route = createRoute(channel, log);
+    const route = createRoute(channel, log, config.timezone);
     const now = clock.now();
     const message = composeTestMessage(route.name, now, config.site, {
       lang: section.lang,

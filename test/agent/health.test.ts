@@ -7,6 +7,7 @@ const now = new Date("2026-06-01T10:00:00Z");
 const base = {
   now,
   startedAt: new Date("2026-06-01T09:00:00Z"),
+  timeZone: "Asia/Shanghai",
   staleAfterPeriods: 3,
   probeDatabase: () => undefined,
   databaseSizeBytes: () => 1000,
@@ -37,6 +38,16 @@ describe("health", () => {
       last_success_age_seconds: 60,
       stale_after_seconds: 190,
     });
+    // Times in the configured zone with its offset, never a bare "Z": the same instants, to the ms.
+    expect(report).toMatchObject({
+      time: "2026-06-01T18:00:00.000+08:00",
+      started: "2026-06-01T17:00:00.000+08:00",
+    });
+    const lastSuccess = report.collectors[0]?.last_success ?? "";
+    expect(lastSuccess).toBe("2026-06-01T17:59:00.000+08:00");
+    expect(lastSuccess.endsWith("+08:00")).toBe(true);
+    expect(Date.parse(lastSuccess)).toBe(now.getTime() - 60_000);
+    expect(Date.parse(report.time)).toBe(now.getTime());
   });
 
   it("is unhealthy when a collector's last good run is older than its stale bound, with its last error", () => {
@@ -51,7 +62,7 @@ describe("health", () => {
             lastRunAt: now,
             lastStatus: "failed",
             lastError: "401 Unauthorized",
-            lastSuccessAt: new Date(now.getTime() - 191_000),
+            lastSuccessAt: new Date(now.getTime() - 191_250),
             lastDurationMs: 5,
             lastSamples: 0,
           },
@@ -67,6 +78,9 @@ describe("health", () => {
       ["new", true, "not run yet"],
     ]);
     expect(report.collectors[0]?.last_error).toBe("401 Unauthorized");
+    // The milliseconds are kept: the exact instant, not one rounded to the second.
+    expect(report.collectors[0]?.last_success).toBe("2026-06-01T17:56:48.750+08:00");
+    expect(report.collectors[1]?.last_success).toBeNull();
   });
 
   it("is unhealthy when the database does not take a write", () => {

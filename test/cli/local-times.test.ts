@@ -19,6 +19,11 @@ describe("local-time formatters", () => {
     expect(localDateTimeWithOffset(at, "UTC")).toBe("2026-11-30 06:05 +00:00");
     expect(isoWithOffset(at, "America/New_York")).toBe("2026-11-30T01:05:07-05:00");
     expect(localDateTimeWithOffset(at, "Asia/Kolkata")).toBe("2026-11-30 11:35 +05:30");
+    // The HTTP API, the webhook and /healthz keep the milliseconds: exactly toISOString()'s instant.
+    const precise = new Date("2026-11-30T06:05:07.045Z");
+    expect(isoWithOffset(precise, "Asia/Shanghai", "milliseconds")).toBe("2026-11-30T14:05:07.045+08:00");
+    expect(isoWithOffset(at, "UTC", "milliseconds")).toBe("2026-11-30T06:05:07.000+00:00");
+    expect(Date.parse(isoWithOffset(precise, "America/New_York", "milliseconds"))).toBe(precise.getTime());
   });
 
   it("read a typed local time in the zone, and a time with an offset as written", () => {

@@ -189,9 +189,11 @@ receivers:
         title: "MCU mcu-1 无响应",
         target: "mcu-1",
         status: "open",
-        started_at: startsAt,
         resolved_at: null,
       });
+      // startsAt to the millisecond, shown in the agent's zone (default Asia/Shanghai) with its offset.
+      expect(a.started_at.endsWith("+08:00")).toBe(true);
+      expect(Date.parse(a.started_at)).toBe(Date.parse(startsAt));
       expect(deliveries()[0]).toEqual({ created: 1, updated: 0, unchanged: 0 });
       // An operator acknowledges it; Alertmanager knows nothing of that, so re-deliveries keep it.
       const ack = await api(agentPort, "POST", `/api/incidents/${a.id}/ack`, {
@@ -238,11 +240,12 @@ receivers:
         "the incident to be resolved",
       );
       expect(resolved).toMatchObject({
-        resolved_at: endsAt,
         resolved_by: "alertmanager",
-        started_at: startsAt,
         acknowledged_by: "值班员",
       });
+      expect(Date.parse(resolved.resolved_at ?? "")).toBe(Date.parse(endsAt));
+      expect(resolved.resolved_at?.endsWith("+08:00")).toBe(true);
+      expect(Date.parse(resolved.started_at)).toBe(Date.parse(startsAt));
       expect(resolved.events?.map((e) => [e.kind, e.actor])).toEqual([
         ["open", "alertmanager"],
         ["ack", "值班员"],

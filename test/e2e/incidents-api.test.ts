@@ -212,6 +212,8 @@ describe("the incident API, metrics and CLI against a running agent", { timeout:
       }
     ).t;
     db.close();
+    // In the configured zone (default Asia/Shanghai) with its offset and milliseconds, never "Z".
+    expect(only.started_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
     const started = Date.parse(only.started_at);
     expect(started).toBeGreaterThanOrEqual(spawnedAt);
     expect(Math.abs(started - first)).toBeLessThan(1_000);
@@ -283,6 +285,7 @@ describe("the incident API, metrics and CLI against a running agent", { timeout:
       3,
     );
     expect(Date.parse(acked.acknowledged_at as string)).toBeLessThanOrEqual(Date.now());
+    expect(acked.acknowledged_at?.endsWith("+08:00")).toBe(true);
 
     // The within-SLA share follows at once.
     const m = await metrics();

@@ -235,6 +235,7 @@ describe("fault: the clock steps backward and forward", () => {
       const report = computeHealth({
         now: clock.now(),
         startedAt: new Date(START.getTime() - MINUTE),
+        timeZone: TZ,
         staleAfterPeriods: 3,
         collectors: [
           { name: "fake", periodMs: MINUTE, timeoutMs: 10_000, status: recorder.status.get("fake") },

@@ -233,9 +233,10 @@ describe("generic webhook", () => {
     expect(req.method).toBe("POST");
     expect(req.url).toBe("/hooks/ops");
     expect(req.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(JSON.parse(req.body)).toEqual({
+    const body = JSON.parse(req.body) as { at: string; incident: Record<string, unknown> };
+    expect(body).toEqual({
       event: "ack",
-      at: "2026-11-30T00:05:00.000Z",
+      at: "2026-11-30T08:05:00.000+08:00",
       actor: "Zhang Wei",
       incident: {
         id: 42,
@@ -247,8 +248,8 @@ describe("generic webhook", () => {
         title: "无响应",
         target: "mcu-1",
         status: "acknowledged",
-        started_at: "2026-11-30T00:00:00.000Z",
-        acknowledged_at: "2026-11-30T00:05:00.000Z",
+        started_at: "2026-11-30T08:00:00.000+08:00",
+        acknowledged_at: "2026-11-30T08:05:00.000+08:00",
         acknowledged_by: "Zhang Wei",
       },
       text: [
@@ -260,6 +261,12 @@ describe("generic webhook", () => {
         "Source: probe · Incident #42",
       ].join("\n"),
     });
+    // The notifier's zone (Asia/Shanghai by default) with its offset, never "Z": the same instants.
+    const startedAt = String(body.incident.started_at);
+    expect(startedAt.endsWith("+08:00")).toBe(true);
+    expect(Date.parse(startedAt)).toBe(NOW_MS);
+    expect(body.at.endsWith("+08:00")).toBe(true);
+    expect(Date.parse(body.at)).toBe(at.getTime());
   });
 
   it("does not retry a 4xx other than 408/429", async () => {
