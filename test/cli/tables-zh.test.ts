@@ -78,7 +78,9 @@ describe("CLI tables under LANG=zh_CN.UTF-8", { timeout: 60_000 }, () => {
       "故障内容",
     ]);
     // The seeded incident: a P2 platform fault, open for 90 minutes, past its response bound.
-    expect(list).toMatch(/\n#1 +未响应 +教育平台 +P2 +\d{4}-\d\d-\d\d \d\d:\d\d \+08:00 +- +不及时 +ecard: HTTP 502/);
+    expect(list).toMatch(
+      /\n#1 +未响应 +教育平台 +P2 +\d{4}-\d\d-\d\d \d\d:\d\d \+08:00 +- +不及时 +ecard: HTTP 502/,
+    );
 
     const show = zh("ops-agent incident show 1");
     expect(show).toMatch(/\n状态 +未响应（来源：probe）\n/);
@@ -107,7 +109,10 @@ describe("CLI tables under LANG=zh_CN.UTF-8", { timeout: 60_000 }, () => {
       "剩余可中断时间",
     ]);
     expect(out).toMatch(/\n本月 +（平均） +\d/);
-    for (const line of out.split("\n").slice(1).filter((l) => l.startsWith("本月")))
+    for (const line of out
+      .split("\n")
+      .slice(1)
+      .filter((l) => l.startsWith("本月")))
       expect(line.split(/ {2,}/)[1], line).toMatch(/[\u4e00-\u9fff]/);
   });
 
@@ -115,7 +120,9 @@ describe("CLI tables under LANG=zh_CN.UTF-8", { timeout: 60_000 }, () => {
     zh('ops-agent maintenance add 升级 --start "2030-12-12 22:00" --end "2030-12-13 01:00"');
     const list = zh("ops-agent maintenance list");
     expect(headerOf(list)).toEqual(["名称", "来源", "适用系统", "时间", "当前生效", "添加人", "备注"]);
-    expect(list).toMatch(/\n升级 +命令行\/控制台 +全部 +2030-12-12 22:00 \+08:00 – 2030-12-13 01:00 \+08:00 +否 /);
+    expect(list).toMatch(
+      /\n升级 +命令行\/控制台 +全部 +2030-12-12 22:00 \+08:00 – 2030-12-13 01:00 \+08:00 +否 /,
+    );
     zh("ops-agent maintenance remove 升级");
     const removed = zh("ops-agent maintenance list --removed");
     expect(headerOf(removed)).toEqual(["名称", "时间", "添加人", "添加时间", "移除人", "移除时间"]);
