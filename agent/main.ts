@@ -44,6 +44,7 @@ import { registerFormExportCommand } from "./cli/form-export-command.js";
 import type { DemoOptions } from "./cli/demo.js";
 import { registerReportNoteCommand } from "./cli/report-note-command.js";
 import { printCliError } from "./cli/print-error.js";
+import { wantsChinese } from "./cli/locale.js";
 import { VERSION } from "./version.js";
 
 // Each command's code is imported when that command runs, not here: the daemon (`run`, `demo`)
@@ -67,6 +68,11 @@ const program = new Command()
     "--verbose",
     "on an error, print its stack trace too (the bundle's, mapped with node --enable-source-maps)",
   );
+
+// commander's own errors (unknown option, missing argument…) in Chinese where the locale is: set on
+// the root here, before any .command(), because commander copies it to subcommands as they are
+// created. Not loaded otherwise, so the English ones stay commander's exactly.
+if (wantsChinese(process.env)) (await import("./cli/commander-errors-zh.js")).chineseCommanderErrors(program);
 
 program
   .command("run")
