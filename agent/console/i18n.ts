@@ -151,6 +151,10 @@ const zh = {
   half_year_of: "{year}年上半年",
   whole_year_of: "{year}年全年",
   generated_flash: "已生成：{period}",
+  // A refused period, said in the page's language (the checks are the CLI's, which say it in English).
+  period_bad_month: "期间“{period}”无效：月度报告应填月份，如 2026-10",
+  period_bad_evaluation: "期间“{period}”无效：自评表应填 2026-H1（上半年）或 2026（全年）",
+  period_not_begun: "期间“{period}”尚未开始",
   file: "文件",
   generated_at: "生成时间",
   download: "下载",
@@ -314,6 +318,10 @@ const en: Messages = {
   half_year_of: "{year} H1",
   whole_year_of: "{year}, full year",
   generated_flash: "Generated: {period}",
+  period_bad_month: 'Period "{period}": a monthly report takes a month like 2026-10',
+  period_bad_evaluation:
+    'Period "{period}": a self-evaluation takes 2026-H1 (the half-year) or 2026 (the year)',
+  period_not_begun: 'Period "{period}" has not begun yet',
   file: "File",
   generated_at: "Generated",
   download: "Download",

@@ -219,6 +219,36 @@ describe("console forms over HTTP", () => {
     expect(bytes.subarray(0, 2).toString("latin1")).toBe("PK"); // an XLSX is a ZIP
   });
 
+  it("a refused period on 报告 is said in the page's language, naming the period as typed; nothing is generated", async () => {
+    const operator = new ConsoleClient(running.base);
+    await operator.login("operator1");
+    const cases = [
+      { kind: "monthly_report", period: "2026-13", zh: "期间“2026-13”无效：月度报告应填月份，如 2026-10" },
+      {
+        kind: "form_export",
+        period: "2026-Q3",
+        zh: "期间“2026-Q3”无效：自评表应填 2026-H1（上半年）或 2026（全年）",
+      },
+      { kind: "monthly_report", period: "2099-01", zh: "期间“2099-01”尚未开始" },
+    ];
+    for (const c of cases) {
+      const csrf = await operator.csrf("/reports");
+      const refused = await operator.post("/reports/generate", { csrf, kind: c.kind, period: c.period });
+      expect(refused.status, c.period).toBe(400);
+      expect(refused.body, c.period).toContain(c.zh);
+      expect(refused.body, c.period).not.toMatch(/period: |expected a month|has not begun/);
+    }
+    const csrf = await operator.csrf("/reports?lang=en");
+    const english = await operator.post("/reports/generate?lang=en", {
+      csrf,
+      kind: "monthly_report",
+      period: "2099-01",
+    });
+    expect(english.status).toBe(400);
+    expect(english.body).toContain("Period &quot;2099-01&quot; has not begun yet");
+    expect((await operator.get("/reports")).body).not.toMatch(/period=(2026-13|2026-Q3|2099-01)/);
+  });
+
   it("a correction in the console is a new record: both in the history, the kpi's value the corrected one", async () => {
     const key = "budget_deviation_rate";
     const recorder = new ConsoleClient(running.base);

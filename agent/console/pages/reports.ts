@@ -179,14 +179,14 @@ export async function reportGenerateSubmit(
   _params: readonly string[],
   form: Readonly<Record<string, string>>,
 ): Promise<Reply> {
-  const parsed = generateForm.safeParse({ kind: form.kind, period: (form.period ?? "").trim() });
-  if (!parsed.success)
-    return reportsView(
-      deps,
-      ctx,
-      { ok: false, text: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") },
-      400,
-    );
+  const given = (form.period ?? "").trim();
+  // The refusal in the page's language, naming the period as typed.
+  const refuse = (message: string) =>
+    reportsView(deps, ctx, { ok: false, text: message.replace("{period}", given) }, 400);
+  const badPeriod = () =>
+    refuse(form.kind === "form_export" ? ctx.t.period_bad_evaluation : ctx.t.period_bad_month);
+  const parsed = generateForm.safeParse({ kind: form.kind, period: given });
+  if (!parsed.success) return badPeriod();
   const config = deps.config();
   const { kind, period } = parsed.data;
   try {
@@ -213,8 +213,9 @@ export async function reportGenerateSubmit(
       "console: document generated",
     );
   } catch (error) {
-    if (error instanceof Error && /has not begun yet|expected/.test(error.message))
-      return reportsView(deps, ctx, { ok: false, text: `period: ${error.message}` }, 400);
+    if (error instanceof Error && /has not begun yet/.test(error.message))
+      return refuse(ctx.t.period_not_begun);
+    if (error instanceof Error && /expected/.test(error.message)) return badPeriod();
     throw error;
   }
   return { kind: "redirect", to: link(ctx, "/reports", { done: period }) };
