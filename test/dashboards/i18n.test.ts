@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateDashboards } from "../../agent/build/dashboards.js";
+import { DASHBOARD_TIME_ZONE, generateDashboards } from "../../agent/build/dashboards.js";
 import { DASHBOARD_DIR, allPanels, loadDashboards, type Panel } from "./dashboard-files.js";
 import { englishWords, visibleStrings } from "./visible-text.js";
 
@@ -151,10 +151,12 @@ describe("dashboards in Chinese and English from one source (dashboards/src + da
     ])
       expect(texts).toContain(word);
     const overview = zh.find((d) => d.file === "overview.json")!.dashboard;
-    const table = allPanels(overview).find((p) =>
-      (p.targets ?? []).some((t) =>
-        (t.expr ?? "").includes("opsagent_kpi_last_measurement_timestamp_seconds"),
-      ),
+    const table = allPanels(overview).find(
+      (p) =>
+        p.type === "table" &&
+        (p.targets ?? []).some((t) =>
+          (t.expr ?? "").includes("opsagent_kpi_last_measurement_timestamp_seconds"),
+        ),
     )!;
     const age = (
       table.fieldConfig as {
@@ -171,5 +173,78 @@ describe("dashboards in Chinese and English from one source (dashboards/src + da
     expect(table.targets![3]!.expr).toContain(
       '((time() - opsagent_kpi_last_measurement_timestamp_seconds{site=~"$site"}) / 3600)',
     );
+  });
+
+  it("the full-year tile shows an indicator whose newest measurement is over a day old as -1 已过期 (its own colour), the half-year tile while the half-year runs", () => {
+    const overview = zh.find((d) => d.file === "overview.json")!.dashboard;
+    const panels = allPanels(overview);
+    const tile = (title: string) => panels.find((p) => p.title === title && p.type === "stat")!;
+    const year = tile("全年目标达成（预测）");
+    const half = tile("半年目标达成");
+    const STATUS = (period: string) => `opsagent_kpi_status{site=~"$site", period="${period}"}`;
+    const AGE = 'time() - opsagent_kpi_last_measurement_timestamp_seconds{site=~"$site"}';
+    const INFO = ' * on (site, indicator) group_left (name) opsagent_kpi_info{site=~"$site"}';
+    // The status, unless its indicator's newest measurement is over a day old; else -1 for it.
+    // Matched on (site, indicator): the status has a period label the measurement time lacks,
+    // and an indicator without a measurement time keeps its status.
+    const stale = `(${AGE} > 86400)`;
+    expect(year.targets![0]!.expr).toBe(
+      `((${STATUS("year")} unless on (site, indicator) ${stale}) or ` +
+        `(0 * ${STATUS("year")} - 1 and on (site, indicator) ${stale}))${INFO}`,
+    );
+    // The half-year: the same while it runs (to 30 June in the dashboards' zone, UTC+8), as
+    // judged from 1 July (final then, whatever its sources do now).
+    const running = `(${stale} and on () (month(vector(time() + 28800)) <= 6))`;
+    expect(half.targets![0]!.expr).toBe(
+      `((${STATUS("half_year")} unless on (site, indicator) ${running}) or ` +
+        `(0 * ${STATUS("half_year")} - 1 and on (site, indicator) ${running}))${INFO}`,
+    );
+    // 28800 s: the offset of the dashboards' zone (Asia/Shanghai, no daylight saving).
+    const offset = new Intl.DateTimeFormat("en", {
+      timeZone: DASHBOARD_TIME_ZONE,
+      timeZoneName: "longOffset",
+    })
+      .formatToParts(new Date())
+      .find((x) => x.type === "timeZoneName")!.value;
+    expect(offset).toBe("GMT+08:00");
+    // One threshold: the tiles' 86400 s is the indicator table's 24 h (its 已过期 step).
+    const table = panels.find((p) => p.type === "table" && p.targets?.some((t) => t.expr?.includes(AGE)))!;
+    const ageColumn = (
+      table.fieldConfig as {
+        overrides: { matcher: { options: string }; properties: { id: string; value: unknown }[] }[];
+      }
+    ).overrides.find((o) => o.matcher.options === "测量距今")!;
+    const staleFrom = (
+      ageColumn.properties.find((x) => x.id === "thresholds")!.value as { steps: { value: number | null }[] }
+    ).steps.at(-1)!.value;
+    for (const p of [year, half])
+      expect([...p.targets![0]!.expr!.matchAll(/> (\d+)\)/g)].map((m) => Number(m[1]) / 3600)).toEqual([
+        staleFrom,
+        staleFrom,
+      ]);
+    // The mapping: -1 已过期 in a colour of its own (not the red of 未达成), beside 达成/有风险/未达成/无数据.
+    for (const p of [year, half]) {
+      const options = (
+        p.fieldConfig as {
+          defaults: { mappings: { options: Record<string, { text: string; color: string }> }[] };
+        }
+      ).defaults.mappings[0]!.options;
+      expect(Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v.text]))).toEqual({
+        "-1": "已过期",
+        "0": "无数据",
+        "1": "未达成",
+        "2": "有风险",
+        "3": "达成",
+      });
+      expect(options["-1"]!.color).toBe("purple");
+      const others = ["0", "1", "2", "3"].map((k) => options[k]!.color);
+      expect(others).not.toContain(options["-1"]!.color);
+    }
+    // The English folder says "stale" there.
+    const enYear = allPanels(en.find((d) => d.file === "overview.json")!.dashboard).find(
+      (p) => p.id === year.id,
+    )!;
+    expect(JSON.stringify(enYear.fieldConfig)).toContain('"-1":{"text":"stale"');
+    expect(enYear.targets![0]!.expr).toBe(year.targets![0]!.expr);
   });
 });

@@ -7,7 +7,8 @@
  * Grafana's variables substituted, must parse, return series, and return them for both sites;
  * every metric name it uses must be one the agents export or a recording rule records. The rules
  * must all evaluate without error. The dashboards evaluated are the Chinese folder's, and none of
- * their visible texts (titles, descriptions, legends, columns, mappings) is English.
+ * their visible texts (titles, descriptions, legends, columns, mappings) is English. The overview's
+ * full-year tile shows each indicator's status, and -1 (已过期) for one measured over a day ago.
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -57,11 +58,11 @@ async function promApi<T>(port: number, path: string, params: Record<string, str
   return body.data;
 }
 
-async function instant(port: number, query: string): Promise<PromResult[]> {
+async function instant(port: number, query: string, at = Date.now() / 1000): Promise<PromResult[]> {
   const data = await promApi<{ resultType: string; result: PromResult[] | [number, string] }>(
     port,
     "/api/v1/query",
-    { query, time: (Date.now() / 1000).toFixed(3) },
+    { query, time: at.toFixed(3) },
   );
   // A scalar (e.g. time()) has no series: count it as none.
   return data.resultType === "vector" ? (data.result as PromResult[]) : [];
@@ -459,6 +460,68 @@ ${agents.map((a) => `      - targets: ["127.0.0.1:${a.port}"]\n        labels: {
         "every dashboard query to return series for both sites",
       ).catch(() => undefined);
       expect(failures).toEqual([]);
+
+      // The full-year tile on the live series (both sites, with their job/instance labels), at one
+      // instant 2 s back (scraped by then, so every query sees the same samples): an indicator
+      // whose newest measurement is over a day old shows -1 (已过期), any other its status — and
+      // one without a measurement time (fault timeliness, monthly reports) keeps it. Until the
+      // agent's first refresh after its collectors ran (it refreshes at start, then every 10 s), the
+      // VM count's newest measurement is the seeded one of 1 January (stale), so the check waits
+      // for a fresh measured indicator as well. Then the same query as if 25 hours had passed
+      // since (time() + 90000): every measured indicator is -1.
+      const overview = loadDashboards().find((d) => d.file === "overview.json")!.dashboard;
+      const yearTile = dataPanels(overview).find(
+        (p) => p.type === "stat" && (p.targets ?? []).some((t) => t.expr?.includes('period="year"')),
+      )!;
+      const yearExpr = substitute(yearTile.targets![0]!.expr!, VALUES);
+      const later = yearExpr.replaceAll("time()", "(time() + 90000)");
+      expect(later).not.toBe(yearExpr);
+      const byIndicator = async (expr: string, at: number) =>
+        new Map(
+          (await instant(promPort, expr, at)).map((r) => [
+            `${r.metric.site}/${r.metric.indicator}`,
+            Number(r.value![1]),
+          ]),
+        );
+      const tileCheck = await waitFor(
+        async () => {
+          const at = Date.now() / 1000 - 2;
+          const status = await byIndicator('opsagent_kpi_status{period="year"}', at);
+          const measuredAt = await byIndicator("opsagent_kpi_last_measurement_timestamp_seconds", at);
+          const shown = (shift: number) =>
+            new Map(
+              [...status].map(([k, v]) => {
+                const when = measuredAt.get(k);
+                return [k, when !== undefined && at + shift - when > 86_400 ? -1 : v];
+              }),
+            );
+          const fresh = [...measuredAt].filter(([k, when]) => status.has(k) && at - when <= 86_400);
+          const unmeasured = [...status.keys()].filter((k) => !measuredAt.has(k));
+          if (fresh.length === 0 || unmeasured.length === 0) return undefined;
+          return {
+            status,
+            fresh: fresh.map(([k]) => k),
+            unmeasured,
+            want: shown(0),
+            wantLater: shown(90_000),
+            got: await byIndicator(yearExpr, at),
+            gotLater: await byIndicator(later, at),
+          };
+        },
+        30_000,
+        "a fresh measured indicator and one without a measurement time",
+      );
+      expect(new Set([...tileCheck.status.keys()].map((k) => k.split("/")[0]))).toEqual(new Set(SITES));
+      expect(tileCheck.got, yearExpr).toEqual(tileCheck.want);
+      for (const k of tileCheck.fresh) expect(tileCheck.got.get(k), k).toBe(tileCheck.status.get(k));
+      for (const k of tileCheck.unmeasured) expect(tileCheck.got.get(k), k).toBe(tileCheck.status.get(k));
+      expect(tileCheck.gotLater, later).toEqual(tileCheck.wantLater);
+      for (const k of tileCheck.fresh) expect(tileCheck.gotLater.get(k), k).toBe(-1);
+      const stale = [...tileCheck.want].filter(([, v]) => v === -1).map(([k]) => k);
+      console.log(
+        `full-year tile: fresh ${tileCheck.fresh.join(", ")}; stale now ${stale.join(", ") || "none"}; ` +
+          `without a measurement time ${tileCheck.unmeasured.join(", ")}`,
+      );
 
       const rules = await promApi<{
         groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[];
