@@ -8,6 +8,7 @@
  */
 import { plainText } from "../escape.js";
 import type { Block, Cell, ChartItem, TableBlock, Tone } from "../text.js";
+import { columnWidths } from "./column-widths.js";
 
 /** Text colour and shading per tone, as in the HTML. */
 export const TONES: Record<Tone, { color: string; fill: string }> = {
@@ -75,7 +76,7 @@ const TABLE_PROPS =
   `<w:tblLayout w:type="autofit"/><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>` +
   `<w:bottom w:w="40" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr>`;
 const HEADER_FILL = "ECEFF1";
-/** The A4 text width in twips (11906 − 2 × 850), shared out evenly in the grid; Word widens columns to fit. */
+/** The A4 text width in twips (11906 − 2 × 850), shared out in the grid by gridWidths. */
 const TEXT_WIDTH = 10206;
 
 function cellXml(c: Cell, header: boolean, span = 1): string {
@@ -94,10 +95,19 @@ function cellXml(c: Cell, header: boolean, span = 1): string {
   );
 }
 
+/** The grid's widths (column-widths.ts): from each column's header and cells. */
+function gridWidths(t: TableBlock): number[] {
+  return columnWidths(
+    t.headers.map((header, i) => [header, ...t.rows.map((row) => row[i]?.text ?? "")]),
+    TEXT_WIDTH,
+  );
+}
+
 export function table(t: TableBlock): string {
   if (t.rows.length === 0) return paragraph(run(t.empty, { italics: true, color: "616161" }));
-  const columns = t.headers.length;
-  const grid = `<w:tblGrid>${`<w:gridCol w:w="${Math.floor(TEXT_WIDTH / Math.max(1, columns))}"/>`.repeat(columns)}</w:tblGrid>`;
+  const grid = `<w:tblGrid>${gridWidths(t)
+    .map((w) => `<w:gridCol w:w="${w}"/>`)
+    .join("")}</w:tblGrid>`;
   const headerRow = (cells: string) => `<w:tr><w:trPr><w:tblHeader/></w:trPr>${cells}</w:tr>`;
   const parts = [`<w:tbl>${TABLE_PROPS}${grid}`];
   if (t.groups !== undefined)
