@@ -23,6 +23,9 @@ interface Period {
   year: number;
   from: number;
   running: boolean;
+  to: number;
+  from_time: string;
+  to_time: string;
 }
 
 describe("ops-agent kpi", { timeout: 60_000 }, () => {
@@ -41,7 +44,14 @@ describe("ops-agent kpi", { timeout: 60_000 }, () => {
     expect(period.from).toBe(Date.UTC(year, 0, 1, -8) / 1000);
     const explicit = world.run(`ops-agent kpi --json --period ${year}`);
     const named = (JSON.parse(explicit.stdout) as { period: Period }).period;
-    expect({ ...named, to: undefined }).toEqual({ ...period, to: undefined });
+    // `to` (and to_time) is the moment each command ran: the two runs may be a second apart.
+    expect({ ...named, to: undefined, to_time: undefined }).toEqual({
+      ...period,
+      to: undefined,
+      to_time: undefined,
+    });
+    expect(period.from_time).toBe(`${year}-01-01T00:00:00+08:00`);
+    expect(new Date(period.to_time).getTime()).toBe(period.to * 1000);
   });
 
   it("--keys: every row's key beside its Chinese name (record takes either)", () => {
