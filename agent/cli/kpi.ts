@@ -11,6 +11,7 @@ import { formatValue } from "../form/value.js";
 import type { IndicatorResult } from "../kpi/evaluate.js";
 import { kpiReport } from "../kpi/kpi-report.js";
 import { recordManualValue } from "../kpi/records.js";
+import { refusalText } from "../kpi/refusal-text.js";
 import { evidenceFileArg } from "./evidence-arg.js";
 import { systemClock } from "../clock.js";
 import { loadOrExit } from "./config-arg.js";
@@ -141,7 +142,10 @@ export function recordCommand(
       by: options.by ?? (process.env.USER || "cli"),
     });
     if (!result.ok) {
-      console.error(`record: ${result.error}`);
+      // Under a Chinese locale the console's Chinese sentence for the same refusal (one wording).
+      const nameOf = (k: string) => indicators.find((i) => i.key === k)?.name;
+      const zh = cliLang() === "zh";
+      console.error(`${zh ? "record：" : "record: "}${refusalText(cliLang(), result, nameOf)}`);
       return 78;
     }
     const r = result.record;

@@ -11,7 +11,7 @@ export type RecordedValue = number | boolean;
 
 /**
  * Why a value was refused, as data: `error` is the CLI's English sentence, this lets the console
- * say the same in the page's language (agent/console/refusal-text.ts).
+ * say the same in the page's language (agent/kpi/refusal-text.ts).
  */
 export type ValueRefusal =
   | { kind: "empty" }

@@ -32,7 +32,7 @@ export interface RecordRequest {
 
 /**
  * Why a record was refused, as data beside the CLI's English `error`: the console says it in the
- * page's language (agent/console/refusal-text.ts). `indicator` is the row's key and name.
+ * page's language (agent/kpi/refusal-text.ts). `indicator` is the row's key and name.
  */
 export type RecordRefusal =
   | { kind: "value"; indicator: { key: string; name: string }; value: ValueRefusal }

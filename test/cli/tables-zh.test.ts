@@ -65,6 +65,22 @@ describe("CLI tables under LANG=zh_CN.UTF-8", { timeout: 60_000 }, () => {
     expect(list).toMatch(new RegExp(`更正 #${id}`));
   });
 
+  it("record: a refused value is said in Chinese, in the console's words; in English under LANG=C", () => {
+    const over = world.run("ops-agent record 预算执行率 150%", ZH);
+    expect(over.status).toBe(78);
+    expect(over.stderr).toBe(
+      "record：预算执行率（budget_execution_rate）：百分比最大为 100%，收到“150%”（是否应为“1.5%”？）\n",
+    );
+    const unknown = world.run("ops-agent record 不存在的指标 1", ZH);
+    expect(unknown.status).toBe(78);
+    expect(unknown.stderr).toContain("没有键或名称为“不存在的指标”的指标");
+    const english = world.run("ops-agent record 预算执行率 150%");
+    expect(english.status).toBe(78);
+    expect(english.stderr).toMatch(
+      /^record: budget_execution_rate \(预算执行率\): a percentage is at most 100%/,
+    );
+  });
+
   it("incident list / show / timeliness: statuses, categories, verdicts and the rule in Chinese", () => {
     const list = zh("ops-agent incident list");
     expect(headerOf(list)).toEqual([

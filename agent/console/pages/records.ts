@@ -12,7 +12,7 @@ import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
 import { csrfField, page } from "../layout.js";
 import { recordTable } from "../record-table.js";
-import { formIssueText, refusalText } from "../refusal-text.js";
+import { formIssueText, refusalText } from "../../kpi/refusal-text.js";
 import type { MultipartLimits, UploadedFile } from "../multipart.js";
 import type { Reply } from "../reply.js";
 import { EVIDENCE_MAX_BYTES, EvidenceFileError, readEvidence } from "../../store/evidence-files.js";

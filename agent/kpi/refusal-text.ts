@@ -1,12 +1,14 @@
 /**
- * A refused manual value in the page's language. The checks are the CLI's (recordManualValue,
- * parseRecordedValue), which say why in English and also as data (RecordRefusal); an English page
- * shows the CLI's sentence unchanged, a Chinese page says the same from the data here. The
- * console's own form fields (zod) get Chinese sentences by field.
+ * A refused manual value in the reader's language. The checks are recordManualValue's and
+ * parseRecordedValue's, which say why in English and also as data (RecordRefusal); in English the
+ * sentence is shown unchanged, in Chinese the same is said from the data here — on the console's
+ * 手工填报 page and by `ops-agent record` under a Chinese locale. The console's own form fields
+ * (zod) get Chinese sentences by field.
  */
 import type { ValueRefusal } from "../form/recorded-value.js";
-import type { RecordRefusal } from "../kpi/records.js";
-import type { Lang } from "./i18n.js";
+import type { RecordRefusal } from "./records.js";
+
+type Lang = "zh" | "en";
 
 function valueText(r: ValueRefusal): string {
   switch (r.kind) {
