@@ -9,7 +9,7 @@ import { systemClock } from "../clock.js";
 import { judgeResponse } from "../incidents/sla.js";
 import { incidentTimeliness, type TimelinessWindow } from "../incidents/timeliness-report.js";
 import { CATEGORIES, type Category, type IncidentStatus } from "../incidents/types.js";
-import { NoSuchIncidentError, type StoredIncident } from "../store/incident-store.js";
+import { NoSuchIncidentError, type StoredIncident } from "../store/incident-store-types.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { importTicketsFile, TicketsFileTooLargeError } from "../tickets/import-file.js";
 import { describeTicketProblems } from "../tickets/ticket.js";

@@ -6,7 +6,7 @@ import type { Indicator } from "../form/types.js";
 import type { AvailabilityLookups } from "../kpi/availability-store.js";
 import type { LatestValue } from "../store/latest.js";
 import type { Logger } from "../log.js";
-import type { StoredIncident } from "../store/incident-store.js";
+import type { StoredIncident } from "../store/incident-store-types.js";
 import type { SqliteStore } from "../store/sqlite.js";
 
 export interface ConsoleDeps {

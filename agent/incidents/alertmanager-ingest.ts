@@ -13,7 +13,8 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { Gauge, type Registry } from "prom-client";
 import type * as z from "zod";
 import type { IncidentsConfig } from "../../config/incidents.js";
-import type { ExternalIncident, ExternalUpsert, IncidentStore } from "../store/incident-store.js";
+import type { IncidentStore } from "../store/incident-store.js";
+import type { ExternalIncident, ExternalUpsert } from "../store/incident-store-types.js";
 import { alertmanagerAlert, alertmanagerEnvelope, incidentFromAlert, MAX_ALERTS } from "./alertmanager.js";
 import { parseWebhookBody } from "./webhook-json.js";
 

@@ -7,7 +7,7 @@
  */
 import * as z from "zod";
 import type { IncidentsConfig } from "../../config/incidents.js";
-import type { ExternalIncident } from "../store/incident-store.js";
+import type { ExternalIncident } from "../store/incident-store-types.js";
 import { CATEGORIES, type Category, type Priority } from "./types.js";
 
 const labels = z.record(z.string(), z.string());

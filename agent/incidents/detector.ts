@@ -10,7 +10,8 @@ import { pluginFor } from "../../collectors/index.js";
 import type { Sample, TargetRef } from "../../collectors/types.js";
 import type { DetectionRule, IncidentsConfig } from "../../config/incidents.js";
 import type { RunOutcome } from "../runner.js";
-import type { IncidentStore, StoredIncident } from "../store/incident-store.js";
+import type { IncidentStore } from "../store/incident-store.js";
+import type { StoredIncident } from "../store/incident-store-types.js";
 import type { Category, Priority } from "./types.js";
 
 export interface IncidentChange {

@@ -17,7 +17,7 @@ import type { AgentMetrics } from "../metrics.js";
 import { notificationMetrics } from "../notify/metrics.js";
 import { Notifier, type NotifierHooks } from "../notify/notifier.js";
 import type { RunOutcome } from "../runner.js";
-import type { StoredIncident } from "../store/incident-store.js";
+import type { StoredIncident } from "../store/incident-store-types.js";
 import type { SqliteStore } from "../store/sqlite.js";
 import { parseTicketsJson } from "../tickets/parse-json.js";
 import { pullTickets } from "../tickets/pull.js";

@@ -4,7 +4,8 @@
  * helpdesk recorded them. Importing the same export again updates changed tickets and leaves the
  * rest alone; the store keeps an event for every change.
  */
-import type { IncidentStore, StoredIncident } from "../store/incident-store.js";
+import type { IncidentStore } from "../store/incident-store.js";
+import type { StoredIncident } from "../store/incident-store-types.js";
 import type { Ticket } from "../tickets/ticket.js";
 
 export interface TicketImportCounts {

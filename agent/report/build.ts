@@ -8,7 +8,7 @@ import type { Config } from "../../config/schema.js";
 import { formatValue } from "../form/value.js";
 import type { Indicator } from "../form/types.js";
 import { judgeResponse, timeliness } from "../incidents/sla.js";
-import type { StoredIncident } from "../store/incident-store.js";
+import type { StoredIncident } from "../store/incident-store-types.js";
 import { COVERAGE_METRIC } from "../figures/antivirus.js";
 import { Figures } from "../figures/index.js";
 import { VMS_IN_SCOPE_METRIC } from "../figures/inventory.js";

@@ -1,7 +1,9 @@
 /**
- * Incidents and their event log in the store. Every change is one transaction that updates the
- * incident row and appends its event, so the log and the row never disagree. The first
- * acknowledgement is the response time and is never overwritten; later ones are notes.
+ * Incidents and their event log in the store: the changes (open, acknowledge, resolve, reopen,
+ * note, the external upserts); the reads are in incident-queries.ts, which this class extends.
+ * Every change is one transaction that updates the incident row and appends its event, so the log
+ * and the row never disagree. The first acknowledgement is the response time and is never
+ * overwritten; later ones are notes.
  *
  * A whole Alertmanager payload (up to 10,000 alerts) is one transaction too, written a step at a
  * time with the event loop free in between (upsertExternalAll). The unresolved counts /metrics
@@ -10,194 +12,46 @@
 import type Database from "better-sqlite3";
 import { performance } from "node:perf_hooks";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
-import type {
-  Category,
-  Incident,
-  IncidentEvent,
-  IncidentSource,
-  IncidentStatus,
-  Priority,
-} from "../incidents/types.js";
 import { toWellFormedText } from "../well-formed-text.js";
-import { OpenIncidentCounts, type CountedState, type OpenCount } from "./incident-counts.js";
-
-export interface NewIncident {
-  source: IncidentSource;
-  sourceKey: string;
-  subject: string;
-  category: Category;
-  priority: Priority;
-  title: string;
-  target: string;
-  startedAt: Date;
-}
-
-/** A ticket or an alert as its source last described it: the store keeps the row equal to it. */
-export interface ExternalIncident extends NewIncident {
-  acknowledgedAt?: Date;
-  acknowledgedBy?: string;
-  resolvedAt?: Date;
-  resolvedBy?: string;
-}
-
-export interface IncidentQuery {
-  /** Incidents that started before `to` and were not resolved before `from` (ms bounds). */
-  from?: Date;
-  to?: Date;
-  status?: IncidentStatus | "unresolved";
-  category?: Category;
-  source?: IncidentSource;
-  limit?: number;
-}
-
-export class NoSuchIncidentError extends Error {
-  constructor(readonly id: number) {
-    super(`no incident #${id}`);
-    this.name = "NoSuchIncidentError";
-  }
-}
-
-interface Row {
-  id: number;
-  source: IncidentSource;
-  source_key: string;
-  subject: string;
-  category: Category;
-  priority: Priority;
-  title: string;
-  target: string;
-  started_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-}
-
-function toIncident(r: Row): Incident & { subject: string } {
-  return {
-    id: r.id,
-    source: r.source,
-    sourceKey: r.source_key,
-    subject: r.subject,
-    category: r.category,
-    priority: r.priority,
-    title: r.title,
-    target: r.target,
-    startedAt: new Date(r.started_at),
-    ...(r.acknowledged_at === null ? {} : { acknowledgedAt: new Date(r.acknowledged_at) }),
-    ...(r.acknowledged_by === null ? {} : { acknowledgedBy: r.acknowledged_by }),
-    ...(r.resolved_at === null ? {} : { resolvedAt: new Date(r.resolved_at) }),
-    ...(r.resolved_by === null ? {} : { resolvedBy: r.resolved_by }),
-    status: r.resolved_at !== null ? "resolved" : r.acknowledged_at !== null ? "acknowledged" : "open",
-  };
-}
-
-const ms = (d: Date | undefined): number | null => (d === undefined ? null : d.getTime());
-
-export type StoredIncident = Incident & { subject: string };
-
-export interface ExternalUpsert {
-  incident: StoredIncident;
-  change: "created" | "updated" | "unchanged";
-  resolvedNow: boolean;
-}
-
-/** What the response-time figures need of an incident (sla.ts judgeResponse), nothing more. */
-export type IncidentTimes = Pick<
-  Incident,
-  "id" | "category" | "priority" | "startedAt" | "acknowledgedAt" | "resolvedAt"
->;
-
-/** Where a page of incidents by start ends: the next page starts after it. */
-export interface StartCursor {
-  startedAt: number;
-  id: number;
-}
+import type { CountedState } from "./incident-counts.js";
+import { IncidentQueries } from "./incident-queries.js";
+import { counted, countedRow, ms, toIncident, type Row } from "./incident-rows.js";
+import type {
+  ExternalIncident,
+  ExternalUpsert,
+  NewIncident,
+  StoredIncident,
+} from "./incident-store-types.js";
+import { mendSpec, mendText } from "./mend-incident-text.js";
 
 /** How long one step of a payload's transaction may hold the event loop, by default. */
 const DEFAULT_STEP_MS = 5;
 
-function counted(i: { category: Category; priority: Priority; resolvedAt?: Date | null }): CountedState {
-  return { category: i.category, priority: i.priority, unresolved: i.resolvedAt == null };
-}
-
-function countedRow(r: Row): CountedState {
-  return { category: r.category, priority: r.priority, unresolved: r.resolved_at === null };
-}
-
-/**
- * Text from outside (Alertmanager labels, API bodies, tickets) may carry lone UTF-16 surrogates
- * ("\ud800" in JSON): SQLite would store them as bytes that are not UTF-8. Every text column and
- * event text is mended here, at the one door into the incident tables (U+FFFD, as a decoder would).
- */
-function mendSpec<T extends object>(spec: T): T {
-  const out = { ...spec } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(out))
-    if (typeof value === "string") out[key] = toWellFormedText(value);
-  return out as T;
-}
-
-const mendText = (text: string | undefined): string | undefined =>
-  text === undefined ? undefined : toWellFormedText(text);
-
-export class IncidentStore {
+export class IncidentStore extends IncidentQueries {
   private readonly insert: Database.Statement;
-  private readonly byId: Database.Statement;
   private readonly byKey: Database.Statement;
-  private readonly latestOfSubject: Database.Statement;
   private readonly addEvent: Database.Statement;
-  private readonly eventsOf: Database.Statement;
   private readonly updateExternal: Database.Statement;
-  private readonly startedPage: Database.Statement;
-  private readonly counts: OpenIncidentCounts;
   /** The payload transaction running or queued last: payloads are written one after the other. */
   private batchTail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
+    super(db);
     this.insert = db.prepare(
       `INSERT INTO incidents (source, source_key, subject, category, priority, title, target, started_at,
          acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at)
        VALUES (@source, @sourceKey, @subject, @category, @priority, @title, @target, @startedAt,
          @acknowledgedAt, @acknowledgedBy, @resolvedAt, @resolvedBy, @updatedAt)`,
     );
-    this.byId = db.prepare("SELECT * FROM incidents WHERE id = ?");
     this.byKey = db.prepare("SELECT * FROM incidents WHERE source = ? AND source_key = ?");
-    this.latestOfSubject = db.prepare(
-      "SELECT * FROM incidents WHERE source = ? AND subject = ? ORDER BY started_at DESC, id DESC LIMIT 1",
-    );
     this.addEvent = db.prepare(
       "INSERT INTO incident_events (incident_id, ts, kind, actor, text) VALUES (?, ?, ?, ?, ?)",
-    );
-    this.eventsOf = db.prepare(
-      "SELECT incident_id, ts, kind, actor, text FROM incident_events WHERE incident_id = ? ORDER BY ts, id",
     );
     this.updateExternal = db.prepare(
       `UPDATE incidents SET category = @category, priority = @priority, title = @title, target = @target,
          started_at = @startedAt, acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy,
          resolved_at = @resolvedAt, resolved_by = @resolvedBy, updated_at = @updatedAt WHERE id = @id`,
     );
-    this.startedPage = db.prepare(
-      `SELECT id, category, priority, started_at, acknowledged_at, resolved_at FROM incidents
-         WHERE started_at >= @from AND started_at < @to
-         AND (started_at, id) > (@afterStart, @afterId) ORDER BY started_at, id LIMIT @limit`,
-    );
-    this.counts = new OpenIncidentCounts(db);
-  }
-
-  /** Unresolved incidents by category and priority (every pair, zeros too), without reading the table. */
-  unresolvedCounts(): OpenCount[] {
-    return this.counts.current();
-  }
-
-  get(id: number): StoredIncident | undefined {
-    const row = this.byId.get(id) as Row | undefined;
-    return row === undefined ? undefined : toIncident(row);
-  }
-
-  /** The latest incident of a subject (open or not), for the detector's reopen damping. */
-  latest(source: IncidentSource, subject: string): StoredIncident | undefined {
-    const row = this.latestOfSubject.get(source, subject) as Row | undefined;
-    return row === undefined ? undefined : toIncident(row);
   }
 
   open(rawSpec: NewIncident, rawActor: string, rawText?: string): StoredIncident {
@@ -500,82 +354,5 @@ export class IncidentStore {
       before: countedRow(row),
       after: countedRow(updated),
     };
-  }
-
-  /**
-   * The times of the incidents that started in [from, to), in order of start, `limit` at a time:
-   * the page after `after` (the first page without it). A year is read in pages so that nobody
-   * holds the event loop for all of it, and only the columns the figures need (the garbage
-   * collector's share of a 10,000-incident refresh was larger than the query's).
-   */
-  timesStartedBetween(from: Date, to: Date, after: StartCursor | undefined, limit: number): IncidentTimes[] {
-    const rows = this.startedPage.all({
-      from: from.getTime(),
-      to: to.getTime(),
-      afterStart: after?.startedAt ?? Number.MIN_SAFE_INTEGER,
-      afterId: after?.id ?? 0,
-      limit,
-    }) as Pick<Row, "id" | "category" | "priority" | "started_at" | "acknowledged_at" | "resolved_at">[];
-    return rows.map((r) => ({
-      id: r.id,
-      category: r.category,
-      priority: r.priority,
-      startedAt: new Date(r.started_at),
-      ...(r.acknowledged_at === null ? {} : { acknowledgedAt: new Date(r.acknowledged_at) }),
-      ...(r.resolved_at === null ? {} : { resolvedAt: new Date(r.resolved_at) }),
-    }));
-  }
-
-  list(query: IncidentQuery = {}): StoredIncident[] {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.to !== undefined) {
-      where.push("started_at < ?");
-      params.push(query.to.getTime());
-    }
-    if (query.from !== undefined) {
-      where.push("(resolved_at IS NULL OR resolved_at >= ?)");
-      params.push(query.from.getTime());
-    }
-    if (query.status === "resolved") where.push("resolved_at IS NOT NULL");
-    else if (query.status === "unresolved") where.push("resolved_at IS NULL");
-    else if (query.status === "acknowledged")
-      where.push("resolved_at IS NULL AND acknowledged_at IS NOT NULL");
-    else if (query.status === "open") where.push("resolved_at IS NULL AND acknowledged_at IS NULL");
-    if (query.category !== undefined) {
-      where.push("category = ?");
-      params.push(query.category);
-    }
-    if (query.source !== undefined) {
-      where.push("source = ?");
-      params.push(query.source);
-    }
-    const sql = `SELECT * FROM incidents ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY started_at DESC, id DESC ${query.limit !== undefined ? `LIMIT ${Math.floor(query.limit)}` : ""}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toIncident);
-  }
-
-  events(id: number): IncidentEvent[] {
-    return (
-      this.eventsOf.all(id) as {
-        incident_id: number;
-        ts: number;
-        kind: IncidentEvent["kind"];
-        actor: string;
-        text: string | null;
-      }[]
-    ).map((e) => ({
-      incidentId: e.incident_id,
-      at: new Date(e.ts),
-      kind: e.kind,
-      actor: e.actor,
-      ...(e.text === null ? {} : { text: e.text }),
-    }));
-  }
-
-  private mustGet(id: number): StoredIncident {
-    const incident = this.get(id);
-    if (incident === undefined) throw new NoSuchIncidentError(id);
-    return incident;
   }
 }

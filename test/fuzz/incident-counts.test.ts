@@ -22,7 +22,7 @@ import {
 } from "../../agent/incidents/alertmanager.js";
 import { importTickets } from "../../agent/incidents/tickets.js";
 import { CATEGORIES, PRIORITIES } from "../../agent/incidents/types.js";
-import type { ExternalIncident } from "../../agent/store/incident-store.js";
+import type { ExternalIncident } from "../../agent/store/incident-store-types.js";
 import { SqliteStore } from "../../agent/store/sqlite.js";
 import { incidentsSchema } from "../../config/incidents.js";
 import { fuzzParameters } from "../helpers/fuzz.js";

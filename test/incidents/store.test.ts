@@ -3,12 +3,12 @@ import Database from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { ManualClock } from "../../agent/clock.js";
 import { SqliteStore } from "../../agent/store/sqlite.js";
+import type { IncidentStore } from "../../agent/store/incident-store.js";
 import {
   NoSuchIncidentError,
   type ExternalIncident,
-  type IncidentStore,
   type NewIncident,
-} from "../../agent/store/incident-store.js";
+} from "../../agent/store/incident-store-types.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const MIN = 60_000;

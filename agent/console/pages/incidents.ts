@@ -6,7 +6,7 @@
 import * as z from "zod";
 import { Figures } from "../../figures/index.js";
 import { CATEGORIES, CATEGORY_NAMES } from "../../incidents/types.js";
-import { NoSuchIncidentError, type StoredIncident } from "../../store/incident-store.js";
+import { NoSuchIncidentError, type StoredIncident } from "../../store/incident-store-types.js";
 import { link, type PageContext } from "../context.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html, type Html } from "../html.js";
