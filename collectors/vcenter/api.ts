@@ -16,84 +16,48 @@
  * Reference: https://developer.vmware.com/docs/vsphere-automation/latest/ (cis/api/session,
  * vcenter/api/vcenter/vm, …/vm/{vm}/guest/identity, vcenter/folder, vcenter/cluster) and
  * https://vmware.github.io/vsphere-automation-sdk-rest/6.7.1/ for the legacy paths.
+ *
+ * This file holds the session and the requests; the answers' schemas are in answers.ts, error
+ * answers in api-errors.ts, and the list filters' legacy forms and checks in list-filters.ts.
  */
 import type { Logger } from "pino";
 import * as z from "zod";
 import type { Secret } from "../../config/secret.js";
+import { errorType, toApiError, VcenterApiError } from "./api-errors.js";
+import {
+  clusterSummary,
+  folderSummary,
+  guestIdentity,
+  parseAnswer,
+  vmInfo,
+  vmSummary,
+  type GuestIdentity,
+  type PowerState,
+  type VmSummary,
+} from "./answers.js";
 import type { Answer, HttpsClient } from "./client.js";
+import {
+  contradictionIn,
+  describeForm,
+  LEGACY_LIST_FORMS,
+  quote,
+  type FieldRule,
+  type LegacyListForm,
+} from "./list-filters.js";
 
 export type ApiGeneration = "rest" | "legacy";
 
 const SESSION_HEADER = "vmware-api-session-id";
-
-export const powerState = z.enum(["POWERED_ON", "POWERED_OFF", "SUSPENDED"]);
-
-export const vmSummary = z.object({
-  vm: z.string().min(1),
-  name: z.string(),
-  power_state: powerState,
-  cpu_count: z.number().int().optional(),
-  memory_size_MiB: z.number().int().optional(),
-});
-export type VmSummary = z.output<typeof vmSummary>;
-
-const folderSummary = z.object({ folder: z.string().min(1), name: z.string(), type: z.string() });
-const clusterSummary = z.object({ cluster: z.string().min(1), name: z.string() });
-const vmInfo = z.object({
-  identity: z.object({ bios_uuid: z.string().optional(), instance_uuid: z.string().optional() }).optional(),
-});
-const guestIdentity = z.object({ ip_address: z.string().optional(), host_name: z.string().optional() });
-
-const messages = z
-  .array(z.object({ default_message: z.string().optional(), id: z.string().optional() }))
-  .optional();
-const restError = z.object({ error_type: z.string(), messages });
-const legacyError = z.object({ type: z.string(), value: z.object({ messages }).optional() });
-
-/** A vAPI error answer: status, standard error type (e.g. UNABLE_TO_ALLOCATE_RESOURCE) and message. */
-export class VcenterApiError extends Error {
-  constructor(
-    readonly what: string,
-    readonly status: number,
-    readonly errorType: string | undefined,
-    detail: string,
-  ) {
-    super(
-      `vcenter: ${what} answered ${status}${errorType !== undefined ? ` ${errorType}` : ""}${detail ? `: ${detail}` : ""}`,
-    );
-  }
-}
-
-export function isCapped(err: unknown): boolean {
-  return (
-    err instanceof VcenterApiError && err.status === 400 && err.errorType === "UNABLE_TO_ALLOCATE_RESOURCE"
-  );
-}
 
 export interface VmFilter {
   /** Folder ids (group-v…). */
   folders?: readonly string[];
   /** Cluster ids (domain-c…). */
   clusters?: readonly string[];
-  powerStates?: readonly z.output<typeof powerState>[];
+  powerStates?: readonly PowerState[];
 }
-
-/**
- * How a list-valued filter is written on the legacy /rest API, in the order they are tried:
- * repeated `filter.folders=a&filter.folders=b`, then indexed `filter.folders.1=a&filter.folders.2=b`.
- */
-export const LEGACY_LIST_FORMS = ["repeated", "indexed"] as const;
-export type LegacyListForm = (typeof LEGACY_LIST_FORMS)[number];
 
 type Query = Record<string, string | readonly string[] | undefined>;
-
-/** One filtered field an answer's items carry: every item's value must be among `values`. */
-interface FieldRule<T> {
-  param: string;
-  values: readonly string[] | undefined;
-  of: (item: T) => string;
-  describe: (item: T) => string;
-}
 
 export interface ApiSettings {
   baseUrl: URL;
@@ -296,7 +260,7 @@ export class VcenterApi {
   }
 
   /** The guest's identity; undefined when VMware Tools is not running (503) or the VM is gone (404). */
-  async guestIdentity(vm: string, signal: AbortSignal): Promise<z.output<typeof guestIdentity> | undefined> {
+  async guestIdentity(vm: string, signal: AbortSignal): Promise<GuestIdentity | undefined> {
     try {
       return await this.#get(
         `/vcenter/vm/${encodeURIComponent(vm)}/guest/identity`,
@@ -440,89 +404,4 @@ export class VcenterApi {
     }
     return url;
   }
-}
-
-/** The first item a filter rule excludes, described; undefined when every item matches. */
-function contradictionIn<T>(items: readonly T[], rules: readonly FieldRule<T>[]): string | undefined {
-  for (const rule of rules) {
-    const values = rule.values;
-    if (values === undefined || values.length === 0) continue;
-    const outside = items.find((item) => !values.includes(rule.of(item)));
-    if (outside !== undefined) {
-      const shown = values.slice(0, 5).map(quote).join(", ");
-      return `${rule.describe(outside)}, outside the ${rule.param} filter ${shown}${values.length > 5 ? ", …" : ""}`;
-    }
-  }
-  return undefined;
-}
-
-/** "filter.folders=group-v1001&…" or "filter.folders.1=group-v1001&…": how a form looked on the wire. */
-function describeForm(form: LegacyListForm, [name, values]: readonly [string, readonly string[]]): string {
-  const first = `filter.${name}${form === "indexed" ? ".1" : ""}=${values[0] ?? ""}`;
-  return `${first}${values.length > 1 ? "&…" : ""} (${form})`;
-}
-
-/** Text from vCenter in a message: bounded and quoted, control characters shown escaped. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 79)}…` : text);
-}
-
-function parseJson(what: string, answer: Answer): unknown {
-  try {
-    return JSON.parse(answer.body.toString("utf8"));
-  } catch (err) {
-    throw new Error(`vcenter: ${what} answered malformed JSON (${(err as Error).message})`, { cause: err });
-  }
-}
-
-/** Parses an answer (legacy: its `value`) with the schema; errors name the offending field. */
-function parseAnswer<S extends z.ZodType>(
-  what: string,
-  answer: Answer,
-  legacy: boolean,
-  schema: S,
-): z.output<S> {
-  const json = parseJson(what, answer);
-  const wrapped = legacy ? z.object({ value: schema }) : schema;
-  const result = wrapped.safeParse(json);
-  if (!result.success) {
-    const issues = result.error.issues.slice(0, 3).map((issue) => {
-      const field = issue.path.length > 0 ? issue.path.map(String).join(".") : "(the answer itself)";
-      return `${field}: ${issue.message}`;
-    });
-    const more = result.error.issues.length > 3 ? ` (and ${result.error.issues.length - 3} more)` : "";
-    throw new Error(`vcenter: ${what} answered an unexpected shape: ${issues.join("; ")}${more}`);
-  }
-  const data = result.data as { value: z.output<S> } | z.output<S>;
-  return legacy ? (data as { value: z.output<S> }).value : (data as z.output<S>);
-}
-
-function errorType(answer: Answer): string | undefined {
-  return describeError(answer).type;
-}
-
-function describeError(answer: Answer): { type?: string; message: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.body.toString("utf8"));
-  } catch {
-    return { message: "" };
-  }
-  const rest = restError.safeParse(json);
-  if (rest.success) {
-    return { type: rest.data.error_type, message: rest.data.messages?.[0]?.default_message ?? "" };
-  }
-  const legacy = legacyError.safeParse(json);
-  if (legacy.success) {
-    // "com.vmware.vapi.std.errors.unable_to_allocate_resource" → "UNABLE_TO_ALLOCATE_RESOURCE"
-    const type = legacy.data.type.split(".").pop()?.toUpperCase();
-    return { ...(type ? { type } : {}), message: legacy.data.value?.messages?.[0]?.default_message ?? "" };
-  }
-  return { message: "" };
-}
-
-function toApiError(what: string, answer: Answer): VcenterApiError {
-  const { type, message } = describeError(answer);
-  // The message comes from the server: bound it so a hostile answer cannot flood the log.
-  return new VcenterApiError(what, answer.status, type?.slice(0, 64), message.slice(0, 300));
 }

@@ -10,7 +10,9 @@
 import { isIP } from "node:net";
 import type { Collector, Deps, Sample, TargetRef } from "../types.js";
 import { mapLimit } from "../shared/limit.js";
-import { isCapped, VcenterApi, type VmFilter, type VmSummary } from "./api.js";
+import { VcenterApi, type VmFilter } from "./api.js";
+import { isCapped } from "./api-errors.js";
+import type { VmSummary } from "./answers.js";
 import { HttpsClient, loadTlsSettings } from "./client.js";
 import type { VcenterMetric } from "./metrics.js";
 import { CLUSTER_ID, FOLDER_ID, type VcenterOptions } from "./options.js";
