@@ -10,7 +10,6 @@ import type { Config } from "../config/schema.js";
 import { databasePath } from "../config/load.js";
 import type { Clock } from "./clock.js";
 import { computeHealth } from "./health.js";
-import { MaintenanceCalendar, windowSpec } from "./maintenance.js";
 import { isInventoryType, LatestInventory } from "./inventory.js";
 import { AgentHttpServer, json, requestPath, type PatternRoutes, type Routes } from "./http.js";
 import type { ConsoleUserConfig } from "../config/console.js";
@@ -31,11 +30,9 @@ import type { RunSink } from "./runner.js";
 import { Scheduler } from "./scheduler.js";
 import { LatestState } from "./store/latest.js";
 import { Housekeeping } from "./housekeeping.js";
-import { SqliteStore, type StoredMaintenanceWindow } from "./store/sqlite.js";
+import { LiveMaintenanceCalendar } from "./live-maintenance-calendar.js";
+import { SqliteStore } from "./store/sqlite.js";
 import { VERSION } from "./version.js";
-
-/** How often the maintenance windows added from the command line are read from the store. */
-const MAINTENANCE_REFRESH_MS = 5_000;
 
 export class Agent {
   private readonly startedAt: Date;
@@ -56,10 +53,8 @@ export class Agent {
     },
   );
   private readonly metrics: AgentMetrics;
-  private maintenance = MaintenanceCalendar.empty();
-  /** The command-line windows the calendar was built from (to rebuild only when they change). */
-  private storedWindowsSignature: string | undefined;
-  private maintenanceTimer: NodeJS.Timeout | undefined;
+  /** The config's maintenance windows plus those added from the command line. */
+  private readonly maintenance: LiveMaintenanceCalendar;
   private readonly availability: AvailabilityReport;
   private availabilityTimer: NodeJS.Timeout | undefined;
   private readonly recorder: RunRecorder;
@@ -98,14 +93,15 @@ export class Agent {
       descriptors: allMetricDescriptors(),
       databaseSizeBytes: () => this.store.sizeBytes(),
     });
-    this.refreshMaintenance(config, true);
-    this.recorder = new RunRecorder(this.latest, log, store, this.metrics, () => this.maintenance);
+    this.maintenance = new LiveMaintenanceCalendar(store, log);
+    this.maintenance.refresh(config, true);
+    this.recorder = new RunRecorder(this.latest, log, store, this.metrics, () => this.maintenance.current);
     this.incidents = new IncidentService(config, {
       store,
       clock,
       log,
       metrics: this.metrics,
-      inMaintenance: (target, time) => this.maintenance.covers(target, time),
+      inMaintenance: (target, time) => this.maintenance.current.covers(target, time),
     });
     this.kpi = new KpiService(config, store, clock, log, this.metrics.registry);
     this.housekeeping = new Housekeeping(store, clock, log, () => this.config.store);
@@ -119,7 +115,7 @@ export class Agent {
       },
       tickSkipped: (collector) => this.recorder.tickSkipped(collector),
     };
-    this.metrics.trackMaintenance(() => this.maintenance.active(this.clock.now()));
+    this.metrics.trackMaintenance(() => this.maintenance.current.active(this.clock.now()));
     this.availability = new AvailabilityReport(store, clock, () => this.config);
     this.metrics.trackAvailability(() => this.availability.current);
     this.http = this.newHttpServer();
@@ -161,10 +157,7 @@ export class Agent {
     agent.formExports.start(config, config.form_export);
     agent.backups.start(config);
     agent.availabilityTimer = setInterval(() => agent.refreshFigures(), config.availability.refresh);
-    agent.maintenanceTimer = setInterval(
-      () => agent.refreshMaintenance(agent.config),
-      MAINTENANCE_REFRESH_MS,
-    );
+    agent.maintenance.startRefreshing(() => agent.config);
     log.info(
       {
         version: VERSION,
@@ -301,38 +294,6 @@ export class Agent {
   }
 
   /**
-   * The maintenance calendar: the config's windows plus those added with `ops-agent maintenance
-   * add` (read from the store, so a window added beside the running agent applies without a
-   * restart). Rebuilt when the stored windows change, or always when `force` (a new config).
-   */
-  private refreshMaintenance(config: Config, force = false): void {
-    let stored: StoredMaintenanceWindow[];
-    try {
-      stored = this.store.listMaintenanceWindows();
-    } catch (error) {
-      this.log.error({ err: error }, "maintenance windows could not be read; will retry");
-      if (!force) return;
-      stored = [];
-    }
-    const signature = JSON.stringify(stored);
-    if (!force && signature === this.storedWindowsSignature) return;
-    let next: MaintenanceCalendar;
-    try {
-      next = maintenanceCalendar(config, stored);
-    } catch (error) {
-      this.log.error({ err: error }, "maintenance windows from the store rejected; config windows only");
-      next = maintenanceCalendar(config, []);
-    }
-    if (!force) {
-      this.log.info({ windows: stored.map((w) => w.name) }, "maintenance windows from the store changed");
-    }
-    this.storedWindowsSignature = signature;
-    const old = this.maintenance;
-    this.maintenance = next;
-    old.close();
-  }
-
-  /**
    * A new config from SIGHUP (already validated). The new collectors are built first: if one
    * cannot be created (say, an unreadable CA file) the running configuration is kept. Runs in
    * flight of the old collectors finish and are recorded. The store and time zone need a restart.
@@ -375,7 +336,7 @@ export class Agent {
       await old.close();
     }
     this.log.level = config.log.level;
-    this.refreshMaintenance(config, true);
+    this.maintenance.refresh(config, true);
     await this.incidents.reload(config);
     this.kpi.reload(config);
     this.reports.start(config);
@@ -411,7 +372,7 @@ export class Agent {
     );
     await this.housekeeping.stop();
     clearInterval(this.availabilityTimer);
-    clearInterval(this.maintenanceTimer);
+    this.maintenance.stopRefreshing();
     await this.scheduler.stop();
     const stillRunning = await this.scheduler.drain(this.config.shutdown_grace);
     if (stillRunning.length > 0) {
@@ -435,14 +396,6 @@ export class Agent {
 export interface AgentOptions {
   /** Console accounts that exist only in this process (the demo's one-time login). */
   consoleUsers?: readonly ConsoleUserConfig[];
-}
-
-/** The config's maintenance windows and those stored from the command line, in one calendar. */
-function maintenanceCalendar(
-  config: Config,
-  stored: readonly StoredMaintenanceWindow[],
-): MaintenanceCalendar {
-  return new MaintenanceCalendar([...config.maintenance.map(windowSpec), ...stored], config.timezone);
 }
 
 function allMetricDescriptors(): Map<string, MetricDescriptor> {
