@@ -9,6 +9,7 @@
 import { labels } from "../report/labels.js";
 import type { KpiStatus } from "../kpi/evaluate.js";
 import { wantsChinese } from "./locale.js";
+import { messages } from "../console/i18n.js";
 
 export type CliLang = "zh" | "en";
 
@@ -82,10 +83,12 @@ export function sourceText(automatic: boolean, lang: CliLang = cliLang()): strin
   return automatic ? "auto" : "manual";
 }
 
+/** An incident's status in the console's words (未响应 / 已响应 / 已解决): one wording for both. */
+const CONSOLE_ZH = messages("zh");
 const INCIDENT_STATUS_ZH: Readonly<Record<string, string>> = {
-  open: "未响应",
-  acknowledged: "已响应",
-  resolved: "已解决",
+  open: CONSOLE_ZH.status_open,
+  acknowledged: CONSOLE_ZH.status_acknowledged,
+  resolved: CONSOLE_ZH.status_resolved,
 };
 
 const EVENT_KINDS_ZH: Readonly<Record<string, string>> = {

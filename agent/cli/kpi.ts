@@ -144,8 +144,8 @@ export function recordCommand(
     if (!result.ok) {
       // Under a Chinese locale the console's Chinese sentence for the same refusal (one wording).
       const nameOf = (k: string) => indicators.find((i) => i.key === k)?.name;
-      const zh = cliLang() === "zh";
-      console.error(`${zh ? "record：" : "record: "}${refusalText(cliLang(), result, nameOf)}`);
+      const lang = cliLang();
+      console.error(`${lang === "zh" ? "record：" : "record: "}${refusalText(lang, result, nameOf)}`);
       return 78;
     }
     const r = result.record;
